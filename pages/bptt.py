@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("bptt")
+st.info("Coming soon.")

@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("forward")
+st.info("Coming soon.")

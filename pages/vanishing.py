@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("vanishing")
+st.info("Coming soon.")
