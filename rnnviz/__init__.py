@@ -8,7 +8,13 @@ Convention, everywhere: column vectors and PyTorch's weight shapes.
 
 Arrays over time are (T, ·) with row t−1 holding time step t.
 """
-from .bptt import Grads, bptt
+from threadpoolctl import threadpool_limits
+
+# Every matrix here is tiny (H ≤ 512): a second BLAS thread only adds hand-off latency, and on a busy
+# 2-core machine it made a 64×500 matmul 12× slower. One thread for BLAS, process-wide.
+threadpool_limits(limits=1, user_api="blas")
+
+from .bptt import Grads, bptt  # noqa: E402
 from .data import MAX_T, SequenceParseError, parse_sequence
 from .decay import (decay_bound, decay_sweep, gradient_decay, jacobians, log10_decay, spectral_norm,
                     spectral_radius, with_recurrent_strength)

@@ -82,18 +82,19 @@ def _lagged(params, run, dy, k):
 
 
 def _dh_full(params, dy, dtanh):
-    """∂L/∂h_t and ∂L/∂a_t for every t, by the reverse loop over time."""
+    """∂L/∂h_t and ∂L/∂a_t for every t, by the reverse loop over time.
+
+    z_{t+1} = [∂L/∂a_{t+1}, W_hyᵀ ∂L/∂y_t] and W = [W_hh; I] make ∂L/∂h_t one product a step.
+    """
     T, H = dtanh.shape
-    dh_out = dy @ params.W_hy     # (T, H) ∂L_t/∂h_t, the output path, all t at once
+    z = np.zeros((T + 1, 2 * H))             # (T+1, 2H) row t+1 = [∂L/∂a_{t+1}, W_hyᵀ ∂L/∂y_t]
+    z[1:, H:] = dy @ params.W_hy             # ∂L_t/∂h_t through y_t, all t at once; ∂L/∂a_{T+1} = 0
+    W = np.vstack([params.W_hh, np.eye(H)])  # (2H, H)
     dh = np.empty((T, H))
-    da = np.empty((T, H))
-    dh_next = np.zeros(H)         # W_hhᵀ ∂L/∂a_{t+1}: the recurrent path into h_t
-    W_hh = params.W_hh
     for t in range(T - 1, -1, -1):
-        np.add(dh_out[t], dh_next, out=dh[t])       # ∂L/∂h_t = W_hyᵀ ∂L/∂y_t + W_hhᵀ ∂L/∂a_{t+1}
-        np.multiply(dh[t], dtanh[t], out=da[t])     # ∂L/∂a_t = ∂L/∂h_t ⊙ (1 − h_t²)
-        np.dot(da[t], W_hh, out=dh_next)            # W_hhᵀ ∂L/∂a_t, for h_{t−1}
-    return dh, da
+        np.dot(z[t + 1], W, out=dh[t])              # ∂L/∂h_t = W_hhᵀ ∂L/∂a_{t+1} + W_hyᵀ ∂L/∂y_t
+        np.multiply(dh[t], dtanh[t], out=z[t, :H])  # ∂L/∂a_t = ∂L/∂h_t ⊙ (1 − h_t²)
+    return dh, z[:T, :H].copy()
 
 
 def _dh_truncated(params, run, dy, k):

@@ -86,18 +86,24 @@ def forward(params, x, h0=None):
 
 
 def _forward(params, x, h0):
-    """forward() without the input checks; x (T, I), h0 (H,) already validated."""
-    T, H = x.shape[0], params.H
-    a = x @ params.W_xh.T + params.b_h  # (T, H) the input part of every a_t, all at once
-    hs = np.empty((T + 1, H))            # (T+1, H)
-    hs[0] = h0
-    W_hh_T = np.ascontiguousarray(params.W_hh.T)
-    rec = np.empty(H)
+    """forward() without the input checks; x (T, I), h0 (H,) already validated.
+
+    Seed 004's concatenation, with a 1 for the bias: v_t = [h_{t−1}, x_t, 1] and W = [W_hh | W_xh | b_h],
+    so a_t = W v_t is one product a step; everything outside the recurrence is done for all t at once.
+    """
+    T, I, H = x.shape[0], params.I, params.H
+    v = np.empty((T + 1, H + I + 1))     # (T+1, H+I+1) row t = [h_t, x_{t+1}, 1]
+    v[0, :H] = h0
+    v[:T, H:H + I] = x
+    v[:T, -1] = 1.0
+    v[T, H:] = 0.0
+    W_T = np.vstack([params.W_hh.T, params.W_xh.T, params.b_h])  # (H+I+1, H) = [W_hh | W_xh | b_h]ᵀ
+    a = np.empty((T, H))                 # (T, H)
     for t in range(T):                   # the recurrence is the only part that must be a loop
-        np.dot(hs[t], W_hh_T, out=rec)   # W_hh h_{t−1}
-        a[t] += rec
-        np.tanh(a[t], out=hs[t + 1])
-    y = hs[1:] @ params.W_hy.T + params.b_y  # (T, O)
+        np.dot(v[t], W_T, out=a[t])      # a_t = W_hh h_{t−1} + W_xh x_t + b_h
+        np.tanh(a[t], out=v[t + 1, :H])  # h_t = tanh(a_t)
+    hs = v[:, :H].copy()                 # (T+1, H) h_0 … h_T
+    y = hs[1:] @ params.W_hy.T + params.b_y  # (T, O) y_t = W_hy h_t + b_y, all t at once
     for arr in (x, hs, a, y):
         arr.flags.writeable = False      # a run is a record: nothing downstream may edit it
     return ForwardRun(x=x, h0=h0, hs=hs, a=a, y=y)
