@@ -224,8 +224,18 @@ class StreamlitPage:
         return self.page.locator(ERROR_SEL).all_inner_texts()
 
     def screenshot(self, name: str, full_page: bool = True) -> Path:
-        """Save ./screenshots/<name>.png (gitignored) and return its path."""
+        """Save ./screenshots/<name>.png (gitignored) and return its path.
+
+        Streamlit scrolls inside stMain, not the document, so a full-page shot grows the viewport to fit."""
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        size = self.page.viewport_size
+        if full_page:
+            height = self.page.evaluate(
+                """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section')]
+                                   .map(e => e.scrollHeight), window.innerHeight)""")
+            self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12000)})
+            self.page.wait_for_timeout(400)  # let Plotly relayout to the new size
         self.page.screenshot(path=str(path), full_page=full_page)
+        self.page.set_viewport_size(size)
         return path
