@@ -1,0 +1,121 @@
+"""The training page's datasets as next-value tasks, and validation of a person's CSV column.
+
+A task is seed 004's: windows of T values → the value after them, on a series z_t = (s_t − μ)/σ.
+The sine family is used as is (μ = 0, σ = 1, as seed 004 does); stock prices and CSV columns are
+standardised, because tanh saturates on values like 100 and a window of prices would teach nothing.
+"""
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnnviz.data import MAX_T, SERIES, STOCK_PRICES, extension_time, sine, sine_time, windows
+
+DATASETS = (*SERIES, "stock prices", "csv")  # the menu; "csv" trains on TrainConfig.values
+
+
+@dataclass(frozen=True, eq=False)
+class Task:
+    """A series s on a time grid t, its windows (X, y) in standardised units, and the truth to extrapolate."""
+    t: np.ndarray          # (N,) time of each value
+    series: np.ndarray     # (N,) s_t as given
+    mean: float            # μ: z = (s − μ)/σ
+    std: float             # σ
+    X: np.ndarray          # (n, T) windows of z
+    y: np.ndarray          # (n,) the z after each window
+    t_ext: np.ndarray      # (E,) where the model extrapolates
+    truth_ext: np.ndarray | None  # (E,) s on t_ext, or None when nobody knows the future (prices, CSV)
+
+    @property
+    def z(self):
+        """The standardised series z_t = (s_t − μ)/σ."""
+        return (self.series - self.mean) / self.std
+
+
+def build_task(dataset, window, *, values=None, dt=0.1, t_max=75.0, t_ext=100.0, seed=0):
+    """The windows and extrapolation target of one dataset of the menu."""
+    if dataset in SERIES:
+        t, te = sine_time(dt, t_max), extension_time(dt, t_max, t_ext)
+        fn = SERIES[dataset]
+        series = fn(t, seed=seed) if dataset == "noisy sine" else fn(t)
+        truth = sine(te) if dataset == "noisy sine" else fn(te)  # the noise is not predictable: score the signal
+        return _task(t, series, window, te, truth, 0.0, 1.0)
+    if dataset == "stock prices":
+        values = STOCK_PRICES
+    elif dataset != "csv":
+        raise ValueError(f"unknown dataset '{dataset}'; choose one of {', '.join(DATASETS)}")
+    series = validate_series(values, window)
+    n = len(series)
+    t, te = np.arange(n, dtype=np.float64), np.arange(n, 2 * n, dtype=np.float64)
+    return _task(t, series, window, te, None, float(series.mean()), float(series.std()))
+
+
+def _task(t, series, window, t_ext, truth, mean, std):
+    X, y = windows((series - mean) / std, window)  # (n, T), (n,)
+    if len(y) < 2:
+        raise ValueError(f"{len(series)} values make {len(y)} window(s) of {window}; training and validation need "
+                         f"at least 2: lower the window to at most {len(series) - 3}")
+    return Task(t, series, mean, std, X, y, t_ext, truth)
+
+
+def validate_series(values, window):
+    """A person's series as a 1-D float array, or a ValueError that says what to fix."""
+    if values is None:
+        raise ValueError("the csv dataset needs a column of numbers: upload a CSV file and pick a column")
+    try:
+        s = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("the column must hold numbers only") from None
+    if s.ndim != 1:
+        raise ValueError(f"expected one column of numbers, got shape {s.shape}")
+    if not np.all(np.isfinite(s)):
+        raise ValueError(f"value {int(np.argmin(np.isfinite(s))) + 1} of the column is not a finite number")
+    if len(s) > MAX_T:
+        raise ValueError(f"the column has {len(s)} values; at most {MAX_T} are allowed")
+    if len(s) < window + 3:
+        raise ValueError(f"the column has {len(s)} values; windows of {window} need at least {window + 3} "
+                         f"(or lower the window to at most {max(len(s) - 3, 1)})")
+    if np.ptp(s) == 0:
+        raise ValueError("the column is constant: there is nothing to learn (and it cannot be standardised)")
+    return s
+
+
+def csv_columns(text):
+    """The header of a CSV text: its column names, or a ValueError if there are none."""
+    rows = _rows(text)
+    header = [name.strip() for name in rows[0]]
+    if not any(header):
+        raise ValueError("the CSV's first row must name its columns")
+    return header
+
+
+def csv_column(text, column):
+    """The numbers of one named column of a CSV text (first row = header), with errors naming the row."""
+    rows = _rows(text)
+    header = [name.strip() for name in rows[0]]
+    if column not in header:
+        raise ValueError(f"no column '{column}' in the CSV; its columns are: {', '.join(header)}")
+    j, values = header.index(column), []
+    for i, row in enumerate(rows[1:], start=2):
+        cell = row[j].strip() if j < len(row) else ""
+        try:
+            values.append(float(cell))
+        except ValueError:
+            shown = cell if len(cell) <= 20 else cell[:20] + "…"
+            raise ValueError(f"row {i} of column '{column}' is '{shown}', not a number") from None
+    if not values:
+        raise ValueError(f"column '{column}' has no values below its header")
+    return np.array(values, dtype=np.float64)
+
+
+def _rows(text):
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("the file is not UTF-8 text; save it as a CSV (UTF-8)") from None
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError("the CSV is empty")
+    return rows

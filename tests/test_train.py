@@ -1,0 +1,181 @@
+"""The training loop (rnnviz.train), its datasets and CSV validation, and the `python -m rnnviz.train` CLI."""
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from rnnviz.datasets import build_task, csv_column, csv_columns, validate_series
+from rnnviz.train import ADVICE, ConcatRNN, ElmanRNN, Trainer, extrapolate, make_model, split_indices, train
+from rnnviz.train_config import TrainConfig
+
+REPO = Path(__file__).resolve().parents[1]
+SHORT = TrainConfig(epochs=8)
+
+
+def losses(cfg):
+    return [(r.train_loss, r.val_loss, r.grad_norms) for r in train(cfg)]
+
+
+@pytest.mark.parametrize("cell", ["elman", "concat"])
+def test_a_short_run_lowers_the_loss_by_an_order_of_magnitude(cell):
+    records = list(train(TrainConfig(cell=cell, epochs=8)))
+    assert [r.epoch for r in records] == list(range(1, 9))
+    assert records[-1].val_loss < records[0].train_loss / 10
+    assert all(len(r.grad_norms) == math.ceil(587 / 128) for r in records)  # one norm per mini-batch
+
+
+def test_same_seed_same_loss_curve_and_another_seed_another():
+    assert losses(SHORT) == losses(SHORT)
+    assert losses(SHORT) != losses(SHORT.replace(seed=1))
+
+
+def test_seed_004_task_has_734_windows_split_80_20():
+    task = build_task("sine", 15)
+    assert task.X.shape == (734, 15) and np.allclose(task.X[0], np.sin(np.arange(15) * 0.1))
+    train_idx, val_idx = split_indices(734, 0.2, 42)
+    assert (len(train_idx), len(val_idx)) == (587, 147)
+    assert sorted(train_idx + val_idx) == list(range(734))
+
+
+def test_divergence_stops_the_run_and_says_what_to_do():
+    trainer = Trainer(TrainConfig(optimizer="sgd", lr=10.0, clip=False, epochs=20))
+    records = []
+    while not trainer.done:
+        records.append(trainer.step())
+    d = records[-1].divergence
+    assert d is not None and d.epoch == records[-1].epoch < 20
+    assert math.isfinite(d.last_finite_loss)
+    assert f"epoch {d.epoch}" in d.message and ADVICE in d.message
+    assert all(r.divergence is None for r in records[:-1])
+
+
+def test_clip_events_are_the_steps_whose_norm_exceeds_the_threshold():
+    records = list(train(TrainConfig(epochs=3, max_norm=0.05)))
+    norms = [g for r in records for g in r.grad_norms]
+    clipped = [c for r in records for c in r.clipped]
+    assert clipped == [g > 0.05 for g in norms] and any(clipped)
+    assert not any(c for r in train(TrainConfig(epochs=3, clip=False)) for c in r.clipped)
+
+
+def test_clipping_bounds_the_first_update():
+    """With SGD, ‖Δθ‖ = lr·‖g‖ before clipping and lr·θ after it."""
+    def first_step(clip):
+        trainer = Trainer(TrainConfig(optimizer="sgd", lr=1.0, clip=clip, max_norm=0.01, batch_size=587))
+        before = torch.cat([p.detach().flatten().clone() for p in trainer.params])
+        record = trainer.step()
+        after = torch.cat([p.detach().flatten() for p in trainer.params])
+        return float((after - before).norm()), record.grad_norms[0]
+    step_clipped, g = first_step(True)
+    step_free, _ = first_step(False)
+    assert g > 0.01
+    assert step_clipped == pytest.approx(0.01, rel=1e-4) and step_free == pytest.approx(g, rel=1e-4)
+
+
+def test_concat_cell_w_hh_is_the_block_acting_on_the_previous_hidden_state():
+    model = make_model("concat", 4, torch.Generator().manual_seed(0))
+    x = torch.zeros(1, 2, 1)  # x_1 = x_2 = 0, so h_1 = tanh(b_h) and ŷ = W_o [0, h_1] + b_o
+    h1 = torch.tanh(model.i2h.bias)
+    assert torch.allclose(model(x), model.i2o.weight[0, 1:] @ h1 + model.i2o.bias)
+    assert torch.equal(model.W_hh(), model.i2h.weight[:, 1:])
+
+
+@pytest.mark.parametrize("cell", ["elman", "concat"])
+def test_batched_extrapolation_equals_seed_004s_window_by_window_loop(cell):
+    trainer = Trainer(TrainConfig(cell=cell, epochs=3))
+    for _ in range(3):
+        trainer.step()
+    window, steps = 15, 200
+    buf = list(trainer.task.z[-window:])
+    with torch.no_grad():  # seed 004's loop, literally: run the window, append ŷ, slide
+        for k in range(steps):
+            x = torch.tensor(buf[k:k + window], dtype=torch.float32).reshape(1, -1, 1)
+            buf.append(trainer.model(x)[0].item())
+    np.testing.assert_allclose(extrapolate(trainer.model, trainer.task, window, steps), buf[window:], atol=1e-4)
+
+
+def test_models_of_both_cells_map_windows_to_one_value_each():
+    for cls in (ElmanRNN, ConcatRNN):
+        assert cls(3)(torch.zeros(5, 7, 1)).shape == (5,)
+
+
+@pytest.mark.parametrize("text, column, message", [
+    ("a,b\n1,2\n3,x\n", "b", "row 3 of column 'b' is 'x'"),
+    ("a,b\n1,2\n", "c", "no column 'c'"),
+    ("", "a", "empty"),
+    ("a\n", "a", "no values"),
+    (b"\xff\xfe\x00", "a", "not UTF-8"),
+])
+def test_csv_errors_name_the_problem(text, column, message):
+    with pytest.raises(ValueError, match=message):
+        csv_column(text, column)
+
+
+def test_csv_column_reads_numbers_and_skips_blank_lines():
+    text = "t,price\n0,100\n\n1, 102.5\n2,1e2\n"
+    assert csv_columns(text) == ["t", "price"]
+    assert csv_column(text, "price").tolist() == [100.0, 102.5, 100.0]
+
+
+@pytest.mark.parametrize("values, window, message", [
+    (None, 3, "upload a CSV"),
+    ([1.0, 2.0, 3.0], 3, "at least 6"),
+    ([1.0] * 10, 3, "constant"),
+    ([1.0, float("nan")] * 5, 3, "value 2 .* not a finite number"),
+])
+def test_series_validation(values, window, message):
+    with pytest.raises(ValueError, match=message):
+        validate_series(values, window)
+
+
+def test_a_csv_column_trains_standardised_and_reports_no_extrapolation_truth():
+    values = tuple(100 + 10 * np.sin(np.arange(60) * 0.3))
+    trainer = Trainer(TrainConfig(dataset="csv", values=values, window=5, epochs=2))
+    assert abs(trainer.task.z.mean()) < 1e-9 and trainer.task.truth_ext is None
+    trainer.step()
+    assert 85 < trainer.val_predictions().mean() < 115  # back in the column's own units
+
+
+def test_config_rejects_settings_outside_their_range():
+    with pytest.raises(ValueError, match="hidden must be between"):
+        TrainConfig(hidden=0)
+    with pytest.raises(ValueError, match="cell must be one of"):
+        TrainConfig(cell="lstm")
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "rnnviz.train", *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_prints_a_json_summary_last_and_progress_on_stderr():
+    done = run_cli("--epochs", "3", "--cell", "concat", "--hidden", "6")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["epochs"] == 3 and summary["seconds"] > 0
+    assert {"train_mse", "val_mse", "extrapolation_mse"} <= summary.keys()
+    assert "epoch 3/3" in done.stderr
+    direct = Trainer(TrainConfig(epochs=3, cell="concat", hidden=6))
+    for _ in range(3):
+        direct.step()
+    assert summary["val_mse"] == direct.mse(direct.X_val, direct.y_val)  # the same loop, the same numbers
+
+
+def test_cli_reports_bad_csv_and_divergence(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("price\n1\n2\nfoo\n")
+    done = run_cli("--csv", str(bad), "--quiet")
+    assert done.returncode == 2 and "row 4 of column 'price' is 'foo'" in done.stderr
+    done = run_cli("--optimizer", "sgd", "--lr", "10", "--no-clip", "--quiet")
+    assert done.returncode == 1 and json.loads(done.stdout.splitlines()[-1])["diverged"]
+
+
+def test_engine_modules_import_no_display_library():
+    code = ("import sys, rnnviz.train, rnnviz.train_cli, rnnviz.export; "
+            "print([m for m in ('streamlit', 'plotly') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
