@@ -36,8 +36,9 @@ import streamlit as st
 
 KINDS = ("float", "int", "bool", "choice", "text")
 _STORE = "_rnnviz_state"       # {name: value} for the whole session, across pages
+_SHOWN = "_rnnviz_fields_shown"  # {name: Field as last drawn, overrides included}
 _NOTICES = "_rnnviz_notices"   # [message] from URL values that fell back to defaults
-MAX_URL_TEXT = 2000            # longer text is not written to the URL (a 10^6-value paste would break it)
+MAX_URL_TEXT = 4000            # longer text is not written to the URL (a 10^6-value paste would break it)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Field:
     hi: float | None = None
     step: float | None = None  # slider step
     choices: tuple = ()        # allowed values for "choice"
+    names: tuple = ()          # what the widget shows for each choice (defaults to str(choice))
     label: str = ""
     help: str | None = None
     fmt: str | None = None     # slider number format, e.g. "%.3f"
@@ -69,8 +71,9 @@ FIELDS: dict[str, Field] = {}  # the declarative list, in registration order
 
 def field(name, kind, default, **spec):
     """Register (or re-register, idempotently) a field; returns it. Safe to call on every rerun."""
-    if "choices" in spec:
-        spec["choices"] = tuple(spec["choices"])
+    for key in ("choices", "names"):
+        if key in spec:
+            spec[key] = tuple(spec[key])
     f = Field(name, kind, default, **spec)
     FIELDS[name] = f
     return f
@@ -227,6 +230,9 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
     c = container or st
     common = dict(key=f.name, help=f.help, on_change=on_change, args=args, disabled=disabled)
     label = f.label or f.name
+    shown = dict(zip(f.choices, f.names))
+    if f.kind == "choice":
+        common["format_func"] = lambda c: shown.get(c, str(c))
     if f.kind in ("float", "int") and f.widget == "number":
         out = c.number_input(label, min_value=f.lo, max_value=f.hi, step=f.step, format=f.fmt, **common)
     elif f.kind in ("float", "int"):
@@ -245,8 +251,24 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
     else:
         out = c.text_area(label, max_chars=f.max_chars, **common)
     _store()[f.name] = out
+    st.session_state.setdefault(_SHOWN, {})[f.name] = f  # with this run's overrides (a data-dependent default)
     sync_url(f, out)
     return out
+
+
+def put(name, v):
+    """Store a field that has no widget of its own (e.g. matrix-grid edits) and sync it to the URL."""
+    f = get(name)
+    _store()[f.name] = v
+    sync_url(f, v)
+
+
+def forget(name):
+    """Drop a field that is not shown in this state of the app (its URL parameter goes too)."""
+    _store().pop(name, None)
+    st.session_state.get(_SHOWN, {}).pop(name, None)
+    if name in st.query_params:
+        del st.query_params[name]
 
 
 def sync_url(f, v):
@@ -262,10 +284,10 @@ def sync_url(f, v):
 
 def sync_all():
     """Rewrite the URL from every stored field (after a page switch Streamlit may have dropped them)."""
-    store = _store()
-    for name, v in store.items():
+    shown = st.session_state.get(_SHOWN, {})
+    for name, v in _store().items():
         if name in FIELDS:
-            sync_url(FIELDS[name], v)
+            sync_url(shown.get(name, FIELDS[name]), v)
 
 
 def _dismiss():

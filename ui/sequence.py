@@ -1,0 +1,123 @@
+"""The sequence part of the shared sidebar: a preset with shape sliders, or numbers typed by hand.
+
+A series s_0 … s_T becomes the next-value task x_t = s_{t−1}, target_t = s_t (seed 003), t = 1 … T.
+For T ≤ 12 a slider per x_t nudges one input; the targets stay the series' next values, so the
+nudge shows only how that one input ripples forward through every later h_t, y_t and L_t.
+"""
+import numpy as np
+import streamlit as st
+
+import rnnviz
+from rnnviz import data
+from ui import state
+
+PRESETS = ("counting", "sine", "stock prices", "step", "noisy sine")
+DEFAULT_T = {"counting": 9, "sine": 40, "step": 20, "noisy sine": 40}  # stock prices: seed 000's 7 values
+DT = 0.25          # sine sampling interval: at f = 1 one period is 2π/0.25 ≈ 25 steps
+MAX_NUDGE_T = 12   # a slider per x_t up to this length
+SEED_003_TEXT = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+
+SEQUENCE_FIELDS = [
+    state.field("source", "choice", "preset", choices=("preset", "typed"), names=("Preset", "Type it"),
+                label="Sequence"),
+    state.field("preset", "choice", "counting", choices=PRESETS, widget="select", label="Preset"),
+    state.field("T", "int", 9, lo=2, hi=rnnviz.MAX_T, step=1, label="Length T",
+                help="Time steps; the series has T + 1 values because each target is the next one."),
+    state.field("freq", "float", 1.0, lo=0.05, hi=3.0, step=0.05, label="Frequency f",
+                help=f"s_k = A·sin(f·k·{DT})"),
+    state.field("amplitude", "float", 1.0, lo=0.1, hi=10.0, step=0.1, label="Amplitude A"),
+    state.field("noise", "float", 0.1, lo=0.0, hi=1.0, step=0.01, label="Noise σ",
+                help="s_k = A·sin(f·k·Δ) + N(0, σ²), fixed noise seed 0"),
+    state.field("step_pos", "int", 5, lo=0, hi=rnnviz.MAX_T, step=1, label="Step position",
+                help="s_k = 0 before this index, A from it on"),
+    state.field("seq_text", "text", SEED_003_TEXT, label="Numbers (commas, spaces or new lines)"),
+    *[state.field(f"x{t}", "float", 0.0, lo=-1e9, hi=1e9, label=f"x_{t}") for t in range(1, MAX_NUDGE_T + 1)],
+]
+
+
+def _reset_T():
+    """A new preset starts at its own sensible length (counting 1..10, a sine of 40 steps …)."""
+    preset = st.session_state.get("preset")
+    if preset in DEFAULT_T:
+        state.set("T", DEFAULT_T[preset])
+
+
+def preset_series(sb, preset, max_T):
+    """(s (T+1,), label) from the preset's shape sliders."""
+    if preset == "stock prices":
+        sb.caption("Seed 000's seven closing prices (T = 6). Values near 100 saturate tanh: "
+                   "expect large losses unless the weights are tiny.")
+        return np.array(data.STOCK_PRICES), "stock prices (seed 000)"
+    T = state.widget("T", container=sb, hi=max_T, default=min(DEFAULT_T[preset], max_T))
+    k = np.arange(T + 1)
+    if preset == "counting":
+        return np.arange(1.0, T + 2), f"counting 1..{T + 1}"
+    A = state.widget("amplitude", container=sb)
+    if preset == "step":
+        pos = state.widget("step_pos", container=sb, hi=T)
+        return data.step(T + 1, pos, A), f"step at {pos} (A={A:g}, T={T})"
+    f = state.widget("freq", container=sb)
+    if preset == "sine":
+        return data.sine(k * DT, f, A), f"sine (f={f:g}, A={A:g}, T={T})"
+    sigma = state.widget("noise", container=sb)
+    return data.noisy_sine(k * DT, f, A, sigma, seed=0), f"noisy sine (f={f:g}, A={A:g}, σ={sigma:g}, T={T})"
+
+
+def typed_series(sb, max_T):
+    """(s, label) parsed from the text box, or None after an st.error naming the bad token."""
+    text = state.widget("seq_text", container=sb)
+    try:
+        s = rnnviz.parse_sequence(text, max_len=max_T + 1)
+    except rnnviz.SequenceParseError as e:
+        st.error(f"Typed sequence: {e}. This page shows at most T = {max_T} steps "
+                 f"({max_T + 1} values)." if "longer" in str(e) else f"Typed sequence: {e}.")
+        return None
+    if len(s) < 2:
+        st.error("Typed sequence: type at least 2 numbers — each target is the next value.")
+        return None
+    if np.max(np.abs(s)) > 1e6:
+        st.warning(f"Typed sequence: a value as large as {np.max(np.abs(s)):.3g} saturates tanh and can "
+                   "overflow the squared loss; scale the numbers down to see anything move.")
+    return s, f"typed ({len(s)} values)"
+
+
+def nudges(sb, x):
+    """x (T,) with each x_t replaced by its own slider (T ≤ 12); the sliders reset when the series does."""
+    T = len(x)
+    signature = tuple(np.round(x, 12))
+    if st.session_state.get("_x_base") not in (None, signature):
+        for t in range(1, T + 1):
+            state.set(f"x{t}", float(x[t - 1]))  # a new series: the sliders start on its values
+    st.session_state["_x_base"] = signature
+    span = max(float(np.ptp(x)), 1.0)
+    lo, hi = float(np.floor(x.min() - span)), float(np.ceil(x.max() + span))
+    out = x.copy()
+    with sb.expander(f"Nudge single inputs x_1 … x_{T}", expanded=False):
+        st.caption("Targets stay the series' next values: a nudge shows how one input ripples "
+                   "forward through every later h_t, y_t and L_t.")
+        for t in range(1, T + 1):
+            out[t - 1] = state.widget(f"x{t}", default=float(x[t - 1]), lo=lo, hi=hi, step=0.01)
+    for t in range(T + 1, MAX_NUDGE_T + 1):
+        state.forget(f"x{t}")
+    return out
+
+
+def sequence_sidebar(sb, max_T):
+    """(x (T,), target (T,), label) or None after an st.error."""
+    source = state.widget("source", container=sb)
+    if source == "preset":
+        preset = state.widget("preset", container=sb, on_change=_reset_T)
+        series = preset_series(sb, preset, max_T)
+    else:
+        series = typed_series(sb, max_T)
+    if series is None:
+        return None
+    s, label = series
+    x, target = data.next_value(s)  # x_t = s_{t−1}, target_t = s_t
+    if len(x) <= MAX_NUDGE_T:
+        x = nudges(sb, x)
+    else:
+        st.session_state.pop("_x_base", None)
+        for t in range(1, MAX_NUDGE_T + 1):
+            state.forget(f"x{t}")
+    return x, target, label

@@ -1,0 +1,88 @@
+"""The shared sidebar: the model Θ, h_0 and the sequence, every setting a shareable URL field.
+
+    setup = model_and_sequence(max_T=500)   # Setup, or None after an st.error naming the problem
+
+H = 1: a slider per scalar weight (seed 003's defaults). H = 2 … 8: seeded random matrices
+(PyTorch's N(0, 1/H) init) times a gain slider per matrix, editable cell by cell (ui/matrix_grid.py).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import rnnviz
+from ui import matrix_grid, state
+from ui.sequence import SEQUENCE_FIELDS, sequence_sidebar
+
+SCALAR_RANGES = {"W_xh": (-5.0, 5.0), "W_hh": (-5.0, 5.0), "b_h": (-5.0, 5.0),
+                 "W_hy": (-10.0, 10.0), "b_y": (-10.0, 10.0)}  # W_hy, b_y reach targets ≈ 10
+SEED_003 = {"W_xh": 0.8, "W_hh": 0.5, "b_h": 0.0, "W_hy": 1.2, "b_y": 0.0}
+BIG_WEIGHT = 100.0  # beyond this tanh is saturated for any input worth showing
+
+MODEL_FIELDS = [
+    state.field("H", "choice", 1, choices=range(1, 9), label="Hidden size H",
+                help="H = 1: one scalar per weight (seed 003). H > 1: seeded random matrices."),
+    *[state.field(n, "float", SEED_003[n], lo=lo, hi=hi, step=0.01, fmt="%.3f", label=n,
+                  help=f"{n} (seed 003: {SEED_003[n]})") for n, (lo, hi) in SCALAR_RANGES.items()],
+    state.field("h0", "float", 0.0, lo=-1.0, hi=1.0, step=0.01, fmt="%.2f", label="h_0",
+                help="Initial hidden state (every unit, when H > 1). tanh keeps h in (−1, 1)."),
+    state.field("loss_on", "choice", "all", choices=("all", "last"), names=("every step", "last step only"),
+                label="Loss on", help="L = Σ_t L_t over every step, or L = L_T on the last step only."),
+]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every page computes from: the model, h_0, the sequence and its next-value targets."""
+
+    params: rnnviz.RNNParams  # from the sliders (H = 1) or the matrix grid (H > 1)
+    h0: np.ndarray            # (H,)
+    x: np.ndarray             # (T, 1)
+    target: np.ndarray        # (T, 1) next value
+    loss_on: str              # "all" | "last"
+    label: str                # e.g. "counting 1..10", for titles
+
+
+def model_and_sequence(max_T=500):
+    """Draw the shared sidebar; a Setup, or None when the input is unusable (an st.error says why)."""
+    sb = st.sidebar
+    sb.header("Model")
+    H = state.widget("H", container=sb)
+    if H == 1:
+        params = rnnviz.RNNParams.scalar(**{n: state.widget(n, container=sb) for n in SCALAR_RANGES})
+        matrix_grid.forget_all()
+    else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
+        params = matrix_grid.model(H, sb)
+    h0_value = state.widget("h0", container=sb)
+    sb.header("Sequence")
+    seq = sequence_sidebar(sb, max_T)
+    sb.header("Loss")
+    loss_on = state.widget("loss_on", container=sb)
+    state.sync_all()
+    state.show_notices()
+    if params is None or seq is None:
+        return None
+    big = max(float(np.max(np.abs(a))) for a in params.as_dict().values())
+    if big > BIG_WEIGHT:
+        st.warning(f"A weight as large as {big:.3g} saturates tanh: every h_t sits at ±1 and "
+                   "tanh′ ≈ 0, so gradients through it vanish.")
+    x, target, label = seq
+    return Setup(params=params, h0=np.full(params.H, h0_value), x=x[:, None], target=target[:, None],
+                 loss_on=loss_on, label=label)
+
+
+def set_params(p):
+    """Move the sidebar to Θ = p (from a callback, e.g. a gradient step); returns the names clipped."""
+    clipped = []
+    if p.H == 1:
+        for n, (lo, hi) in SCALAR_RANGES.items():
+            v = float(getattr(p, n).reshape(-1)[0])
+            if not lo <= v <= hi:
+                clipped.append(n)
+            state.set(n, min(max(v, lo), hi))
+    else:
+        matrix_grid.set_matrices(p)
+    return clipped
+
+
+__all__ = ["Setup", "model_and_sequence", "set_params", "MODEL_FIELDS", "SEQUENCE_FIELDS"]
