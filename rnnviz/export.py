@@ -46,10 +46,10 @@ def _wrap(values, per_line=8):
     return "[\n    " + ",\n    ".join(lines) + ",\n]"
 
 
-def weights_bytes(model):
-    """The model's state_dict as torch.save bytes; the standalone script's model loads it as is."""
+def weights_bytes(state_dict):
+    """A model's state_dict as torch.save bytes; the standalone script's model loads it as is."""
     buf = io.BytesIO()
-    torch.save({k: v.detach().clone() for k, v in model.state_dict().items()}, buf)
+    torch.save({k: v.detach().clone() for k, v in state_dict.items()}, buf)
     return buf.getvalue()
 
 

@@ -108,6 +108,7 @@ class Trainer:
         train_idx, val_idx = split_indices(len(y), cfg.val_fraction, cfg.split_seed)
         self.X_train, self.y_train = X[train_idx], y[train_idx]
         self.X_val, self.y_val = X[val_idx], y[val_idx]
+        self.val_idx = np.array(val_idx)  # window i predicts series[i + T]
         self.params = list(self.model.parameters())
         optimizer = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[cfg.optimizer]
         self.optimizer = optimizer(self.params, lr=cfg.lr)

@@ -49,7 +49,7 @@ def test_standalone_script_reproduces_the_run(cfg, tmp_path):
 
 def test_weights_bytes_load_back_into_a_fresh_model():
     trainer, _ = trained(TrainConfig(epochs=1, cell="concat"))
-    state = torch.load(io.BytesIO(weights_bytes(trainer.model)))
+    state = torch.load(io.BytesIO(weights_bytes(trainer.model.state_dict())))
     fresh = type(trainer.model)(10)
     fresh.load_state_dict(state)
     assert torch.equal(fresh(trainer.X_val), trainer.model(trainer.X_val))

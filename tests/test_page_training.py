@@ -1,0 +1,105 @@
+"""The live-training page through AppTest, and its worker: lifecycle, independence, thread hygiene."""
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.caching import clear_session_resource_cache
+from streamlit.testing.v1 import AppTest
+
+from rnnviz.train import train
+from rnnviz.train_config import TrainConfig
+from ui.training_worker import TrainingWorker
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "training.py")
+APPTEST_SESSION = "test session id"  # the session id AppTest's script runner uses
+
+
+@pytest.fixture
+def at():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    yield at.run()
+    clear_session_resource_cache(APPTEST_SESSION)  # release the session: its worker stops
+
+
+def loss_points(at):
+    """Epochs drawn on the loss chart."""
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec["layout"]["title"]["text"].startswith("Loss"):
+            return len(spec["data"][0]["x"])
+    raise AssertionError("no loss chart on the page")
+
+
+def progress_text(at):
+    return at.get("progress")[0].proto.text
+
+
+def training_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("rnnviz-training-")]
+
+
+def test_page_renders_seed_004_defaults(at):
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 5 and loss_points(at) == 0
+    assert "epoch 0/50" in progress_text(at)
+    assert "W_{hh}" in at.latex[0].value
+
+
+def test_step_adds_one_epoch_and_reset_clears_the_history(at):
+    at.button(key="train_step").click().run()
+    assert not at.exception and loss_points(at) == 1 and "epoch 1/50" in progress_text(at)
+    at.button(key="train_step").click().run()
+    assert loss_points(at) == 2
+    at.button(key="train_reset").click().run()
+    assert not at.exception and loss_points(at) == 0 and "epoch 0/50" in progress_text(at)
+
+
+def test_changing_a_setting_with_history_asks_for_a_reset(at):
+    at.button(key="train_step").click().run()
+    at.selectbox(key="train_cell").select("concat").run()
+    assert any("Reset" in w.value for w in at.warning)
+    assert loss_points(at) == 1 and "W_{hh}" in at.latex[0].value  # the run goes on with its own settings
+    at.button(key="train_reset").click().run()
+    assert not at.warning and loss_points(at) == 0 and "v_t" in at.latex[0].value
+
+
+def test_bad_csv_shows_an_error_not_a_traceback(at):
+    at.selectbox(key="train_dataset").select("csv").run()
+    at.file_uploader(key="train_csv_file").upload("prices.csv", b"price\n1\n2\nabc\n", "text/csv").run()
+    assert not at.exception
+    assert any("row 4 of column 'price' is 'abc'" in e.value for e in at.error)
+
+
+def test_released_session_leaves_no_worker_thread(at):
+    at.number_input(key="train_epochs").set_value(5000).run()
+    at.button(key="train_play").click().run()
+    assert len(training_threads()) == 1
+    clear_session_resource_cache(APPTEST_SESSION)  # what Streamlit does when the tab disconnects
+    assert training_threads() == []
+
+
+def test_two_workers_train_independently_and_reproduce_their_runs():
+    a, b = TrainingWorker(), TrainingWorker()
+    cfg_a, cfg_b = TrainConfig(epochs=6), TrainConfig(epochs=6, seed=7, cell="concat")
+    a.reset(cfg_a)
+    b.reset(cfg_b)
+    a.play()
+    b.play()
+    a.join(60)
+    b.join(60)
+    for worker, cfg in ((a, cfg_a), (b, cfg_b)):
+        got = [(r.train_loss, r.val_loss) for r in worker.snapshot().records]
+        assert got == [(r.train_loss, r.val_loss) for r in train(cfg)]
+
+
+def test_worker_stops_when_its_session_is_no_longer_alive():
+    alive = threading.Event()
+    alive.set()
+    worker = TrainingWorker(alive=alive.is_set)
+    worker.reset(TrainConfig(epochs=100_000))
+    worker.play()
+    alive.clear()
+    worker.join(30)
+    assert not worker.running and training_threads() == []
+    assert len(worker.snapshot().records) < 100_000

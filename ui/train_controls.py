@@ -1,0 +1,93 @@
+"""Widgets of the live-training page. Each returns plain values; the settings become one TrainConfig.
+
+Every setting is bound to the URL (`bind="query-params"`), so a link reproduces the run, seed included.
+Help texts come from TrainConfig's field list, the same list that makes the CLI's flags.
+"""
+import streamlit as st
+
+from rnnviz.datasets import DATASETS, csv_column, csv_columns
+from rnnviz.train_config import CELLS, OPTIMIZERS, TrainConfig, config_fields
+
+HELP = {f.name: f.metadata["help"] for f in config_fields()}
+DEFAULT = TrainConfig()
+CELL_LABELS = {"elman": "Elman: nn.RNN + Linear on h_T", "concat": "seed 004: i2h / i2o on [x_t, h_{t−1}]"}
+LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCHES = (8, 16, 32, 64, 128, 256, 512)
+NORMS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+SPEEDS = {"1 epoch/s": 1.0, "5 epochs/s": 0.2, "20 epochs/s": 0.05, "full speed": 0.0}
+
+
+def _bound(widget, label, name, **kw):
+    """A widget keyed `train_<name>`, initialised from and written to the URL."""
+    return widget(label, key=f"train_{name}", help=HELP.get(name), bind="query-params", **kw)
+
+
+def settings():
+    """The settings widgets (in the sidebar) → (TrainConfig or None, error message or None)."""
+    with st.sidebar:
+        st.subheader("Settings")
+        dataset = _bound(st.selectbox, "Dataset", "dataset", options=DATASETS, index=DATASETS.index("sine"))
+        values, error = _csv_values() if dataset == "csv" else (None, None)
+        cell = _bound(st.selectbox, "Cell", "cell", options=CELLS, format_func=CELL_LABELS.get)
+        s = dict(dataset=dataset, values=values, cell=cell)
+        s["hidden"] = _bound(st.slider, "Hidden size H", "hidden", min_value=1, max_value=64, value=DEFAULT.hidden)
+        s["window"] = _bound(st.slider, "Window T", "window", min_value=1, max_value=60, value=DEFAULT.window)
+        s["optimizer"] = _bound(st.radio, "Optimizer", "optimizer", options=OPTIMIZERS, horizontal=True)
+        s["lr"] = _bound(st.select_slider, "Learning rate", "lr", options=LRS, value=DEFAULT.lr)
+        s["batch_size"] = _bound(st.select_slider, "Batch size", "batch_size", options=BATCHES,
+                                 value=DEFAULT.batch_size)
+        s["epochs"] = _bound(st.number_input, "Epochs", "epochs", min_value=1, max_value=5000,
+                             value=DEFAULT.epochs, step=10)
+        s["clip"] = _bound(st.toggle, "Gradient clipping", "clip", value=DEFAULT.clip)
+        s["max_norm"] = _bound(st.select_slider, "Clip at max-norm θ", "max_norm", options=NORMS,
+                               value=DEFAULT.max_norm, disabled=not s["clip"])
+        s["seed"] = _bound(st.number_input, "Random seed", "seed", min_value=0, max_value=2**31 - 1,
+                           value=DEFAULT.seed)
+    if error or (dataset == "csv" and values is None):
+        return None, error
+    try:
+        return TrainConfig(**s), None
+    except ValueError as e:
+        return None, str(e)
+
+
+def _csv_values():
+    """The person's CSV column as a tuple of floats → (values or None, error or None)."""
+    upload = st.file_uploader("CSV file (first row: column names)", type=["csv", "txt"], key="train_csv_file")
+    if upload is None:
+        st.info("Upload a CSV file to train on one of its columns.")
+        return None, None
+    try:
+        text = upload.getvalue()
+        column = st.selectbox("Column", csv_columns(text), key="train_csv_column")
+        return tuple(csv_column(text, column)), None
+    except ValueError as e:
+        return None, f"That CSV can't be used: {e}"
+
+
+def speed():
+    """How fast the worker may go, in seconds per epoch: slow enough to watch, or full speed."""
+    with st.sidebar:
+        label = st.select_slider("Speed", options=list(SPEEDS), value="20 epochs/s", key="train_speed",
+                                 help="Pacing only: the run is the same at any speed.")
+    return SPEEDS[label]
+
+
+def buttons(worker, cfg):
+    """▶ Play / ⏸ Pause / Step / ↺ Reset. They act in callbacks, before the script redraws the page."""
+    running, done = worker.running, worker.snapshot().done
+    cols = st.columns(4)
+    cols[0].button("▶ Play", key="train_play", on_click=worker.play, disabled=running or done, type="primary",
+                   width="stretch")
+    cols[1].button("⏸ Pause", key="train_pause", on_click=worker.pause, disabled=not running, width="stretch")
+    cols[2].button("Step", key="train_step", on_click=worker.step, disabled=done, help="Train one epoch",
+                   width="stretch")
+    cols[3].button("↺ Reset", key="train_reset", on_click=_reset, args=(worker, cfg or worker.config),
+                   help="Start again with the settings shown", width="stretch")
+
+
+def _reset(worker, cfg):
+    try:
+        worker.reset(cfg)
+    except ValueError as e:
+        st.session_state["train_reset_error"] = f"These settings can't be trained: {e}"

@@ -1,0 +1,74 @@
+"""The live views of the training page: a fragment that redraws from the worker's snapshot while it trains."""
+import streamlit as st
+
+from rnnviz.export import log_csv, standalone_script, weights_bytes
+from ui import train_figures as figs
+
+REFRESH_S = 0.4  # fragment period while training: ≥ 2 redraws a second
+
+
+def live(worker, running):
+    """Progress, divergence and the charts; ticks every REFRESH_S while `running`, then one full rerun."""
+    @st.fragment(run_every=REFRESH_S if running else None)
+    def views():
+        snap = worker.snapshot()
+        progress(snap, worker.seconds_per_epoch)
+        if snap.last is not None and snap.last.divergence is not None:
+            st.error(snap.last.divergence.message, icon="💥")
+        if snap.error:
+            st.error(f"Training stopped unexpectedly: {snap.error}")
+        charts(snap, worker)
+        if running and not snap.running:  # finished, diverged or stopped: redraw buttons, stop ticking
+            st.rerun()
+    views()
+
+
+def progress(snap, seconds_per_epoch):
+    """A progress bar with epoch, training time and ETA."""
+    total, last = snap.config.epochs, snap.last
+    epoch, seconds = (last.epoch, last.seconds) if last else (0, 0.0)
+    per_epoch = max(seconds / epoch if epoch else 0.0, seconds_per_epoch)
+    state = "training" if snap.running else "finished" if snap.done else "paused" if epoch else "ready"
+    eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running else ""
+    st.progress(epoch / total, text=f"**{state}** · epoch {epoch}/{total} · {seconds:.2f} s of training{eta}")
+
+
+def charts(snap, worker):
+    cfg, records, task = snap.config, snap.records, worker.task
+    left, right = st.columns(2)
+    left.plotly_chart(figs.loss_figure(records), key="train_fig_loss")
+    right.plotly_chart(figs.grad_norm_figure(records, cfg.max_norm, cfg.clip), key="train_fig_grad")
+    t_val, y_val = worker.validation_targets()
+    left.plotly_chart(figs.prediction_figure(task.t, task.series, t_val, y_val, snap.val_pred),
+                      key="train_fig_pred")
+    right.plotly_chart(figs.extrapolation_figure(task.t, task.series, task.t_ext, task.truth_ext,
+                                                 worker.extrapolation(), cfg.window), key="train_fig_extrap")
+    left.plotly_chart(figs.spectral_radius_figure(records), key="train_fig_rho")
+    with right:
+        metrics(records)
+
+
+def metrics(records):
+    last = records[-1] if records else None
+    a, b, c = st.columns(3)
+    a.metric("train loss", f"{last.train_loss:.2e}" if last else "–")
+    b.metric("validation loss", f"{last.val_loss:.2e}" if last else "–")
+    c.metric("ρ(W_hh)", f"{last.spectral_radius:.3f}" if last else "–")
+    clipped = sum(sum(r.clipped) for r in records)
+    steps = sum(len(r.grad_norms) for r in records)
+    st.caption(f"{clipped} of {steps} steps clipped. ρ(W_hh) < 1 means the recurrence forgets its past "
+               "geometrically: the same contraction that makes gradients vanish (see the vanishing-gradient page).")
+
+
+def downloads(worker):
+    """Weights, training log and a standalone script of the run (shown when it is not training)."""
+    snap = worker.snapshot()
+    if not snap.records:
+        return
+    a, b, c = st.columns(3)
+    a.download_button("⬇ Weights (.pt)", lambda: weights_bytes(worker.state()), "rnnviz_weights.pt",
+                      "application/octet-stream", key="train_dl_weights", on_click="ignore", width="stretch")
+    b.download_button("⬇ Training log (.csv)", log_csv(snap.records), "rnnviz_training_log.csv", "text/csv",
+                      key="train_dl_log", on_click="ignore", width="stretch")
+    c.download_button("⬇ Standalone script (.py)", standalone_script(snap.config), "rnnviz_train.py",
+                      "text/x-python", key="train_dl_script", on_click="ignore", width="stretch")
