@@ -72,17 +72,21 @@ def model_and_sequence(max_T=500):
 
 
 def set_params(p):
-    """Move the sidebar to Θ = p (from a callback, e.g. a gradient step); returns the names clipped."""
-    clipped = []
+    """Move the sidebar to Θ = p (from a callback, e.g. a gradient step); returns (Θ as set, names clipped)."""
+    clipped, applied = [], {}
+    ranges = SCALAR_RANGES if p.H == 1 else {"b_y": SCALAR_RANGES["b_y"]}
+    for n, (lo, hi) in ranges.items():
+        v = float(getattr(p, n).reshape(-1)[0])
+        if not lo <= v <= hi:
+            clipped.append(n)
+        applied[n] = np.full(getattr(p, n).shape, min(max(v, lo), hi))
+    p = p.replace(**applied)
     if p.H == 1:
-        for n, (lo, hi) in SCALAR_RANGES.items():
-            v = float(getattr(p, n).reshape(-1)[0])
-            if not lo <= v <= hi:
-                clipped.append(n)
-            state.set(n, min(max(v, lo), hi))
+        for n in SCALAR_RANGES:
+            state.set(n, float(applied[n].reshape(-1)[0]))
     else:
         matrix_grid.set_matrices(p)
-    return clipped
+    return p, clipped
 
 
 __all__ = ["Setup", "model_and_sequence", "set_params", "MODEL_FIELDS", "SEQUENCE_FIELDS"]

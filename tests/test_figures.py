@@ -1,0 +1,104 @@
+"""ui.figures and ui.arithmetic: the unrolled diagram shows the engine's numbers, in the right places."""
+import math
+
+import numpy as np
+import pytest
+
+import rnnviz
+from ui import arithmetic, figures
+
+X, TARGET = rnnviz.data.counting(10)  # seed 003: x = 1..9, target = 2..10
+
+
+def trace(fig, name):
+    return next(t for t in fig.data if t.name == name)
+
+
+def seed003(**kw):
+    p = rnnviz.RNNParams.scalar(**kw)
+    return p, rnnviz.forward(p, X)
+
+
+def test_diagram_has_a_column_per_time_step():
+    p, run = seed003()
+    fig = figures.unrolled(run, p, TARGET[:, None], step=3)
+    assert list(trace(fig, "x").x) == list(range(1, run.T + 1))
+    assert list(trace(fig, "y").x) == list(range(1, run.T + 1))
+    assert list(trace(fig, "h").x) == list(range(0, run.T + 1))  # h_0 … h_T
+    assert fig.layout.shapes[0].x0 == 2.5 and fig.layout.shapes[0].x1 == 3.5  # step 3 highlighted
+
+
+def test_printed_node_values_are_the_engines():
+    p, run = seed003(W_xh=1.3, W_hh=-0.4)
+    fig = figures.unrolled(run, p)
+    assert [float(s) for s in trace(fig, "h").text] == pytest.approx(np.r_[0.0, run.h[:, 0]], abs=5e-4)
+    assert [float(s) for s in trace(fig, "y").text] == pytest.approx(run.y[:, 0], abs=5e-4)
+    assert float(trace(fig, "h").text[1]) == pytest.approx(math.tanh(1.3), abs=5e-4)
+
+
+@pytest.mark.parametrize("W_hh, colour", [(0.5, figures.POS), (-0.5, figures.NEG), (0.0, figures.ZERO)])
+def test_edge_colour_follows_the_sign_of_the_weight(W_hh, colour):
+    p, run = seed003(W_hh=W_hh, W_xh=-0.8)
+    fig = figures.unrolled(run, p)
+    assert trace(fig, "W_hh").line.color == colour
+    assert trace(fig, "W_xh").line.color == figures.NEG
+    assert trace(fig, "W_hy").line.color == figures.POS
+
+
+def test_edge_width_grows_with_the_weight():
+    widths = [trace(figures.unrolled(*seed003(W_hh=w)[::-1]), "W_hh").line.width for w in (0.2, 1.0, 2.0)]
+    assert widths == sorted(widths) and widths[0] < widths[-1]
+
+
+def test_large_T_and_H_stay_a_handful_of_traces():
+    p = rnnviz.RNNParams.random(8, seed=1)
+    x = np.sin(np.arange(100) * 0.25)
+    run = rnnviz.forward(p, x)
+    fig = figures.unrolled(run, p, step=50)
+    assert len(fig.data) <= 8
+    band = next(t for t in fig.data if t.type == "heatmap")
+    np.testing.assert_array_equal(np.asarray(band.z), run.hs.T)  # (H, T+1) the unit cells
+    assert list(band.x) == list(range(101))
+
+
+def test_hover_shows_the_formula_with_numbers():
+    p, run = seed003()
+    hover = trace(figures.unrolled(run, p), "h").hovertext[2]
+    assert "tanh(0.500·0.664 + 0.800·2.000 + 0.000)" in hover and "0.9589" in hover
+
+
+def test_seed_003_step_2_written_as_the_seed_writes_it():
+    p, run = seed003()
+    h_line, y_line, L_line = arithmetic.step_lines(run, p, TARGET[:, None], 2)
+    assert r"\tanh(0.5\cdot0.664 + 0.8\cdot2 + 0)" in h_line and h_line.endswith("= 0.959")
+    assert y_line.endswith(f"= {run.y[1, 0]:.3f}")
+    L2 = 0.5 * (run.y[1, 0] - 3) ** 2
+    assert L_line.endswith(f"= {L2:.4f}".rstrip("0"))
+
+
+def test_seed_003_slip_L1_is_0_7236_not_0_719():
+    p, run = seed003()
+    L_line = arithmetic.step_lines(run, p, TARGET[:, None], 1)[2]
+    assert L_line.endswith("= 0.7238")  # ½(0.79684 − 2)²; the seed's rounded ½(0.797 − 2)² = 0.7236
+    assert 0.5 * (0.797 - 2) ** 2 == pytest.approx(0.7236, abs=1e-4)
+
+
+def test_vector_form_for_H_greater_than_1():
+    p = rnnviz.RNNParams.random(3, seed=0)
+    run = rnnviz.forward(p, X)
+    lines = arithmetic.step_lines(run, p, TARGET[:, None], 4)
+    assert sum(line.count(r"\begin{bmatrix}") for line in lines) >= 6
+    assert lines[-1].endswith(arithmetic.num(0.5 * (run.y[3, 0] - TARGET[3]) ** 2, 4))
+
+
+def test_other_figures_build_from_the_same_run():
+    p = rnnviz.RNNParams.random(4, seed=2)
+    run = rnnviz.forward(p, X)
+    losses = 0.5 * (run.y[:, 0] - TARGET) ** 2
+    bars = figures.loss_bars(losses, np.ones(9, bool), step=2)
+    np.testing.assert_allclose(bars.data[0].y, losses)
+    lines = figures.series_lines(run, TARGET[:, None], step=2)
+    assert len(lines.data) == 2 + 4  # target, y, one line per unit
+    mats = figures.matrices_heatmap(p)
+    np.testing.assert_array_equal(np.asarray(mats.data[1].z), p.W_hh)
+    np.testing.assert_array_equal(np.asarray(figures.hidden_heatmap(run).data[0].z), run.hs.T)

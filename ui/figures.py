@@ -1,0 +1,219 @@
+"""Figures for the forward pass: pure functions (engine results → plotly Figure), no Streamlit.
+
+The unrolled diagram puts time step t in column t (h_0 in column 0) and the rows x_t → h_t → y_t:
+
+    h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),   y_t = W_hy h_t + b_y
+
+Edges are one trace per weight (lines with None breaks, arrows as mid-edge markers), nodes one trace
+per row, so the figure has under a dozen traces at any T. Colours: blue = positive, red = negative
+(ColorBrewer RdBu, colour-blind safe).
+"""
+import numpy as np
+import plotly.graph_objects as go
+
+POS, NEG, ZERO = "#2166ac", "#b2182b", "#999999"  # RdBu ends; grey for an exactly-zero weight
+SCALE = "RdBu"                                    # low = red, high = blue, white at 0 (cmid)
+LIGHT = [[0.0, "#d6604d"], [0.2, "#f4a582"], [0.4, "#fddbc7"], [0.5, "#f7f7f7"],  # RdBu's inner classes:
+         [0.6, "#d1e5f0"], [0.8, "#92c5de"], [1.0, "#4393c3"]]                    # dark text stays readable
+ROW = {"x": 0.0, "h": 1.0, "y": 2.0}
+HIGHLIGHT = "rgba(230, 159, 0, 0.18)"             # Okabe–Ito orange, translucent
+TEXT_MAX_T = 30                                   # print node values up to this many columns
+
+
+def sign_colour(w):
+    """Edge colour for a weight: blue ≥ 0 … red < 0 (grey at exactly 0)."""
+    return POS if w > 0 else NEG if w < 0 else ZERO
+
+
+def fmt(v, d=3):
+    """Short number for labels: 0.664, −1.2e+03."""
+    return f"{v:.{d}f}" if abs(v) < 1e4 else f"{v:.2e}"
+
+
+def edge_trace(name, starts, ends, w, T, hover):
+    """All edges of one weight as one trace: width ∝ |w|, colour by sign, an arrow at each midpoint."""
+    n = len(starts)
+    xs = np.full((n, 4), np.nan)
+    ys = np.full((n, 4), np.nan)
+    xs[:, 0], ys[:, 0] = starts[:, 0], starts[:, 1]
+    xs[:, 2], ys[:, 2] = ends[:, 0], ends[:, 1]
+    xs[:, 1], ys[:, 1] = (xs[:, 0] + xs[:, 2]) / 2, (ys[:, 0] + ys[:, 2]) / 2
+    size = np.tile([0.0, 9.0 if T <= 40 else 0.0, 0.0, 0.0], n)
+    horizontal = bool(np.all(starts[:, 1] == ends[:, 1]))
+    return go.Scatter(
+        x=xs.ravel(), y=ys.ravel(), mode="lines+markers", name=name, hoverinfo="text", hoveron="points",
+        text=hover, line=dict(color=sign_colour(w), width=float(np.clip((1 + 2.5 * abs(w)) * min(1.0, 25 / T), 0.7, 9))),
+        marker=dict(size=size, symbol="triangle-right" if horizontal else "triangle-up",
+                    color=sign_colour(w)), showlegend=False, connectgaps=False)
+
+
+def node_trace(row, ts, values, hover, T, label_text=True):
+    """One row of nodes coloured by value (RdBu, 0 = white), values printed when T is small."""
+    vmax = max(float(np.max(np.abs(values))), 1e-12)
+    size = float(np.clip(700 / max(T, 1), 7, 38))
+    show = label_text and T <= TEXT_MAX_T
+    return go.Scatter(
+        x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
+        text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None, textfont=dict(size=11 if T <= 14 else 9),
+        hovertext=hover, hoverinfo="text", showlegend=False,
+        marker=dict(size=size, color=values, colorscale=LIGHT, cmin=-vmax, cmax=vmax,
+                    line=dict(color="#333333", width=1)))
+
+
+def _h_hover(run, W_xh, W_hh, b_h):
+    """Hover text with the live numbers: h_t = tanh(W_hh·h_{t−1} + W_xh·x_t + b_h) = …"""
+    out = []
+    for t in range(run.T):
+        out.append(f"h_{t + 1} = tanh(W_hh·h_{t} + W_xh·x_{t + 1} + b_h)<br>"
+                   f"= tanh({fmt(W_hh)}·{fmt(run.hs[t, 0])} + {fmt(W_xh)}·{fmt(run.x[t, 0])} + {fmt(b_h)})<br>"
+                   f"= tanh({fmt(run.a[t, 0])}) = {fmt(run.h[t, 0], 4)}")
+    return out
+
+
+def _hidden_band(run):
+    """H > 1: h_0 … h_T as one heatmap of H cells per column, in the h row's band (0.6 … 1.4)."""
+    H = run.hs.shape[1]
+    ys = np.linspace(0.65, 1.35, H) if H > 1 else np.array([1.0])
+    ts = np.arange(run.T + 1)
+    hover = [[f"h_{t}[{i + 1}] = {fmt(run.hs[t, i], 4)}" + (
+        f"<br>= tanh(a_{t}[{i + 1}]) = tanh({fmt(run.a[t - 1, i])})" if t else " (initial state)")
+        for t in ts] for i in range(H)]
+    return go.Heatmap(x=ts, y=ys, z=run.hs.T, zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
+                      hoverinfo="text", text=hover, xgap=2, ygap=1, name="h")
+
+
+def unrolled(run, params, target=None, losses=None, step=None):
+    """The unrolled network: x_t → h_t → y_t per column, h_{t−1} → h_t along the row, step t highlighted."""
+    T, H = run.T, run.hs.shape[1]
+    ts = np.arange(1, T + 1, dtype=float)
+    scalar = H == 1
+    w = {n: float(a.reshape(-1)[0]) if scalar else float(np.linalg.norm(a, 2))
+         for n, a in params.as_dict().items()}
+    sym = (lambda n: n) if scalar else (lambda n: f"‖{n}‖₂")
+    half = 0.22 if scalar else 0.38  # where an edge meets a node (clear of the marker / band)
+    traces = [
+        edge_trace("W_xh", np.c_[ts, np.full(T, ROW["x"] + 0.1)], np.c_[ts, np.full(T, ROW["h"] - half)],
+                   w["W_xh"], T, f"{sym('W_xh')} = {fmt(w['W_xh'])}: x_t → h_t"),
+        edge_trace("W_hh", np.c_[ts - 1 + 0.12, np.ones(T)], np.c_[ts - 0.12, np.ones(T)],
+                   w["W_hh"], T, f"{sym('W_hh')} = {fmt(w['W_hh'])}: h_(t−1) → h_t, the recurrence"),
+        edge_trace("W_hy", np.c_[ts, np.full(T, ROW["h"] + half)], np.c_[ts, np.full(T, ROW["y"] - 0.1)],
+                   w["W_hy"], T, f"{sym('W_hy')} = {fmt(w['W_hy'])}: h_t → y_t"),
+        node_trace("x", ts, run.x[:, 0], [f"x_{t} = {fmt(v, 4)}" for t, v in zip(range(1, T + 1), run.x[:, 0])], T),
+    ]
+    if scalar:
+        hs = run.hs[:, 0]
+        hover = ["h_0 = {} (initial state)".format(fmt(hs[0], 4))] + _h_hover(
+            run, w["W_xh"], w["W_hh"], float(params.b_h[0]))
+        traces.append(node_trace("h", np.arange(T + 1, dtype=float), hs, hover, T))
+    else:
+        traces.append(_hidden_band(run))
+    y = run.y[:, 0]
+    hover_y = []
+    for t in range(T):
+        s = (f"y_{t + 1} = W_hy·h_{t + 1} + b_y = {fmt(y[t], 4)}" if not scalar else
+             f"y_{t + 1} = W_hy·h_{t + 1} + b_y = {fmt(w['W_hy'])}·{fmt(run.h[t, 0])} + "
+             f"{fmt(w['b_y'])} = {fmt(y[t], 4)}")
+        if target is not None:
+            s += f"<br>target_{t + 1} = {fmt(float(target[t, 0]), 4)}"
+        if losses is not None:
+            s += f"<br>L_{t + 1} = ½(y − target)² = {fmt(float(losses[t]), 4)}"
+        hover_y.append(s)
+    traces.append(node_trace("y", ts, y, hover_y, T))
+    return go.Figure(traces, _diagram_layout(T, step))
+
+
+def _diagram_layout(T, step):
+    """Rows labelled x_t / h_t / y_t, a column tick per step (thinned at large T), step t shaded."""
+    every = max(1, int(np.ceil(T / 25)))
+    ticks = list(range(0, T + 1, every))
+    shapes = []
+    if step is not None and 1 <= step <= T:
+        shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45, line_width=2,
+                           line_color="rgba(230, 159, 0, 0.9)", fillcolor=HIGHLIGHT, layer="below"))
+    return go.Layout(
+        height=330, margin=dict(l=10, r=10, t=10, b=30), plot_bgcolor="white", hovermode="closest",
+        xaxis=dict(range=[-0.6, T + 0.6], tickvals=ticks, ticktext=[f"t={t}" for t in ticks],
+                   showgrid=False, zeroline=False, fixedrange=T <= 40),
+        yaxis=dict(range=[-0.5, 2.5], tickvals=[0, 1, 2], ticktext=["x_t", "h_t", "y_t"],
+                   showgrid=False, zeroline=False, fixedrange=True),
+        shapes=shapes, dragmode="pan" if T > 40 else False)
+
+
+def loss_bars(losses, counted, step=None):
+    """L_t per step; the bars that enter L are blue, the rest grey; step t outlined."""
+    T = len(losses)
+    ts = np.arange(1, T + 1)
+    colours = np.where(counted, POS, "#cccccc").tolist()
+    line = [3 if t == step else 0 for t in ts]
+    hover = [f"L_{t} = ½(y_{t} − target_{t})² = {fmt(v, 4)}" + ("" if c else "<br>(not in L: loss on last step only)")
+             for t, v, c in zip(ts, losses, counted)]
+    fig = go.Figure(go.Bar(x=ts, y=losses, marker=dict(color=colours, line=dict(width=line, color="#e69f00")),
+                           hovertext=hover, hoverinfo="text", name="L_t"))
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=30), title=dict(text="Loss per step L_t", x=0),
+                      xaxis_title="t", yaxis_title="L_t", plot_bgcolor="white", bargap=0.15)
+    return fig
+
+
+def series_lines(run, target, step=None):
+    """Top: y_t and target_t; bottom: each unit of h_t; step t as a vertical line."""
+    T, H = run.T, run.hs.shape[1]
+    ts = np.arange(1, T + 1)
+    mode = "lines+markers" if T <= 60 else "lines"
+    data = [go.Scatter(x=ts, y=target[:, 0], name="target_t (next value)", mode=mode,
+                       line=dict(color="#000000", dash="dot")),
+            go.Scatter(x=ts, y=run.y[:, 0], name="y_t", mode=mode, line=dict(color="#e69f00"))]
+    units = ["#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000", "#999999"]  # Okabe–Ito
+    for i in range(H):
+        data.append(go.Scatter(x=ts, y=run.h[:, i], name="h_t" if H == 1 else f"h_t[{i + 1}]", mode=mode,
+                               line=dict(color=units[i % 8], width=1.5), xaxis="x", yaxis="y2"))
+    shapes = [] if step is None else [dict(type="line", x0=step, x1=step, y0=0, y1=1, yref="paper",
+                                           line=dict(color="rgba(230, 159, 0, 0.9)", width=2))]
+    layout = go.Layout(height=420 if H > 1 else 380, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+                       title=dict(text="Outputs, targets and hidden state over time", x=0),
+                       yaxis=dict(domain=[0.48, 1.0], title="y_t, target_t", gridcolor="#eeeeee"),
+                       yaxis2=dict(domain=[0.0, 0.4], title="h_t", range=[-1.05, 1.05], gridcolor="#eeeeee",
+                                   anchor="x"),
+                       xaxis=dict(title="t", gridcolor="#eeeeee", anchor="y2"), shapes=shapes,
+                       hovermode="x unified", legend=dict(orientation="h", y=-0.14, yanchor="top", x=0))
+    return go.Figure(data, layout)
+
+
+def matrices_heatmap(params):
+    """W_xh | W_hh | b_h | W_hyᵀ side by side, one shared RdBu scale centred on 0; b_y in the title."""
+    mats = {"W_xh": params.W_xh, "W_hh": params.W_hh, "b_h": params.b_h[:, None], "W_hyᵀ": params.W_hy.T}
+    H = params.H
+    vmax = max(float(np.max(np.abs(a))) for a in mats.values()) or 1.0
+    widths = {n: a.shape[1] for n, a in mats.items()}
+    total, gap = sum(widths.values()), 0.04
+    span = 1 - gap * (len(mats) - 1)
+    data, layout, x0 = [], {}, 0.0
+    for k, (n, a) in enumerate(mats.items(), start=1):
+        x1 = x0 + span * widths[n] / total
+        ax = "" if k == 1 else str(k)
+        hover = [[f"{n}[{i + 1},{j + 1}] = {fmt(a[i, j], 4)}" for j in range(a.shape[1])] for i in range(H)]
+        data.append(go.Heatmap(z=a, x=np.arange(1, a.shape[1] + 1), y=np.arange(1, H + 1), zmin=-vmax, zmax=vmax,
+                               colorscale=SCALE, showscale=k == 2, text=hover, hoverinfo="text",
+                               texttemplate="%{z:.2f}" if H <= 8 else None, xaxis=f"x{ax}", yaxis=f"y{ax}",
+                               colorbar=dict(len=0.9, thickness=12)))
+        layout[f"xaxis{ax}"] = dict(domain=[x0, x1], title=n, tickvals=list(range(1, a.shape[1] + 1)), side="top")
+        layout[f"yaxis{ax}"] = dict(autorange="reversed", tickvals=list(range(1, H + 1)), anchor=f"x{ax}",
+                                    showticklabels=k == 1)
+        x0 = x1 + gap
+    title = f"The weights (b_y = {fmt(float(params.b_y[0]))})"
+    return go.Figure(data, go.Layout(height=130 + 34 * H, margin=dict(l=10, r=60, t=90, b=10),
+                                     title=dict(text=title, x=0, y=0.97, yanchor="top"), **layout))
+
+
+def hidden_heatmap(run, step=None):
+    """h_t over time: unit i (rows) × step t (columns), RdBu on [−1, 1]."""
+    H = run.hs.shape[1]
+    ts = np.arange(0, run.T + 1)
+    hover = [[f"h_{t}[{i + 1}] = {fmt(run.hs[t, i], 4)}" for t in ts] for i in range(H)]
+    fig = go.Figure(go.Heatmap(z=run.hs.T, x=ts, y=np.arange(1, H + 1), zmin=-1, zmax=1, colorscale=SCALE,
+                               text=hover, hoverinfo="text", colorbar=dict(thickness=12, title="h")))
+    shapes = [] if step is None else [dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=0.5, y1=H + 0.5,
+                                           line=dict(color="#e69f00", width=2))]
+    fig.update_layout(height=110 + 26 * H, margin=dict(l=10, r=10, t=30, b=30), shapes=shapes,
+                      title=dict(text="h_t over time (unit × step)", x=0),
+                      xaxis_title="t", yaxis=dict(title="unit", autorange="reversed", tickvals=list(range(1, H + 1))))
+    return fig

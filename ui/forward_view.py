@@ -1,0 +1,105 @@
+"""Components of the forward-pass page: step-through controls, the per-step table, the gradient step."""
+import time
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import rnnviz
+from ui import arithmetic, state
+from ui.sidebar import set_params
+
+PLAY_EVERY = 0.8  # seconds per step while playing
+
+VIEW_FIELDS = [
+    state.field("t", "int", 2, lo=1, hi=rnnviz.MAX_T, step=1, label="Step t",
+                help="The time step to highlight and write out with its numbers."),
+    state.field("lr", "float", 0.01, lo=0.0001, hi=0.5, step=0.0001, fmt="%.4f", label="Learning rate α"),
+]
+
+
+def _move(dt, T):
+    state.set("t", min(max(state.value("t", hi=T) + dt, 1), T))
+
+
+def _tick(T):
+    """While playing: advance t once per PLAY_EVERY and redraw the whole page; stop at T."""
+    if not st.session_state.get("play"):
+        return
+    now = time.monotonic()
+    if now - st.session_state.get("_play_last", 0.0) < PLAY_EVERY * 0.9:
+        return
+    st.session_state["_play_last"] = now
+    t = state.value("t", hi=T)
+    if t >= T:
+        st.session_state["play"] = False
+        return
+    state.set("t", t + 1)
+    st.rerun()
+
+
+def step_controls(T):
+    """Slider over t with ◀ ▶ and play; returns t."""
+    playing = bool(st.session_state.get("play"))
+    st.fragment(run_every=PLAY_EVERY if playing else None)(_tick)(T)  # before the slider: it may move t
+    c_prev, c_slider, c_next, c_play = st.columns([1, 12, 1, 2], vertical_alignment="bottom")
+    c_prev.button("◀", key="t_prev", on_click=_move, args=(-1, T), help="previous step", width="stretch")
+    c_next.button("▶", key="t_next", on_click=_move, args=(1, T), help="next step", width="stretch")
+    c_play.toggle("Play", key="play", help=f"step forward every {PLAY_EVERY} s")
+    with c_slider:
+        return state.widget("t", hi=T, default=min(2, T))
+
+
+def step_table(run, target, losses, counted):
+    """t, x_t, a_t, h_t, y_t, target_t, L_t (a column per unit when H > 1) and a CSV download."""
+    T, H = run.T, run.hs.shape[1]
+    cols = {"t": np.arange(1, T + 1), "x_t": run.x[:, 0]}
+    for name, arr in (("a_t (pre-activation)", run.a), ("h_t", run.h)):
+        for i in range(H):
+            cols[name if H == 1 else f"{name.split(' ')[0]}[{i + 1}]"] = arr[:, i]
+    cols.update({"y_t": run.y[:, 0], "target_t": target[:, 0], "L_t": losses, "in L": counted})
+    df = pd.DataFrame(cols)
+    st.dataframe(df, hide_index=True, height=min(38 + 35 * T, 320),
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in df.columns
+                                if c not in ("t", "in L")})
+    st.download_button("Download the table as CSV", df.to_csv(index=False).encode(), "rnnviz_forward.csv",
+                       "text/csv", key="csv", on_click="ignore")
+
+
+def _take_step(setup, lr):
+    """Θ_new = Θ − α ∂L/∂Θ, then move the sidebar to Θ_new (runs before the widgets are drawn)."""
+    g = rnnviz.bptt(setup.params, setup.x, setup.target, setup.h0, loss_on=setup.loss_on)
+    new = rnnviz.sgd_step(setup.params, g, lr)
+    shown, clipped = set_params(new)
+    after = rnnviz.bptt(shown, setup.x, setup.target, setup.h0, loss_on=setup.loss_on).loss
+    st.session_state["_last_step"] = dict(lines=arithmetic.sgd_lines(setup.params, g, lr, new), before=g.loss,
+                                          after=after, clipped=clipped, params=shown, n=st.session_state.get("_last_step", {})
+                                          .get("n", 0) + 1)
+
+
+def gradient_step(setup, loss):
+    """The button, the learning rate, Θ_new = Θ − α ∂L/∂Θ per parameter, and L before → after."""
+    st.latex(r"\Theta_{\text{new}} = \Theta - \alpha\,\frac{\partial L}{\partial \Theta},\qquad"
+             r"\Theta = \{W_{xh}, W_{hh}, b_h, W_{hy}, b_y\}")
+    c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+    with c1:
+        lr = state.widget("lr")
+    c2.button("Take one gradient-descent step", key="sgd", type="primary", on_click=_take_step,
+              args=(setup, lr), disabled=not np.isfinite(loss))
+    last = st.session_state.get("_last_step")
+    if not last:
+        st.caption("∂L/∂Θ is full backpropagation through time (see the BPTT page). Each click moves the "
+                   "sidebar's sliders to Θ_new; click again to keep descending.")
+        return
+    if last["params"] != setup.params:
+        st.caption("The model has changed since the last step; this was step "
+                   f"{last['n']} (L {last['before']:.6g} → {last['after']:.6g}).")
+        return
+    for line in last["lines"]:
+        st.latex(line)
+    delta = last["after"] - last["before"]
+    st.metric(f"Loss L after step {last['n']}", f"{last['after']:.6g}", f"{delta:+.4g} (was {last['before']:.6g})",
+              delta_color="inverse")
+    if last["clipped"]:
+        st.warning(f"{', '.join(last['clipped'])} left the slider range and was clipped to its end; "
+                   "the loss shown is for the clipped value. Try a smaller α.")
