@@ -225,8 +225,10 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
     """Draw the field's widget (key = field name), keep it valid and in the URL; returns its value."""
     f = get(name_or_field, **overrides)
     v = clamp(f, value(f.name, **overrides))
-    if f.name not in st.session_state or st.session_state[f.name] != clamp(f, st.session_state[f.name]):
-        st.session_state[f.name] = v  # refill after a page switch, or pull back into a shrunken range
+    cur = st.session_state.get(f.name, v)
+    # re-assign on every run: after a page switch Streamlit keeps the key but not the widget's value
+    # (same key, new widget id → the widget would fall back to its minimum); also pulls into a shrunken range
+    st.session_state[f.name] = cur if cur == clamp(f, cur) else v
     c = container or st
     common = dict(key=f.name, help=f.help, on_change=on_change, args=args, disabled=disabled)
     label = f.label or f.name
