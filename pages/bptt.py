@@ -1,4 +1,72 @@
+"""Backpropagation through time: where ∂L/∂Θ comes from, step by step, checked against torch.autograd."""
 import streamlit as st
 
-st.title("bptt")
-st.info("Coming soon.")
+import rnnviz
+from rnnviz import PARAM_NAMES
+from ui import bptt_view as V, figures_bptt as F, state
+from ui.sidebar import model_and_sequence
+
+state.field("bptt_mode", "choice", "full BPTT", choices=("full BPTT", "truncated to k steps"),
+            label="Gradient shown", widget="segmented")
+state.field("bptt_k", "int", 1, lo=1, hi=rnnviz.MAX_T, label="Truncation k (steps each L_t flows back)",
+            help="k = 1 is seed 003's one-step formula; k = T is full BPTT")
+state.field("bptt_rows", "choice", "all", choices=("all",) + PARAM_NAMES, label="Rows", widget="segmented")
+state.field("bptt_t", "int", 2, lo=1, hi=rnnviz.MAX_T, label="Step t for seed 003's formulas")
+state.field("bptt_unit", "int", 1, lo=1, hi=rnnviz.MAX_H, label="Hidden unit i")
+
+st.title("Backpropagation through time")
+setup = model_and_sequence(max_T=500)
+if setup is None:
+    st.stop()
+p, T, H = setup.params, setup.x.shape[0], setup.params.H
+st.caption(f"{setup.label} · T = {T}, H = {H} · loss on {'every step' if setup.loss_on == 'all' else 'the last step'}")
+st.latex(V.EQUATIONS)
+
+c1, c2 = st.columns([1, 2])
+mode = state.widget("bptt_mode", container=c1)
+k = state.widget("bptt_k", hi=max(T, 2), container=c2, disabled=mode == "full BPTT")
+truncate = k if mode != "full BPTT" else None
+try:
+    args = (p, setup.x, setup.target, setup.h0)
+    g_full = rnnviz.bptt(*args, loss_on=setup.loss_on)
+    g = g_full if truncate is None else rnnviz.bptt(*args, truncate=truncate, loss_on=setup.loss_on)
+    g1 = rnnviz.bptt(*args, truncate=1, loss_on=setup.loss_on)
+except ValueError as e:
+    st.error(str(e))
+    st.stop()
+
+st.subheader("∂L/∂Θ" + ("" if truncate is None else f" (truncated to k = {truncate})"))
+st.markdown(f"L = Σ_t L_t = **{g.loss:.6g}**")
+V.totals(g)
+
+st.subheader("Autograd check")
+V.autograd_check(g, setup)
+
+st.subheader("Which step contributes what")
+st.markdown("Θ is shared by every step, so ∂L/∂Θ is a sum over t of each step's use of it. "
+            "Each row is one parameter entry; its last column **Σ_t** is the total above.")
+rows = state.widget("bptt_rows")
+names = PARAM_NAMES if rows == "all" else (rows,)
+st.plotly_chart(F.contribution_heatmap(g, names), width="stretch")
+st.plotly_chart(F.dh_bars(g), width="stretch")
+
+st.subheader("How far each loss reaches back")
+st.plotly_chart(F.reach_heatmap(g_full.reach(), truncate), width="stretch")
+
+st.subheader("Truncated BPTT beside full BPTT")
+st.markdown(f"Truncation k lets each L_t flow back through at most k cells. "
+            f"{'Pick *truncated to k steps* above to compare.' if truncate is None else ''}")
+kk = truncate or k
+g_k = g if truncate is not None else rnnviz.bptt(*args, truncate=kk, loss_on=setup.loss_on)
+st.dataframe(F.truncation_table(g_k, g_full), hide_index=True, width="stretch",
+             height=min(38 + 35 * len(F.entries(g.as_dict())), 420))
+
+st.subheader("Seed 003's one-step formulas, corrected, with live numbers")
+st.info(V.SEED_SLIPS)
+c1, c2 = st.columns(2)
+t = state.widget("bptt_t", hi=max(T, 2), container=c1)
+i = state.widget("bptt_unit", hi=H, container=c2) - 1 if H > 1 else 0
+t = min(t, T)
+if setup.loss_on == "last" and t < T:
+    st.warning(f"The loss is on the last step only, so L_{t} = 0 and every one-step term at t = {t} is 0.")
+V.seed003(g1, g_full, t, i)

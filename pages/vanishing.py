@@ -1,4 +1,57 @@
+"""Vanishing and exploding gradients: the real ‖∂h_T/∂h_{T−k}‖, its bound, a sweep, and clipping."""
+import numpy as np
 import streamlit as st
 
-st.title("vanishing")
-st.info("Coming soon.")
+import rnnviz
+from ui import decay_view as V, figures_decay as D, state
+from ui.sidebar import model_and_sequence
+
+SWEEP_N = 41  # rows of the sweep heatmap
+state.field("vg_lo", "float", 0.1, lo=-3.0, hi=3.0, step=0.05, label="Sweep from",
+            help="W_hh for H = 1; the spectral radius ρ(W_hh) for H > 1")
+state.field("vg_hi", "float", 2.0, lo=-3.0, hi=3.0, step=0.05, label="Sweep to")
+state.field("vg_clip", "float", 1.0, lo=0.05, hi=20.0, step=0.05, label="Clip at max-norm θ",
+            help="seed 004 clips at 1.0")
+
+st.title("Vanishing & exploding gradients")
+setup = model_and_sequence(max_T=1000)
+if setup is None:
+    st.stop()
+p, T, H = setup.params, setup.x.shape[0], setup.params.H
+st.caption(f"{setup.label} · T = {T}, H = {H}")
+st.latex(V.EQUATIONS)
+try:
+    run = rnnviz.forward(p, setup.x, setup.h0)
+    curves = D.decay_curves(p, run)
+except ValueError as e:
+    st.error(str(e))
+    st.stop()
+if T < 2:
+    st.warning("With T = 1 there is no step back to take: use a longer sequence.")
+V.summary(p, run, curves)
+st.plotly_chart(D.decay_figure(curves, H), width="stretch")
+V.fake_explanation(p, curves)
+
+st.subheader("Sweep: " + ("the recurrent weight W_hh" if H == 1 else "the spectral radius of W_hh"))
+c1, c2 = st.columns(2)
+lo_min = -3.0 if H == 1 else 0.0   # a spectral radius is ≥ 0
+lo = state.widget("vg_lo", lo=lo_min, container=c1)
+hi = state.widget("vg_hi", lo=lo_min, container=c2)
+if lo >= hi:
+    st.warning(f"The sweep runs from {lo:g} to {hi:g}: the start must be below the end; swapped.")
+    lo, hi = min(lo, hi), max(lo, hi) + (0.05 if lo == hi else 0.0)
+values = np.linspace(lo, hi, SWEEP_N)
+current = float(p.W_hh[0, 0]) if H == 1 else rnnviz.spectral_radius(p.W_hh)
+try:
+    sweep = rnnviz.decay_sweep(p, setup.x, values, setup.h0)
+    st.plotly_chart(D.sweep_heatmap(values, sweep, current, H), width="stretch")
+except ValueError as e:
+    st.error(str(e))
+
+st.subheader("Gradient clipping")
+max_norm = state.widget("vg_clip")
+try:
+    g = rnnviz.bptt(p, setup.x, setup.target, setup.h0, loss_on=setup.loss_on)
+    V.clipping(g, max_norm)
+except ValueError as e:
+    st.error(str(e))

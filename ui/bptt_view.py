@@ -1,0 +1,78 @@
+"""Streamlit components of the BPTT page: the autograd check, the gradient totals, seed 003's formulas.
+
+    ∂L/∂Θ from rnnviz.bptt (numpy, a reverse loop) against torch.autograd (float64), same truncation.
+"""
+import numpy as np
+import streamlit as st
+
+import rnnviz
+from rnnviz import PARAM_NAMES
+from ui import figures_bptt as F
+
+EQUATIONS = (r"\frac{\partial L}{\partial h_t} = W_{hy}^\top \frac{\partial L}{\partial y_t}"
+             r" + W_{hh}^\top \frac{\partial L}{\partial a_{t+1}}, \quad"
+             r"\frac{\partial L}{\partial a_t} = \frac{\partial L}{\partial h_t} \odot (1 - h_t^2), \quad"
+             r"\frac{\partial L}{\partial W_{hh}} = \sum_t \frac{\partial L}{\partial a_t}\, h_{t-1}^\top")
+
+
+@st.cache_data(max_entries=32, show_spinner="torch.autograd …")
+def autograd_grads(W_xh, W_hh, b_h, W_hy, b_y, x, target, h0, truncate, loss_on):
+    """torch.autograd's ∂L/∂Θ and ∂L/∂h_t; cached on the arrays (≈0.1 s at T = 100, more when truncated)."""
+    import rnnviz.oracle  # torch loads only when a page first asks for the check
+    p = rnnviz.RNNParams(W_xh=W_xh, W_hh=W_hh, b_h=b_h, W_hy=W_hy, b_y=b_y)
+    return rnnviz.oracle.torch_bptt(p, x, target, h0, truncate=truncate, loss_on=loss_on)
+
+
+def largest_difference(g, auto):
+    """max |rnnviz − autograd| over every entry of ∂L/∂Θ and of ∂L/∂h_t."""
+    return max(float(np.max(np.abs(np.asarray(getattr(g, n)) - auto[n]))) for n in PARAM_NAMES + ("dh",))
+
+
+def autograd_check(g, setup):
+    """The same gradients from torch.autograd, and the largest difference, on the page."""
+    p = g.params
+    auto = autograd_grads(*(p.as_dict()[n] for n in PARAM_NAMES), setup.x, setup.target, setup.h0,
+                          g.truncate, setup.loss_on)
+    diff = largest_difference(g, auto)
+    n = sum(a.size for a in p.as_dict().values())
+    c1, c2 = st.columns([1, 3])
+    c1.metric("largest |rnnviz − autograd|", f"{diff:.2e}",
+              help="max over every entry of ∂L/∂Θ and of ∂L/∂h_t; float64 rounding is about 1e-16 per operation")
+    verdict = "agree to float64 rounding" if diff < 1e-9 * max(1.0, abs(g.loss)) else "DISAGREE"
+    c2.markdown(f"numpy's reverse loop and `torch.autograd` (float64, "
+                f"{'full BPTT' if g.truncate is None else f'truncated to k = {g.truncate}'}) {verdict}: "
+                f"{n} parameter gradients and {g.dh.size} values of ∂L/∂h_t compared.")
+    with st.expander("every entry, side by side"):
+        st.dataframe(F.totals_table(g, auto), hide_index=True, width="stretch")
+    return diff
+
+
+def totals(g):
+    """∂L/∂θ for each parameter: the value (H = 1) or the norm and the full matrix (H > 1)."""
+    cols = st.columns(len(PARAM_NAMES))
+    for c, name in zip(cols, PARAM_NAMES):
+        a = np.asarray(getattr(g, name))
+        if a.size == 1:
+            c.metric(f"∂L/∂{name}", f"{float(a.ravel()[0]):.6g}")
+        else:
+            c.metric(f"‖∂L/∂{name}‖", f"{float(np.linalg.norm(a)):.6g}", help=f"Frobenius norm of the {a.shape} matrix")
+
+
+def seed003(g1, g_full, t, i):
+    """Seed 003's one-step formulas at step t with live numbers, corrected, beside full BPTT's step-t term."""
+    rows = F.seed003_latex(g1, g_full, t, i)
+    for r in rows:
+        st.latex(r["latex"])
+        if r["seed_latex"]:
+            st.caption(f"full BPTT's step-{t} term of ∂L/∂{r['name']}: {F.fmt(r['full'])} "
+                       f"(difference {F.fmt(r['full'] - r['value'])}) · seed 003 as printed, with (1 − h)²: "
+                       f"{F.fmt(r['seed_value'])}")
+    return rows
+
+
+SEED_SLIPS = r"""**What seed 003's formulas get wrong.**
+1. They **drop the recurrent path**: $\partial h_t/\partial W_{hh}$ is taken as if $h_{t-1}$ did not itself
+   depend on $W_{hh}$, so each $L_t$ sends its gradient back through one step only. That is exactly truncated
+   BPTT with $k = 1$; pick *truncated to k steps* above and move $k$ to see what it leaves out.
+2. They write $(1 - h)^2$ where the derivative of tanh is $1 - h^2$: $\tanh'(a_t) = 1 - \tanh^2(a_t) = 1 - h_t^2$.
+   The formulas below use the correct $1 - h_t^2$; the printed version's number is in each caption."""

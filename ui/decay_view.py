@@ -1,0 +1,55 @@
+"""Streamlit components of the vanishing/exploding page: the decay summary, the |w|^k fake, clipping.
+
+    ∂h_T/∂h_{T−k} = J_T ⋯ J_{T−k+1},  J_t = diag(1 − h_t²) W_hh;   g ← min(1, θ/‖g‖) g
+"""
+import numpy as np
+import streamlit as st
+
+import rnnviz
+from ui import figures_decay as D
+from ui.figures_bptt import fmt
+
+EQUATIONS = (r"\frac{\partial h_T}{\partial h_{T-k}} = J_T J_{T-1} \cdots J_{T-k+1},\quad"
+             r"J_t = \mathrm{diag}(1 - h_t^2)\, W_{hh},\quad"
+             r"\Big\|\frac{\partial h_T}{\partial h_{T-k}}\Big\|_2 \le"
+             r"\big(\max_t \max_i (1 - h_{t,i}^2)\cdot \|W_{hh}\|_2\big)^k")
+
+
+def summary(p, run, curves):
+    """ρ(W_hh), ‖W_hh‖₂, max tanh′, their product γ and the gradient's reach over the whole sequence."""
+    rho, sigma, dmax = rnnviz.spectral_radius(p.W_hh), rnnviz.spectral_norm(p.W_hh), float(run.dtanh.max())
+    c = st.columns(5)
+    c[0].metric("spectral radius ρ(W_hh)", f"{rho:.4g}", help="max |λ_i(W_hh)|")
+    c[1].metric("‖W_hh‖₂", f"{sigma:.4g}", help="largest singular value of W_hh")
+    c[2].metric("max_t tanh′ = max (1 − h_t²)", f"{dmax:.4g}")
+    c[3].metric("bound's base γ", f"{dmax * sigma:.4g}", help="γ = max tanh′ · ‖W_hh‖₂; the bound is γ^k")
+    c[4].metric(f"‖∂h_T/∂h_1‖₂ (k = {run.T - 1})", D.sci(curves["decay"][-1]))
+
+
+def fake_explanation(p, curves):
+    """Why |w|^k is not the decay: every step also multiplies by tanh′ = 1 − h_t² ≤ 1."""
+    k = min(10, len(curves["decay"]) - 1)
+    what = "|W_hh|" if p.H == 1 else "ρ(W_hh)"
+    st.markdown(
+        f"""**Why {what}^k is a fake.** Seed 004 multiplies 0.5 ten times, $(0.5)^{{10}} = 0.000977$, and seed 001
+says small weights make the gradient decay exponentially. Both treat one step back, $\\partial h_t/\\partial h_{{t-1}}$,
+as the weight alone. The real factor is $J_t = \\mathrm{{diag}}(1 - h_t^2)\\,W_{{hh}}$: every step also multiplies by
+tanh′ $= 1 - h_t^2 \\le 1$, which depends on the inputs and the state. A saturated tanh ($h_t \\to \\pm 1$) kills the
+gradient whatever the weight; for $H > 1$ the Jacobians are matrices whose product is not $\\rho^k$ either.
+Here, at $k = {k}$: real $\\|\\partial h_T/\\partial h_{{T-{k}}}\\|_2$ = **{D.sci(curves['decay'][k])}**, the fake
+{what}$^{{{k}}}$ = **{D.sci(curves['naive'][k])}**, the bound = **{D.sci(curves['bound'][k])}**.""")
+
+
+def clipping(g, max_norm):
+    """The gradient vector before and after clipping at max-norm θ (seed 004 uses θ = 1.0)."""
+    clipped, norm = rnnviz.clip_by_global_norm(g, max_norm)
+    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    st.latex(rf"g \leftarrow \min\Big(1, \frac{{\theta}}{{\|g\|}}\Big)\, g"
+             rf" = \min\Big(1, \frac{{{fmt(max_norm)}}}{{{fmt(norm)}}}\Big)\, g = {fmt(factor)}\, g")
+    c = st.columns(3)
+    c[0].metric("‖g‖ before", fmt(norm))
+    c[1].metric("‖g‖ after", fmt(rnnviz.global_norm(clipped)))
+    c[2].metric("factor min(1, θ/‖g‖)", fmt(factor))
+    st.plotly_chart(D.clip_figure(g.as_dict(), clipped, norm, max_norm), width="stretch")
+    st.caption("Clipping rescales the whole vector, so its direction is kept: it limits an exploding step, "
+               "but it cannot bring back a gradient that has vanished.")

@@ -1,0 +1,233 @@
+"""Figures and tables for backpropagation through time: pure functions of rnnviz.Grads, no Streamlit.
+
+    ∂L/∂W_hh = Σ_t ∂L/∂a_t h_{t−1}ᵀ        each column of the heatmap is one term, the last column their sum
+    R[t, k]  = ‖∂L_t/∂h_k‖ = ‖(J_t ⋯ J_{k+1})ᵀ W_hyᵀ (y_t − target_t)‖,   J_s = diag(1 − h_s²) W_hh
+"""
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from rnnviz import PARAM_NAMES
+
+# Okabe–Ito, safe for every common form of colour blindness
+ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
+    "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999")
+
+# one step's contribution to each parameter's gradient, as hover text: (entry formula, left factor, right factor)
+_TERM = {
+    "W_xh": ("∂L/∂a_{t} x_{t}ᵀ", "(∂L/∂a_{t}){i}", "x_{t}{j}"),
+    "W_hh": ("∂L/∂a_{t} h_{tm}ᵀ", "(∂L/∂a_{t}){i}", "h_{tm}{j}"),
+    "b_h": ("∂L/∂a_{t}", "(∂L/∂a_{t}){i}", None),
+    "W_hy": ("∂L/∂y_{t} h_{t}ᵀ", "(∂L/∂y_{t}){i}", "h_{t}{j}"),
+    "b_y": ("∂L/∂y_{t}", "(∂L/∂y_{t}){i}", None),
+}
+
+
+def fmt(v):
+    """A number as a learner reads it: 4 significant figures, scientific when tiny or huge."""
+    v = float(v) + 0.0  # + 0.0 turns −0 into 0
+    return f"{v:.4g}" if v == 0 or 1e-3 <= abs(v) < 1e5 else f"{v:.3e}"
+
+
+def entries(arrays, names=PARAM_NAMES):
+    """[(name, index, label)] for every scalar entry; labels are 1-based like the maths (W_hh[1,2])."""
+    out = []
+    for name in names:
+        a = np.asarray(arrays[name])
+        if a.size == 1:
+            out.append((name, (0,) * a.ndim, name))
+            continue
+        for idx in np.ndindex(a.shape):
+            out.append((name, idx, f"{name}[{','.join(str(i + 1) for i in idx)}]"))
+    return out
+
+
+def _factors(g, name):
+    """(left (T, rows), right (T, cols) or None): per_step[name][t] = left[t] right[t]ᵀ."""
+    run = g.run
+    return {"W_xh": (g.da, run.x), "W_hh": (g.da, run.h_prev), "b_h": (g.da, None),
+            "W_hy": (g.dy, run.h), "b_y": (g.dy, None)}[name]
+
+
+def _row_hover(g, name, idx, label, T):
+    """Hover text for one heatmap row: T per-step terms with their factors, then the total."""
+    formula, left_s, right_s = _TERM[name]
+    left, right = _factors(g, name)
+    i = idx[0]
+    sub_i = f"[{i + 1}]" if left.shape[1] > 1 else ""
+    sub_j = f"[{idx[1] + 1}]" if right is not None and right.shape[1] > 1 else ""
+    texts = []
+    for t in range(T):
+        tt = dict(t=t + 1, tm=t, i=sub_i, j=sub_j)
+        term = f"{left_s.format(**tt)} = {fmt(left[t, i])}"
+        if right is not None:
+            term += f"<br>× {right_s.format(**tt)} = {fmt(right[t, idx[1]])}"
+        texts.append(f"{label}, step t = {t + 1}: {formula.format(**tt)}<br>{term}")
+    texts.append(f"{label}: Σ_t of the row = total ∂L/∂{label}")
+    return texts
+
+
+def contribution_matrix(g, names=PARAM_NAMES):
+    """(labels, C (rows, T)) with C[r, t] = step t's contribution to entry r; Σ_t C[r] = ∂L/∂θ_r."""
+    rows = entries(g.as_dict(), names)
+    C = np.array([g.per_step[name][(slice(None),) + idx] for name, idx, _ in rows])  # (rows, T)
+    return [label for _, _, label in rows], C
+
+
+def contribution_heatmap(g, names=PARAM_NAMES):
+    """Heatmap entry × step of ∂L/∂θ's terms, a last column Σ_t = the total; colour scaled per row."""
+    labels, C = contribution_matrix(g, names)
+    T = g.run.T
+    totals = np.array([np.asarray(g.as_dict()[n])[idx] for n, idx, _ in entries(g.as_dict(), names)])
+    Z = np.column_stack([C, C.sum(axis=1)])                  # (rows, T+1), last column Σ_t
+    scale = np.abs(Z).max(axis=1, keepdims=True)
+    scale[scale == 0] = 1.0
+    hover = [_row_hover(g, n, idx, lab, T) for n, idx, lab in entries(g.as_dict(), names)]
+    custom = [[[h, float(v)] for h, v in zip(hrow, zrow)] for hrow, zrow in zip(hover, Z)]
+    for r, tot in enumerate(totals):
+        custom[r][-1][0] += f"<br>engine's ∂L/∂{labels[r]} = {fmt(tot)}"
+    cols = [str(t) for t in range(1, T + 1)] + ["Σ_t"]
+    show_text = len(labels) * (T + 1) <= 150
+    fig = go.Figure(go.Heatmap(
+        z=Z / scale, x=cols, y=labels, customdata=custom, zmin=-1, zmax=1, zmid=0, colorscale="RdBu",
+        text=[[fmt(v) for v in row] for row in Z] if show_text else None,
+        texttemplate="%{text}" if show_text else None, textfont={"size": 10},
+        hovertemplate="%{customdata[0]}<br><b>value = %{customdata[1]:.6g}</b><extra></extra>",
+        colorbar={"title": {"text": "÷ row's<br>max |·|"}, "len": 0.8}, xgap=1, ygap=1))
+    fig.update_layout(
+        title="What each time step's use of a parameter contributes to ∂L/∂θ (last column: the sum)",
+        xaxis={"title": "time step t", "type": "category"},
+        yaxis={"title": "parameter entry", "autorange": "reversed", "type": "category"},
+        height=max(260, 90 + len(labels) * max(9, min(22, 900 // len(labels)))), margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    return fig
+
+
+def totals_table(g, g_check=None):
+    """One row per entry: the total ∂L/∂θ, Σ_t of the per-step terms, and (optionally) autograd's number."""
+    labels, C = contribution_matrix(g)
+    totals = [float(np.asarray(g.as_dict()[n])[idx]) for n, idx, _ in entries(g.as_dict())]
+    df = pd.DataFrame({"entry": labels, "∂L/∂θ (rnnviz)": totals, "Σ_t per-step terms": C.sum(axis=1)})
+    if g_check is not None:
+        auto = [float(np.asarray(g_check[n])[idx]) for n, idx, _ in entries(g.as_dict())]
+        df["∂L/∂θ (torch.autograd)"] = auto
+        df["|rnnviz − autograd|"] = np.abs(np.array(totals) - np.array(auto))
+    return df
+
+
+def dh_bars(g):
+    """∂L/∂h_t = W_hyᵀ ∂L/∂y_t (output path) + W_hhᵀ ∂L/∂a_{t+1} (recurrent path), for every t."""
+    t = np.arange(1, g.run.T + 1)
+    direct = g.dy @ g.params.W_hy                  # (T, H) the output path
+    recurrent = g.dh - direct                      # (T, H) what arrives from later steps
+    fig = go.Figure()
+    if g.params.H == 1:
+        for part, colour, name, formula in (
+                (direct[:, 0], ORANGE, "output path", "W_hy (y_t − target_t)"),
+                (recurrent[:, 0], BLUE, "recurrent path", "W_hh ∂L/∂a_{t+1}")):
+            fig.add_bar(x=t, y=part, name=name, marker_color=colour,
+                        hovertemplate=f"t = %{{x}}<br>{name}: {formula} = %{{y:.6g}}<extra></extra>")
+        fig.add_scatter(x=t, y=g.dh[:, 0], mode="markers", name="∂L/∂h_t (sum)",
+                        marker={"color": "black", "symbol": "diamond", "size": 7},
+                        hovertemplate="t = %{x}<br>∂L/∂h_t = %{y:.6g}<extra></extra>")
+        fig.update_layout(barmode="relative", yaxis_title="∂L/∂h_t")
+    else:
+        norms = np.column_stack([np.linalg.norm(a, axis=1) for a in (g.dh, direct, recurrent)])  # (T, 3)
+        fig.add_bar(x=t, y=norms[:, 0], name="‖∂L/∂h_t‖₂", marker_color=BLUE, customdata=norms[:, 1:],
+                    hovertemplate="t = %{x}<br>‖∂L/∂h_t‖₂ = %{y:.6g}<br>‖W_hyᵀ ∂L/∂y_t‖ = %{customdata[0]:.4g} "
+                                  "(output path)<br>‖W_hhᵀ ∂L/∂a_{t+1}‖ = %{customdata[1]:.4g} (recurrent path)"
+                                  "<extra></extra>")
+        fig.update_layout(yaxis_title="‖∂L/∂h_t‖₂")
+    fig.update_layout(title="∂L/∂h_t: what reaches each hidden state", xaxis_title="time step t", height=330,
+                      legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    return fig
+
+
+def log_ticks(lo, hi, n=6):
+    """Round powers of ten between lo and hi (log10 units), labelled 10ⁿ."""
+    if not np.isfinite(lo) or not np.isfinite(hi) or hi - lo < 1:
+        lo, hi = np.floor(lo if np.isfinite(lo) else hi - 1), np.ceil(hi if np.isfinite(hi) else lo + 1)
+    raw = (hi - lo) / n
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**4, 10**5) if s >= raw)
+    vals = np.arange(np.ceil(lo / step) * step, hi + 1e-9, step)
+    return vals, [f"10<sup>{int(v)}</sup>" if v else "1" for v in vals]
+
+
+def reach_heatmap(R, truncate=None):
+    """T×T map R[t, k] = ‖∂L_t/∂h_k‖ on a log colour scale; the truncation window's edge drawn on it."""
+    T = R.shape[0]
+    with np.errstate(divide="ignore"):
+        Z = np.log10(R)                                   # −inf where nothing reaches (k > t, or no loss)
+    Z[~np.isfinite(Z)] = np.nan
+    kk = np.broadcast_to(np.arange(2, T + 2), (T, T))      # k + 1, for the Jacobian product's last factor
+    custom = np.stack([R, kk], axis=-1)
+    finite = Z[np.isfinite(Z)]
+    lo, hi = (finite.min(), finite.max()) if finite.size else (-1.0, 0.0)
+    tickvals, ticktext = log_ticks(lo, hi)
+    fig = go.Figure(go.Heatmap(
+        z=Z, x=np.arange(1, T + 1), y=np.arange(1, T + 1), customdata=custom, colorscale="Viridis",
+        zmin=lo, zmax=hi,
+        colorbar={"title": {"text": "‖∂L_t/∂h_k‖"}, "tickvals": tickvals, "ticktext": ticktext, "len": 0.9},
+        hovertemplate="loss L_%{y} → state h_%{x}<br>‖∂L_%{y}/∂h_%{x}‖₂ = <b>%{customdata[0]:.4e}</b><br>"
+                      "= ‖(J_%{y} ⋯ J_%{customdata[1]})ᵀ W_hyᵀ (y_%{y} − target_%{y})‖,  J_s = diag(1 − h_s²) W_hh"
+                      "<extra></extra>"))
+    if truncate is not None and truncate < T:
+        # inside the window: t − k ≤ truncate − 1; the edge runs one half-cell outside it
+        x = np.array([0.5, T + 0.5 - truncate])
+        fig.add_scatter(x=x, y=x + truncate, mode="lines", line={"color": VERMILLION, "width": 2, "dash": "dash"},
+                        name=f"truncation k = {truncate}: below this line is dropped", hoverinfo="skip")
+    fig.update_layout(
+        title="How much each loss L_t reaches each hidden state h_k (full BPTT, log colour)",
+        xaxis={"title": "hidden state h_k", "constrain": "domain"},
+        yaxis={"title": "loss L_t", "autorange": "reversed", "scaleanchor": "x"},
+        legend={"orientation": "h", "y": -0.15}, height=520, margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    return fig
+
+
+def truncation_table(g_trunc, g_full):
+    """Truncated BPTT beside full BPTT, entry by entry, and what truncation leaves out."""
+    rows = entries(g_full.as_dict())
+    tr = np.array([float(np.asarray(g_trunc.as_dict()[n])[idx]) for n, idx, _ in rows])
+    full = np.array([float(np.asarray(g_full.as_dict()[n])[idx]) for n, idx, _ in rows])
+    k = g_trunc.truncate if g_trunc.truncate is not None else g_full.run.T
+    return pd.DataFrame({"entry": [lab for _, _, lab in rows], f"truncated, k = {k}": tr,
+                         "full BPTT": full, "full − truncated": full - tr})
+
+
+def seed003_latex(g1, g_full, t, i=0):
+    """Seed 003's one-step gradients at step t (1-based) with live numbers, for hidden unit i (0-based).
+
+    ∂L_t/∂W_hh ≈ (y_t − target_t) W_hy (1 − h_t²) h_{t−1}: only L_t, only through step t (truncate = 1).
+    Returns [{name, latex, value (k = 1), full (full BPTT's step-t term), seed_latex, seed_value}]; the seed's
+    printed (1 − h_t)² version is kept beside it so the page can show the slip.
+    """
+    run, p = g1.run, g1.params
+    s, n = t - 1, i + 1
+    err = float(g1.dy[s, 0])
+    w_hy = float(p.W_hy[0, i])
+    h, h_prev, x = float(run.h[s, i]), float(run.h_prev[s, i]), float(run.x[s, 0])
+    vec = p.H > 1     # name the entry: (W_hy)_{1,i}, h_{t,i} … for H > 1, plain scalars for H = 1
+    h_t, h_tm = (rf"h_{{{t},{n}}}", rf"h_{{{t - 1},{n}}}") if vec else (rf"h_{{{t}}}", rf"h_{{{t - 1}}}")
+    W = {k: (rf"(W_{{{k[2:]}}})_{{{sub}}}" if vec else rf"W_{{{k[2:]}}}") for k, sub in
+         (("W_hy", f"1,{n}"), ("W_hh", f"{n},{n}"), ("W_xh", f"{n},1"))}
+    err_s = rf"(y_{{{t}}} - \mathrm{{target}}_{{{t}}})"
+    back = rf"{err_s}\, {W['W_hy']}\,(1 - {h_t}^2)"
+    back_n = rf"({fmt(err)})({fmt(w_hy)})(1 - {fmt(h)}^2)"
+    back_seed_n = rf"({fmt(err)})({fmt(w_hy)})(1 - {fmt(h)})^2"
+    core = err * w_hy * (1 - h * h)          # ∂L_t/∂a_t through step t only, with tanh′ = 1 − h_t²
+    core_seed = err * w_hy * (1 - h) ** 2    # the same with seed 003's (1 − h_t)²
+    dL = lambda sym: rf"\frac{{\partial L_{{{t}}}}}{{\partial {sym}}}\Big|_{{k=1}}"
+    out = []
+    for name, lhs, sym, tail, last, idx in (
+            ("W_hh", dL(W["W_hh"]), rf"{back}\, {h_tm}", rf"({fmt(h_prev)})", h_prev, (i, i)),
+            ("W_xh", dL(W["W_xh"]), rf"{back}\, x_{{{t}}}", rf"({fmt(x)})", x, (i, 0)),
+            ("b_h", dL(rf"b_{{h,{n}}}" if vec else "b_h"), back, "", 1.0, (i,))):
+        out.append({"name": name, "value": core * last, "full": float(g_full.per_step[name][(s,) + idx]),
+                    "latex": rf"{lhs} = {sym} = {back_n}{tail} = {fmt(core * last)}",
+                    "seed_latex": rf"\text{{seed 003 as printed: }} {back_seed_n}{tail} = {fmt(core_seed * last)}",
+                    "seed_value": core_seed * last})
+    for name, lhs, sym, num, val, idx in (
+            ("W_hy", dL(W["W_hy"]), rf"{err_s}\, {h_t}", rf"({fmt(err)})({fmt(h)})", err * h, (0, i)),
+            ("b_y", dL("b_y"), err_s, rf"{fmt(run.y[s, 0])} - {fmt(run.y[s, 0] - err)}", err, (0,))):
+        out.append({"name": name, "value": val, "full": float(g_full.per_step[name][(s,) + idx]),
+                    "latex": rf"{lhs} = {sym} = {num} = {fmt(val)}", "seed_latex": None, "seed_value": None})
+    return out
