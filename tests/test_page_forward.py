@@ -1,0 +1,129 @@
+"""The forward page through the real app (AppTest): numbers after a widget moves, errors, URL, SGD step."""
+import base64
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import rnnviz
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+X, TARGET = rnnviz.data.counting(10)
+
+
+def forward_app(query=None):
+    at = AppTest.from_file(APP, default_timeout=30)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/forward.py").run()
+    assert not at.exception
+    return at
+
+
+def decode(v):
+    """Plotly's JSON keeps numpy arrays as {"dtype", "bdata" (base64), "shape"}; lists stay lists."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v)
+
+
+def chart(at, i=0):
+    """Chart i's traces, arrays decoded."""
+    spec = json.loads(at.get("plotly_chart")[i].proto.spec)
+    return [{k: decode(v) if k in ("x", "y", "z") else v for k, v in t.items()} for t in spec["data"]]
+
+
+def diagram(at):
+    """The unrolled diagram's traces by name, read back from the rendered chart."""
+    return {t.get("name"): t for t in chart(at, 0)}
+
+
+def latex(at):
+    return " ".join(e.value for e in at.latex)
+
+
+def test_renders_seed_003_by_default():
+    at = forward_app()
+    h = diagram(at)["h"]
+    assert float(h["text"][1]) == pytest.approx(math.tanh(0.8), abs=5e-4)  # h_1 = tanh(0.8·1) = 0.664
+    assert r"\tanh(0.5\cdot0.664 + 0.8\cdot2 + 0)" in latex(at)             # seed 003's h_2, step t = 2
+    assert len(diagram(at)["x"]["x"]) == 9
+
+
+def test_moving_W_xh_changes_h1_to_tanh_of_the_new_weight():
+    at = forward_app()
+    at.slider(key="W_xh").set_value(1.37).run()
+    at.slider(key="t").set_value(1).run()
+    assert not at.exception
+    h1 = rnnviz.forward(rnnviz.RNNParams.scalar(W_xh=1.37), X).h[0, 0]
+    assert h1 == pytest.approx(math.tanh(1.37))
+    assert float(diagram(at)["h"]["text"][1]) == pytest.approx(h1, abs=5e-4)
+    assert f"= {h1:.3f}" in latex(at)  # h_1 = tanh(0.5·0 + 1.37·1 + 0) = tanh(1.37) = …
+
+
+def test_nudging_x3_ripples_forward_only():
+    at = forward_app()
+    before = at.dataframe[0].value["h_t"].to_numpy()  # the per-step table, full precision
+    at.slider(key="x3").set_value(0.0).run()
+    after = at.dataframe[0].value["h_t"].to_numpy()
+    assert np.array_equal(before[:2], after[:2]) and np.all(before[2:5] != after[2:5])  # h_1, h_2 same; h_3.. move
+    x = X.copy()
+    x[2] = 0.0
+    np.testing.assert_allclose(after, rnnviz.forward(rnnviz.RNNParams.scalar(), x).h[:, 0], atol=1e-12)
+    assert at.dataframe[0].value["target_t"].tolist() == TARGET.tolist()  # targets stay the series' next values
+
+
+def test_bad_typed_sequence_shows_an_error_and_the_page_survives():
+    at = forward_app()
+    at.radio(key="source").set_value("typed").run()
+    at.text_area(key="seq_text").input("1, 2, 3x, 4").run()
+    assert not at.exception
+    assert any("'3x'" in e.value for e in at.error)
+    at.text_area(key="seq_text").input(", ".join(["1"] * 2000)).run()  # longer than the page's T ≤ 500
+    assert not at.exception and any("longer" in e.value for e in at.error)
+    at.text_area(key="seq_text").input("0.5, -1, 2").run()
+    assert not at.exception and not at.error
+    assert len(diagram(at)["x"]["x"]) == 2
+
+
+def test_url_parameters_restore_the_picture():
+    at = forward_app({"W_hh": "-0.6", "W_xh": "1.1", "preset": "sine", "T": "30", "t": "7"})
+    assert at.slider(key="W_hh").value == -0.6 and at.slider(key="t").value == 7
+    d = diagram(at)
+    assert len(d["x"]["x"]) == 30 and d["W_hh"]["line"]["color"] == "#b2182b"  # negative weight → red
+    x = np.sin(np.arange(31) * 0.25)[:-1]
+    run = rnnviz.forward(rnnviz.RNNParams.scalar(W_xh=1.1, W_hh=-0.6), x)
+    assert np.array(d["h"]["text"][1:], float) == pytest.approx(run.h[:, 0], abs=5e-3)
+
+
+def test_hidden_size_8_from_the_url():
+    at = forward_app({"H": "8", "seed": "3", "gain_W_hh": "1.5", "preset": "sine", "T": "100"})
+    assert not at.exception
+    band = next(t for t in chart(at, 0) if t["type"] == "heatmap")
+    p0 = rnnviz.RNNParams.random(8, seed=3)
+    p = p0.replace(W_hh=1.5 * p0.W_hh)
+    run = rnnviz.forward(p, np.sin(np.arange(101) * 0.25)[:-1])
+    np.testing.assert_allclose(np.array(band["z"]), run.hs.T, atol=1e-12)
+
+
+def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
+    at = forward_app()
+    at.slider(key="lr").set_value(0.002).run()
+    p = rnnviz.RNNParams.scalar()
+    g = rnnviz.bptt(p, X, TARGET)
+    at.button(key="sgd").click().run()
+    assert not at.exception
+    expected = rnnviz.sgd_step(p, g, 0.002)
+    for n in rnnviz.PARAM_NAMES:
+        assert at.slider(key=n).value == pytest.approx(float(getattr(expected, n).item()))
+    after = rnnviz.bptt(expected, X, TARGET).loss
+    assert after < g.loss
+    metric = at.metric[-1]
+    assert float(metric.value) == pytest.approx(after, rel=1e-5)
+    at.button(key="sgd").click().run()  # repeatable: a second step descends further
+    assert float(at.metric[-1].value) < after
