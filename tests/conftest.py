@@ -235,7 +235,9 @@ class StreamlitPage:
                 """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section')]
                                    .map(e => e.scrollHeight), window.innerHeight)""")
             self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12000)})
-            self.page.wait_for_timeout(400)  # let Plotly relayout to the new size
+            self.page.wait_for_timeout(500)  # Plotly and the dataframe canvas redraw at the new size
+            self.wait_idle()
+            self.page.wait_for_timeout(500)
         self.page.screenshot(path=str(path), full_page=full_page)
         self.page.set_viewport_size(size)
         return path
