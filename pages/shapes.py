@@ -29,13 +29,12 @@ B, T, I, H, L = (state.widget(f, container=c) for f, c in zip(FIELDS[:5], cols))
 bidirectional, batch_first = (state.widget(f, container=cols[5]) for f in FIELDS[5:])
 state.show_notices()
 s = Sizes(B=B, T=T, I=I, H=H, L=L, bidirectional=bidirectional, batch_first=batch_first)
-st.code(code(s), language="python")
-
 too_big = problems(s)
+r = None if too_big else run(s)
+st.code(code(s, r), language="python")
 for msg in too_big:
     st.error(f"Too big to build here: {msg}", icon=":material/block:")
-if not too_big:
-    r = run(s)
+if r:
     tensors = {"x": r.x, "out": r.out, "h_n": r.h_n}
     box = tuple(max(e) for e in zip(*(extent(a.shape) for a in tensors.values())))  # same cell size in all
     for col, (name, a) in zip(st.columns(3, gap="medium"), tensors.items()):
@@ -59,7 +58,7 @@ with right:
 st.markdown("The same numbers: $x_t W_{ih}^\\top$ as a row is $W_{ih} x_t$ as a column, so "
             "$W_{xh}$ = `weight_ih_l0` (H, I) and $W_{hh}$ = `weight_hh_l0` (H, H). The two biases are always "
             "added together, so only their sum matters: PyTorch learns one redundant bias vector per layer.")
-if not too_big:
+if r:
     diff = engine_check(s, r)
     if diff is not None:
         st.success(f"rnnviz's `forward` with these weights (b_h = bias_ih_l0 + bias_hh_l0) reproduces layer 0's "

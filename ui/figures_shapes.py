@@ -43,7 +43,7 @@ def tensor_figure(a: np.ndarray, name: str, s: Sizes, box: tuple[float, float] |
 
     `box` (width, height in cells) is the area to show: pass the largest extent() of the tensors drawn side by
     side and their cells come out the same size."""
-    dims = s.dims(name)
+    dims = tuple((d, n) for (d, _), n in zip(s.dims(name), a.shape))  # sizes from the real tensor
     (d0, n0), (d1, n1), (d2, n2) = dims
     k0, k1, k2 = _shown(n0, MAX_SLABS), _shown(n1, CAP), _shown(n2, CAP)
     wx, wy = box or extent(a.shape)

@@ -140,10 +140,11 @@ def last_step_checks(s: Sizes, run: TorchRun) -> list[tuple[str, str, float]]:
     return rows
 
 
-def code(s: Sizes) -> str:
-    """The PyTorch lines that build and run this module, with the current sizes (seed 002's code)."""
+def code(s: Sizes, run: TorchRun | None = None) -> str:
+    """The PyTorch lines that build and run this module (seed 002's code); shapes from `run` when given."""
     order = "(B, T, I)" if s.batch_first else "(T, B, I)"
+    out, h_n = (run.out.shape, run.h_n.shape) if run else (s.shape("out"), s.shape("h_n"))
     return (f"rnn = nn.RNN(input_size={s.I}, hidden_size={s.H}, num_layers={s.L},\n"
             f"             batch_first={s.batch_first}, bidirectional={s.bidirectional})\n"
             f"x = torch.randn{s.shape('x')}   # {order}\n"
-            f"out, h_n = rnn(x)   # out {s.shape('out')}, h_n {s.shape('h_n')}")
+            f"out, h_n = rnn(x)   # out {tuple(out)}, h_n {tuple(h_n)}")
