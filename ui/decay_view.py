@@ -9,8 +9,8 @@ import rnnviz
 from ui import figures_decay as D
 from ui.figures_bptt import fmt
 
-EQUATIONS = (r"\frac{\partial h_T}{\partial h_{T-k}} = J_T J_{T-1} \cdots J_{T-k+1},\quad"
-             r"J_t = \mathrm{diag}(1 - h_t^2)\, W_{hh},\quad"
+EQUATIONS = (r"\frac{\partial h_T}{\partial h_{T-k}} = J_T J_{T-1} \cdots J_{T-k+1},\quad "
+             r"J_t = \mathrm{diag}(1 - h_t^2)\, W_{hh},\quad "
              r"\Big\|\frac{\partial h_T}{\partial h_{T-k}}\Big\|_2 \le"
              r"\big(\max_t \max_i (1 - h_{t,i}^2)\cdot \|W_{hh}\|_2\big)^k")
 
@@ -29,7 +29,7 @@ def summary(p, run, curves):
 def fake_explanation(p, curves):
     """Why |w|^k is not the decay: every step also multiplies by tanh′ = 1 − h_t² ≤ 1."""
     k = min(10, len(curves["decay"]) - 1)
-    what = "|W_hh|" if p.H == 1 else "ρ(W_hh)"
+    what = "$|W_{hh}|$" if p.H == 1 else "$\\rho(W_{hh})$"
     st.markdown(
         f"""**Why {what}^k is a fake.** Seed 004 multiplies 0.5 ten times, $(0.5)^{{10}} = 0.000977$, and seed 001
 says small weights make the gradient decay exponentially. Both treat one step back, $\\partial h_t/\\partial h_{{t-1}}$,
@@ -37,7 +37,7 @@ as the weight alone. The real factor is $J_t = \\mathrm{{diag}}(1 - h_t^2)\\,W_{
 tanh′ $= 1 - h_t^2 \\le 1$, which depends on the inputs and the state. A saturated tanh ($h_t \\to \\pm 1$) kills the
 gradient whatever the weight; for $H > 1$ the Jacobians are matrices whose product is not $\\rho^k$ either.
 Here, at $k = {k}$: real $\\|\\partial h_T/\\partial h_{{T-{k}}}\\|_2$ = **{D.sci(curves['decay'][k])}**, the fake
-{what}$^{{{k}}}$ = **{D.sci(curves['naive'][k])}**, the bound = **{D.sci(curves['bound'][k])}**.""")
+{what[:-1]}^{{{k}}}$ = **{D.sci(curves['naive'][k])}**, the bound = **{D.sci(curves['bound'][k])}**.""")
 
 
 def clipping(g, max_norm):

@@ -6,6 +6,7 @@
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from rnnviz import PARAM_NAMES
 
@@ -74,31 +75,49 @@ def contribution_matrix(g, names=PARAM_NAMES):
     return [label for _, _, label in rows], C
 
 
+def _per_name_scale(values, names_of_rows):
+    """max |value| over the rows of the same parameter: W_hh's entries share one scale, b_y its own."""
+    out = np.ones(len(values))
+    for name in set(names_of_rows):
+        rows = [r for r, n in enumerate(names_of_rows) if n == name]
+        m = np.abs(values[rows]).max()
+        out[rows] = m if m > 0 else 1.0
+    return out
+
+
 def contribution_heatmap(g, names=PARAM_NAMES):
-    """Heatmap entry × step of ∂L/∂θ's terms, a last column Σ_t = the total; colour scaled per row."""
-    labels, C = contribution_matrix(g, names)
+    """Heatmap entry × step of ∂L/∂θ's terms (colour ÷ the row's largest term), and beside it Σ_t = the total."""
+    rows = entries(g.as_dict(), names)
+    labels, C = contribution_matrix(g, names)               # (rows, T)
     T = g.run.T
-    totals = np.array([np.asarray(g.as_dict()[n])[idx] for n, idx, _ in entries(g.as_dict(), names)])
-    Z = np.column_stack([C, C.sum(axis=1)])                  # (rows, T+1), last column Σ_t
-    scale = np.abs(Z).max(axis=1, keepdims=True)
+    S = C.sum(axis=1)                                       # (rows,) Σ_t, equal to the engine's total
+    totals = [float(np.asarray(getattr(g, n))[idx]) for n, idx, _ in rows]
+    scale = np.abs(C).max(axis=1, keepdims=True)
     scale[scale == 0] = 1.0
-    hover = [_row_hover(g, n, idx, lab, T) for n, idx, lab in entries(g.as_dict(), names)]
-    custom = [[[h, float(v)] for h, v in zip(hrow, zrow)] for hrow, zrow in zip(hover, Z)]
-    for r, tot in enumerate(totals):
-        custom[r][-1][0] += f"<br>engine's ∂L/∂{labels[r]} = {fmt(tot)}"
-    cols = [str(t) for t in range(1, T + 1)] + ["Σ_t"]
-    show_text = len(labels) * (T + 1) <= 150
-    fig = go.Figure(go.Heatmap(
-        z=Z / scale, x=cols, y=labels, customdata=custom, zmin=-1, zmax=1, zmid=0, colorscale="RdBu",
-        text=[[fmt(v) for v in row] for row in Z] if show_text else None,
-        texttemplate="%{text}" if show_text else None, textfont={"size": 10},
-        hovertemplate="%{customdata[0]}<br><b>value = %{customdata[1]:.6g}</b><extra></extra>",
-        colorbar={"title": {"text": "÷ row's<br>max |·|"}, "len": 0.8}, xgap=1, ygap=1))
-    fig.update_layout(
-        title="What each time step's use of a parameter contributes to ∂L/∂θ (last column: the sum)",
-        xaxis={"title": "time step t", "type": "category"},
-        yaxis={"title": "parameter entry", "autorange": "reversed", "type": "category"},
-        height=max(260, 90 + len(labels) * max(9, min(22, 900 // len(labels)))), margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    hover = [_row_hover(g, n, idx, lab, T) for n, idx, lab in rows]
+    custom = [[[h, float(v)] for h, v in zip(hrow[:T], crow)] for hrow, crow in zip(hover, C)]
+    custom_sum = [[[f"{h}<br>engine's ∂L/∂{lab} = {fmt(tot)}", float(s)]]
+                  for h, lab, tot, s in zip((hr[T] for hr in hover), labels, totals, S)]
+    small = len(labels) * (T + 1) <= 150
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.86, 0.14], horizontal_spacing=0.01)
+    hover_t = "%{customdata[0]}<br><b>value = %{customdata[1]:.6g}</b><extra></extra>"
+    fig.add_heatmap(z=C / scale, x=list(range(1, T + 1)), y=labels, customdata=custom, zmin=-1, zmax=1,
+                    colorscale="RdBu", text=[[fmt(v) for v in r] for r in C] if small else None,
+                    texttemplate="%{text}" if small else None, textfont={"size": 10}, hovertemplate=hover_t,
+                    colorbar={"title": {"text": "term ÷ row's<br>largest |term|"}, "len": 0.8},
+                    xgap=1 if T <= 60 else 0, ygap=1 if len(labels) <= 40 else 0, row=1, col=1)
+    fig.add_heatmap(z=(S / _per_name_scale(S, [n for n, _, _ in rows]))[:, None], x=["Σ_t"], y=labels,
+                    customdata=custom_sum, zmin=-1, zmax=1, colorscale="RdBu", showscale=False,
+                    text=[[fmt(v)] for v in S] if len(labels) <= 40 else None,
+                    texttemplate="%{text}" if len(labels) <= 40 else None, textfont={"size": 11},
+                    hovertemplate=hover_t, xgap=1, ygap=1 if len(labels) <= 40 else 0, row=1, col=2)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title_text="time step t", row=1, col=1)
+    fig.update_xaxes(type="category", row=1, col=2)
+    fig.update_yaxes(ticks="", showticklabels=False, row=1, col=2)
+    fig.update_layout(title="What each time step's use of a parameter contributes to ∂L/∂θ; right: Σ_t = the total",
+                      height=max(260, 90 + len(labels) * max(9, min(22, 900 // len(labels)))),
+                      margin={"l": 10, "r": 10, "t": 50, "b": 40})
     return fig
 
 
@@ -177,8 +196,8 @@ def reach_heatmap(R, truncate=None):
                         name=f"truncation k = {truncate}: below this line is dropped", hoverinfo="skip")
     fig.update_layout(
         title="How much each loss L_t reaches each hidden state h_k (full BPTT, log colour)",
-        xaxis={"title": "hidden state h_k", "constrain": "domain"},
-        yaxis={"title": "loss L_t", "autorange": "reversed", "scaleanchor": "x"},
+        xaxis={"title": "hidden state h_k"},
+        yaxis={"title": "loss L_t", "autorange": "reversed"},
         legend={"orientation": "h", "y": -0.15}, height=520, margin={"l": 10, "r": 10, "t": 50, "b": 40})
     return fig
 
@@ -191,6 +210,11 @@ def truncation_table(g_trunc, g_full):
     k = g_trunc.truncate if g_trunc.truncate is not None else g_full.run.T
     return pd.DataFrame({"entry": [lab for _, _, lab in rows], f"truncated, k = {k}": tr,
                          "full BPTT": full, "full − truncated": full - tr})
+
+
+def _two_lines(lhs, symbols, numbers):
+    """lhs = symbols, then = numbers on the next line, aligned at the = (fits a narrow column)."""
+    return rf"\begin{{aligned}} {lhs} &= {symbols} \\ &= {numbers} \end{{aligned}}"
 
 
 def seed003_latex(g1, g_full, t, i=0):
@@ -222,12 +246,12 @@ def seed003_latex(g1, g_full, t, i=0):
             ("W_xh", dL(W["W_xh"]), rf"{back}\, x_{{{t}}}", rf"({fmt(x)})", x, (i, 0)),
             ("b_h", dL(rf"b_{{h,{n}}}" if vec else "b_h"), back, "", 1.0, (i,))):
         out.append({"name": name, "value": core * last, "full": float(g_full.per_step[name][(s,) + idx]),
-                    "latex": rf"{lhs} = {sym} = {back_n}{tail} = {fmt(core * last)}",
+                    "latex": _two_lines(lhs, sym, rf"{back_n}{tail} = {fmt(core * last)}"),
                     "seed_latex": rf"\text{{seed 003 as printed: }} {back_seed_n}{tail} = {fmt(core_seed * last)}",
                     "seed_value": core_seed * last})
     for name, lhs, sym, num, val, idx in (
             ("W_hy", dL(W["W_hy"]), rf"{err_s}\, {h_t}", rf"({fmt(err)})({fmt(h)})", err * h, (0, i)),
             ("b_y", dL("b_y"), err_s, rf"{fmt(run.y[s, 0])} - {fmt(run.y[s, 0] - err)}", err, (0,))):
         out.append({"name": name, "value": val, "full": float(g_full.per_step[name][(s,) + idx]),
-                    "latex": rf"{lhs} = {sym} = {num} = {fmt(val)}", "seed_latex": None, "seed_value": None})
+                    "latex": _two_lines(lhs, sym, rf"{num} = {fmt(val)}"), "seed_latex": None, "seed_value": None})
     return out

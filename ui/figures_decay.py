@@ -14,6 +14,9 @@ import rnnviz
 from ui.figures_bptt import BLUE, GREY, ORANGE, VERMILLION, entries, fmt, log_ticks
 
 
+SWEEP_SPAN = 20.0  # the sweep's colour scale runs from 10^−20 to 10^20
+
+
 def sci(log10_value):
     """10^v as text, also where 10^v itself would overflow or underflow float64 (e.g. 3.2e−412)."""
     if not np.isfinite(log10_value):
@@ -74,8 +77,11 @@ def sweep_heatmap(values, sweep, current, H=1):
     knob = "W_hh" if H == 1 else "ρ(W_hh)"
     Z = np.where(np.isfinite(sweep), sweep, np.nan)           # (len(values), T)
     finite = Z[np.isfinite(Z)]
-    span = max(float(np.abs(finite).max()) if finite.size else 1.0, 1.0)
+    # colour saturates at 10^±SWEEP_SPAN: past that a gradient is gone (or useless) either way; hover is exact
+    span = min(max(float(np.abs(finite).max()) if finite.size else 1.0, 1.0), SWEEP_SPAN)
     tickvals, ticktext = log_ticks(-span, span)
+    if span == SWEEP_SPAN:
+        ticktext[0], ticktext[-1] = "≤" + ticktext[0], "≥" + ticktext[-1]
     custom = [[sci(v) for v in row] for row in sweep]
     fig = go.Figure(go.Heatmap(
         z=Z, x=np.arange(Z.shape[1]), y=np.asarray(values), customdata=custom, colorscale="RdBu_r",

@@ -1,0 +1,140 @@
+"""ui/figures_bptt: the BPTT figures show the engine's numbers (heatmap sums = totals, log map = log10 reach)."""
+import math
+
+import numpy as np
+import pytest
+
+import rnnviz
+from ui import figures_bptt as F
+
+X, TARGET = rnnviz.data.counting(10)        # seed 003: x = 1..9, target = 2..10
+SEED = rnnviz.RNNParams.scalar()            # W_xh 0.8, W_hh 0.5, b_h 0, W_hy 1.2, b_y 0
+
+
+def sine_case(H=3, T=12, seed=1):
+    s = np.sin(0.4 * np.arange(T + 1))
+    return rnnviz.RNNParams.random(H, seed=seed, scale=0.9), s[:-1], s[1:]
+
+
+def heatmap_values(fig):
+    """(per-step values (rows, T), Σ column (rows,)) read back from the figure's hover data."""
+    steps, sums = fig.data
+    C = np.array([[cell[1] for cell in row] for row in steps.customdata])
+    S = np.array([row[0][1] for row in sums.customdata])
+    return C, S
+
+
+@pytest.mark.parametrize("case", ["seed003", "H3", "H3_truncated", "H3_last"])
+def test_contribution_heatmap_rows_sum_to_the_engine_total(case):
+    p, x, target = (SEED, X, TARGET) if case == "seed003" else sine_case()
+    g = rnnviz.bptt(p, x, target, truncate=2 if case == "H3_truncated" else None,
+                    loss_on="last" if case == "H3_last" else "all")
+    fig = F.contribution_heatmap(g)
+    C, S = heatmap_values(fig)
+    totals = np.concatenate([np.ravel(getattr(g, n)) for n in rnnviz.PARAM_NAMES])
+    assert list(fig.data[0].y) == [lab for _, _, lab in F.entries(g.as_dict())]
+    np.testing.assert_allclose(S, totals, rtol=1e-12, atol=1e-12)           # the Σ column is the total
+    np.testing.assert_allclose(C.sum(axis=1), totals, rtol=1e-10, atol=1e-12)  # and the terms add up to it
+    np.testing.assert_allclose(C[0], g.per_step["W_xh"][:, 0, 0])               # row 1: W_xh[1,1] step by step
+    z = np.asarray(fig.data[0].z)
+    assert np.all(np.abs(z) <= 1 + 1e-12)                                      # colour = term ÷ row's max
+    assert np.allclose(np.abs(z).max(axis=1)[np.abs(C).max(axis=1) > 0], 1.0)
+
+
+def test_contribution_heatmap_hover_names_the_formula_and_factors():
+    g = rnnviz.bptt(SEED, X, TARGET)
+    fig = F.contribution_heatmap(g, ("W_hh",))
+    hover_t2 = fig.data[0].customdata[0][1][0]          # W_hh, step t = 2
+    assert "∂L/∂a_2 h_1ᵀ" in hover_t2
+    assert F.fmt(math.tanh(0.8)) in hover_t2             # h_1 = tanh(0.8) = 0.664, the right factor
+    assert fig.data[0].customdata[0][1][1] == pytest.approx(g.da[1, 0] * math.tanh(0.8))
+
+
+def test_totals_table_against_autograd_column():
+    p, x, target = sine_case(H=2)
+    g = rnnviz.bptt(p, x, target)
+    fake_auto = {n: np.asarray(getattr(g, n)) + 1e-3 for n in rnnviz.PARAM_NAMES}
+    df = F.totals_table(g, fake_auto)
+    np.testing.assert_allclose(df["Σ_t per-step terms"], df["∂L/∂θ (rnnviz)"], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(df["|rnnviz − autograd|"], 1e-3, rtol=1e-6)
+
+
+def test_dh_bars_split_into_output_and_recurrent_paths():
+    g = rnnviz.bptt(SEED, X, TARGET)
+    out, rec, total = F.dh_bars(g).data
+    np.testing.assert_allclose(np.asarray(out.y), g.dy[:, 0] * 1.2)             # W_hy (y_t − target_t)
+    np.testing.assert_allclose(np.asarray(out.y) + np.asarray(rec.y), g.dh[:, 0])
+    np.testing.assert_allclose(np.asarray(total.y), g.dh[:, 0])
+    assert np.asarray(rec.y)[-1] == 0.0                                          # nothing after step T
+    g1 = rnnviz.bptt(SEED, X, TARGET, truncate=1)
+    assert np.all(np.asarray(F.dh_bars(g1).data[1].y) == 0.0)                  # k = 1: no recurrent path
+
+
+def test_dh_bars_show_norms_for_H_above_1():
+    p, x, target = sine_case()
+    g = rnnviz.bptt(p, x, target)
+    (bar,) = F.dh_bars(g).data
+    np.testing.assert_allclose(np.asarray(bar.y), np.linalg.norm(g.dh, axis=1))
+
+
+def test_reach_heatmap_is_log10_of_reach_with_the_truncation_edge():
+    p, x, target = sine_case(T=15)
+    R = rnnviz.bptt(p, x, target).reach()
+    fig = F.reach_heatmap(R, truncate=4)
+    z = np.asarray(fig.data[0].z, dtype=float)
+    lower = np.tril(np.ones_like(R, dtype=bool))
+    np.testing.assert_allclose(z[lower], np.log10(R[lower]))
+    assert np.all(np.isnan(z[~lower]))                           # h_k after L_t: nothing reaches it
+    np.testing.assert_allclose(np.asarray(fig.data[0].customdata)[..., 0], R)
+    edge = fig.data[1]
+    np.testing.assert_allclose(np.asarray(edge.y) - np.asarray(edge.x), 4)   # the line t − k = truncate − ½ … ½
+    assert len(F.reach_heatmap(R).data) == 1                      # full BPTT: no edge
+
+
+def test_log_ticks_are_powers_of_ten_covering_the_range():
+    vals, text = F.log_ticks(-37.2, 0.0)
+    assert vals[0] >= -37.2 and vals[-1] <= 0.0 and len(vals) >= 3
+    assert text[-1] == "1" and text[0] == f"10<sup>{int(vals[0])}</sup>"
+
+
+def test_truncation_table_is_truncated_beside_full():
+    p, x, target = sine_case()
+    g_full, g3 = rnnviz.bptt(p, x, target), rnnviz.bptt(p, x, target, truncate=3)
+    df = F.truncation_table(g3, g_full)
+    full = np.concatenate([np.ravel(getattr(g_full, n)) for n in rnnviz.PARAM_NAMES])
+    tr = np.concatenate([np.ravel(getattr(g3, n)) for n in rnnviz.PARAM_NAMES])
+    np.testing.assert_allclose(df["truncated, k = 3"], tr)
+    np.testing.assert_allclose(df["full − truncated"], full - tr)
+
+
+def test_seed003_one_step_numbers_by_hand():
+    """Step t = 2 of seed 003, computed here from tanh alone: the page's formula must give the same."""
+    g1, g_full = rnnviz.bptt(SEED, X, TARGET, truncate=1), rnnviz.bptt(SEED, X, TARGET)
+    h1 = math.tanh(0.8 * 1)
+    h2 = math.tanh(0.8 * 2 + 0.5 * h1)
+    err = 1.2 * h2 - 3.0                                   # y_2 − target_2
+    rows = {r["name"]: r for r in F.seed003_latex(g1, g_full, 2)}
+    assert rows["W_hh"]["value"] == pytest.approx(err * 1.2 * (1 - h2 ** 2) * h1, rel=1e-12)
+    assert rows["W_xh"]["value"] == pytest.approx(err * 1.2 * (1 - h2 ** 2) * 2, rel=1e-12)
+    assert rows["b_h"]["value"] == pytest.approx(err * 1.2 * (1 - h2 ** 2), rel=1e-12)
+    assert rows["W_hy"]["value"] == pytest.approx(err * h2, rel=1e-12)
+    assert rows["b_y"]["value"] == pytest.approx(err, rel=1e-12)
+    assert rows["W_hh"]["seed_value"] == pytest.approx(err * 1.2 * (1 - h2) ** 2 * h1, rel=1e-12)
+    for name, r in rows.items():                           # = the engine's k = 1 step-2 term
+        assert r["value"] == pytest.approx(float(np.ravel(g1.per_step[name][1])[0]), rel=1e-12)
+        assert r["full"] == pytest.approx(float(np.ravel(g_full.per_step[name][1])[0]), rel=1e-12)
+    assert f"(1 - {F.fmt(h2)}^2)({F.fmt(h1)})" in rows["W_hh"]["latex"]
+    assert f"(1 - {F.fmt(h2)})^2" in rows["W_hh"]["seed_latex"]
+
+
+def test_seed003_formulas_for_one_hidden_unit_of_a_matrix_model():
+    p, x, target = sine_case(H=4)
+    g1, g_full = rnnviz.bptt(p, x, target, truncate=1), rnnviz.bptt(p, x, target)
+    rows = {r["name"]: r for r in F.seed003_latex(g1, g_full, 5, i=2)}
+    assert rows["W_hh"]["value"] == pytest.approx(g1.per_step["W_hh"][4, 2, 2], rel=1e-12)
+    assert rows["W_hy"]["value"] == pytest.approx(g1.per_step["W_hy"][4, 0, 2], rel=1e-12)
+    assert "(W_{hh})_{3,3}" in rows["W_hh"]["latex"] and "h_{5,3}" in rows["W_hh"]["latex"]
+
+
+def test_fmt_reads_like_a_number():
+    assert F.fmt(-0.0) == "0" and F.fmt(0.66403677) == "0.664" and F.fmt(3.2e-9) == "3.200e-09"
