@@ -127,3 +127,18 @@ def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
     assert float(metric.value) == pytest.approx(after, rel=1e-5)
     at.button(key="sgd").click().run()  # repeatable: a second step descends further
     assert float(at.metric[-1].value) < after
+
+
+def test_gradient_step_with_H_4_moves_the_matrices():
+    at = forward_app({"H": "4", "seed": "5"})
+    at.slider(key="lr").set_value(0.001).run()
+    before = at.dataframe[0].value["y_t"].to_numpy()
+    loss_before = float(np.sum(0.5 * (before - TARGET) ** 2))
+    at.button(key="sgd").click().run()
+    assert not at.exception
+    after = at.dataframe[0].value["y_t"].to_numpy()
+    p = rnnviz.RNNParams.random(4, seed=5)
+    expected = rnnviz.sgd_step(p, rnnviz.bptt(p, X, TARGET), 0.001)
+    np.testing.assert_allclose(after, rnnviz.forward(expected, X).y[:, 0], rtol=1e-8)
+    assert float(np.sum(0.5 * (after - TARGET) ** 2)) < loss_before
+    assert "cells" in at.query_params  # the stepped matrices are in the shareable link

@@ -40,7 +40,7 @@ def edge_trace(name, starts, ends, w, T, hover):
     xs[:, 1], ys[:, 1] = (xs[:, 0] + xs[:, 2]) / 2, (ys[:, 0] + ys[:, 2]) / 2
     size = np.tile([0.0, 9.0 if T <= 40 else 0.0, 0.0, 0.0], n)
     horizontal = bool(np.all(starts[:, 1] == ends[:, 1]))
-    return go.Scatter(
+    return go.Scatter(_validate=False, 
         x=xs.ravel(), y=ys.ravel(), mode="lines+markers", name=name, hoverinfo="text", hoveron="points",
         text=hover, line=dict(color=sign_colour(w), width=float(np.clip((1 + 2.5 * abs(w)) * min(1.0, 25 / T), 0.7, 9))),
         marker=dict(size=size, symbol="triangle-right" if horizontal else "triangle-up",
@@ -52,7 +52,7 @@ def node_trace(row, ts, values, hover, T, label_text=True):
     vmax = max(float(np.max(np.abs(values))), 1e-12)
     size = float(np.clip(700 / max(T, 1), 7, 38))
     show = label_text and T <= TEXT_MAX_T
-    return go.Scatter(
+    return go.Scatter(_validate=False, 
         x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
         text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None, textfont=dict(size=11 if T <= 14 else 9),
         hovertext=hover, hoverinfo="text", showlegend=False,
@@ -71,15 +71,14 @@ def _h_hover(run, W_xh, W_hh, b_h):
 
 
 def _hidden_band(run):
-    """H > 1: h_0 … h_T as one heatmap of H cells per column, in the h row's band (0.6 … 1.4)."""
+    """H > 1: h_0 … h_T as one heatmap of H cells per column, in the h row's band (0.65 … 1.35)."""
     H = run.hs.shape[1]
-    ys = np.linspace(0.65, 1.35, H) if H > 1 else np.array([1.0])
-    ts = np.arange(run.T + 1)
-    hover = [[f"h_{t}[{i + 1}] = {fmt(run.hs[t, i], 4)}" + (
-        f"<br>= tanh(a_{t}[{i + 1}]) = tanh({fmt(run.a[t - 1, i])})" if t else " (initial state)")
-        for t in ts] for i in range(H)]
-    return go.Heatmap(x=ts, y=ys, z=run.hs.T, zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
-                      hoverinfo="text", text=hover, xgap=2, ygap=1, name="h")
+    ys = np.linspace(0.65, 1.35, H)
+    unit = np.repeat(np.arange(1, H + 1)[:, None], run.T + 1, axis=1)  # (H, T+1) which unit a cell is
+    return go.Heatmap(_validate=False, x=np.arange(run.T + 1), y=ys, z=run.hs.T, zmin=-1, zmax=1, colorscale=SCALE,
+                      showscale=False, customdata=unit, xgap=2, ygap=1, name="h",
+                      hovertemplate="h_%{x}[%{customdata}] = %{z:.4f}<br>= tanh(a_%{x}[%{customdata}])"
+                                    "<br>h = tanh(W_xh x + W_hh h_prev + b_h)<extra></extra>")
 
 
 def unrolled(run, params, target=None, losses=None, step=None):
@@ -119,7 +118,7 @@ def unrolled(run, params, target=None, losses=None, step=None):
             s += f"<br>L_{t + 1} = ½(y − target)² = {fmt(float(losses[t]), 4)}"
         hover_y.append(s)
     traces.append(node_trace("y", ts, y, hover_y, T))
-    return go.Figure(traces, _diagram_layout(T, step))
+    return go.Figure(traces, _diagram_layout(T, step), _validate=False)
 
 
 def _diagram_layout(T, step):
@@ -130,7 +129,7 @@ def _diagram_layout(T, step):
     if step is not None and 1 <= step <= T:
         shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45, line_width=2,
                            line_color="rgba(230, 159, 0, 0.9)", fillcolor=HIGHLIGHT, layer="below"))
-    return go.Layout(
+    return dict(
         height=330, margin=dict(l=10, r=10, t=10, b=30), plot_bgcolor="white", hovermode="closest",
         xaxis=dict(range=[-0.6, T + 0.6], tickvals=ticks, ticktext=[f"t={t}" for t in ticks],
                    showgrid=False, zeroline=False, fixedrange=T <= 40),
@@ -143,15 +142,15 @@ def loss_bars(losses, counted, step=None):
     """L_t per step; the bars that enter L are blue, the rest grey; step t outlined."""
     T = len(losses)
     ts = np.arange(1, T + 1)
-    colours = np.where(counted, POS, "#cccccc").tolist()
-    line = [3 if t == step else 0 for t in ts]
-    hover = [f"L_{t} = ½(y_{t} − target_{t})² = {fmt(v, 4)}" + ("" if c else "<br>(not in L: loss on last step only)")
-             for t, v, c in zip(ts, losses, counted)]
-    fig = go.Figure(go.Bar(x=ts, y=losses, marker=dict(color=colours, line=dict(width=line, color="#e69f00")),
-                           hovertext=hover, hoverinfo="text", name="L_t"))
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=30), title=dict(text="Loss per step L_t", x=0),
-                      xaxis_title="t", yaxis_title="L_t", plot_bgcolor="white", bargap=0.15)
-    return fig
+    colours = np.where(counted, POS, "#cccccc")
+    line = np.where(ts == step, 3, 0)
+    note = np.where(counted, "", "<br>(not in L: loss on last step only)")
+    bar = go.Bar(_validate=False, x=ts, y=losses, customdata=note, name="L_t",
+                 marker=dict(color=colours, line=dict(width=line, color="#e69f00")),
+                 hovertemplate="L_%{x} = ½(y_%{x} − target_%{x})² = %{y:.4f}%{customdata}<extra></extra>")
+    layout = dict(height=260, margin=dict(l=10, r=10, t=30, b=30), title=dict(text="Loss per step L_t", x=0),
+                  xaxis=dict(title="t"), yaxis=dict(title="L_t"), plot_bgcolor="white", bargap=0.15)
+    return go.Figure([bar], layout, _validate=False)
 
 
 def series_lines(run, target, step=None):
@@ -159,23 +158,23 @@ def series_lines(run, target, step=None):
     T, H = run.T, run.hs.shape[1]
     ts = np.arange(1, T + 1)
     mode = "lines+markers" if T <= 60 else "lines"
-    data = [go.Scatter(x=ts, y=target[:, 0], name="target_t (next value)", mode=mode,
+    data = [go.Scatter(_validate=False, x=ts, y=target[:, 0], name="target_t (next value)", mode=mode,
                        line=dict(color="#000000", dash="dot")),
-            go.Scatter(x=ts, y=run.y[:, 0], name="y_t", mode=mode, line=dict(color="#e69f00"))]
+            go.Scatter(_validate=False, x=ts, y=run.y[:, 0], name="y_t", mode=mode, line=dict(color="#e69f00"))]
     units = ["#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000", "#999999"]  # Okabe–Ito
     for i in range(H):
-        data.append(go.Scatter(x=ts, y=run.h[:, i], name="h_t" if H == 1 else f"h_t[{i + 1}]", mode=mode,
+        data.append(go.Scatter(_validate=False, x=ts, y=run.h[:, i], name="h_t" if H == 1 else f"h_t[{i + 1}]", mode=mode,
                                line=dict(color=units[i % 8], width=1.5), xaxis="x", yaxis="y2"))
     shapes = [] if step is None else [dict(type="line", x0=step, x1=step, y0=0, y1=1, yref="paper",
                                            line=dict(color="rgba(230, 159, 0, 0.9)", width=2))]
-    layout = go.Layout(height=420 if H > 1 else 380, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+    layout = dict(height=420 if H > 1 else 380, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
                        title=dict(text="Outputs, targets and hidden state over time", x=0),
                        yaxis=dict(domain=[0.48, 1.0], title="y_t, target_t", gridcolor="#eeeeee"),
                        yaxis2=dict(domain=[0.0, 0.4], title="h_t", range=[-1.05, 1.05], gridcolor="#eeeeee",
                                    anchor="x"),
                        xaxis=dict(title="t", gridcolor="#eeeeee", anchor="y2"), shapes=shapes,
                        hovermode="x unified", legend=dict(orientation="h", y=-0.14, yanchor="top", x=0))
-    return go.Figure(data, layout)
+    return go.Figure(data, layout, _validate=False)
 
 
 def matrices_heatmap(params):
@@ -190,9 +189,9 @@ def matrices_heatmap(params):
     for k, (n, a) in enumerate(mats.items(), start=1):
         x1 = x0 + span * widths[n] / total
         ax = "" if k == 1 else str(k)
-        hover = [[f"{n}[{i + 1},{j + 1}] = {fmt(a[i, j], 4)}" for j in range(a.shape[1])] for i in range(H)]
-        data.append(go.Heatmap(z=a, x=np.arange(1, a.shape[1] + 1), y=np.arange(1, H + 1), zmin=-vmax, zmax=vmax,
-                               colorscale=SCALE, showscale=k == 2, text=hover, hoverinfo="text",
+        data.append(go.Heatmap(_validate=False, z=a, x=np.arange(1, a.shape[1] + 1), y=np.arange(1, H + 1),
+                               zmin=-vmax, zmax=vmax, colorscale=SCALE, showscale=k == 2,
+                               hovertemplate=f"{n}[%{{y}},%{{x}}] = %{{z:.4f}}<extra></extra>",
                                texttemplate="%{z:.2f}" if H <= 8 else None, xaxis=f"x{ax}", yaxis=f"y{ax}",
                                colorbar=dict(len=0.9, thickness=12)))
         layout[f"xaxis{ax}"] = dict(domain=[x0, x1], title=n, tickvals=list(range(1, a.shape[1] + 1)), side="top")
@@ -200,7 +199,7 @@ def matrices_heatmap(params):
                                     showticklabels=k == 1)
         x0 = x1 + gap
     title = f"The weights (b_y = {fmt(float(params.b_y[0]))})"
-    return go.Figure(data, go.Layout(height=130 + 34 * H, margin=dict(l=10, r=60, t=90, b=10),
+    return go.Figure(data, dict(height=130 + 34 * H, margin=dict(l=10, r=60, t=90, b=10),
                                      title=dict(text=title, x=0, y=0.97, yanchor="top"), **layout))
 
 
@@ -208,12 +207,11 @@ def hidden_heatmap(run, step=None):
     """h_t over time: unit i (rows) × step t (columns), RdBu on [−1, 1]."""
     H = run.hs.shape[1]
     ts = np.arange(0, run.T + 1)
-    hover = [[f"h_{t}[{i + 1}] = {fmt(run.hs[t, i], 4)}" for t in ts] for i in range(H)]
-    fig = go.Figure(go.Heatmap(z=run.hs.T, x=ts, y=np.arange(1, H + 1), zmin=-1, zmax=1, colorscale=SCALE,
-                               text=hover, hoverinfo="text", colorbar=dict(thickness=12, title="h")))
+    heat = go.Heatmap(_validate=False, z=run.hs.T, x=ts, y=np.arange(1, H + 1), zmin=-1, zmax=1, colorscale=SCALE,
+                      hovertemplate="h_%{x}[%{y}] = %{z:.4f}<extra></extra>", colorbar=dict(thickness=12, title="h"))
     shapes = [] if step is None else [dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=0.5, y1=H + 0.5,
                                            line=dict(color="#e69f00", width=2))]
-    fig.update_layout(height=110 + 26 * H, margin=dict(l=10, r=10, t=30, b=30), shapes=shapes,
-                      title=dict(text="h_t over time (unit × step)", x=0),
-                      xaxis_title="t", yaxis=dict(title="unit", autorange="reversed", tickvals=list(range(1, H + 1))))
-    return fig
+    layout = dict(height=110 + 26 * H, margin=dict(l=10, r=10, t=30, b=30), shapes=shapes,
+                  title=dict(text="h_t over time (unit × step)", x=0), xaxis=dict(title="t"),
+                  yaxis=dict(title="unit", autorange="reversed", tickvals=list(range(1, H + 1))))
+    return go.Figure([heat], layout, _validate=False)
