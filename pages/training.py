@@ -30,7 +30,7 @@ if worker.config is None:
 
 st.latex(CELLS[worker.config.cell])
 if cfg is not None and cfg != worker.config:
-    st.warning("The settings changed while this run has history. Press **↺ Reset** to start a new run with them "
+    st.warning("The settings changed while this run has history. Press **Reset** to start a new run with them "
                "(Play and Step continue the current run with its own settings).", icon="⚠️")
 
 if "train_reset_error" in st.session_state:

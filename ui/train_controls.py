@@ -69,20 +69,20 @@ def speed():
     """How fast the worker may go, in seconds per epoch: slow enough to watch, or full speed."""
     with st.sidebar:
         label = st.select_slider("Speed", options=list(SPEEDS), value="20 epochs/s", key="train_speed",
-                                 help="Pacing only: the run is the same at any speed.")
+                                 help="Pacing only: the run is the same at any speed.", bind="query-params")
     return SPEEDS[label]
 
 
 def buttons(worker, cfg):
-    """▶ Play / ⏸ Pause / Step / ↺ Reset. They act in callbacks, before the script redraws the page."""
+    """▶ Play / ⏸ Pause / ⏭ Step / ↺ Reset. They act in callbacks, before the script redraws the page."""
     running, done = worker.running, worker.snapshot().done
     cols = st.columns(4)
-    cols[0].button("▶ Play", key="train_play", on_click=worker.play, disabled=running or done, type="primary",
+    cols[0].button("Play", icon=":material/play_arrow:", key="train_play", on_click=worker.play, disabled=running or done, type="primary",
                    width="stretch")
-    cols[1].button("⏸ Pause", key="train_pause", on_click=worker.pause, disabled=not running, width="stretch")
-    cols[2].button("Step", key="train_step", on_click=worker.step, disabled=done, help="Train one epoch",
+    cols[1].button("Pause", icon=":material/pause:", key="train_pause", on_click=worker.pause, disabled=not running, width="stretch")
+    cols[2].button("Step", icon=":material/skip_next:", key="train_step", on_click=worker.step, disabled=done, help="Train one epoch",
                    width="stretch")
-    cols[3].button("↺ Reset", key="train_reset", on_click=_reset, args=(worker, cfg or worker.config),
+    cols[3].button("Reset", icon=":material/restart_alt:", key="train_reset", on_click=_reset, args=(worker, cfg or worker.config),
                    help="Start again with the settings shown", width="stretch")
 
 

@@ -10,13 +10,21 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, GREY = (
 HEIGHT = 300
 
 
-def _layout(fig, title, x, y, log_y=False):
-    fig.update_layout(title=dict(text=title, font=dict(size=15)), height=HEIGHT,
-                      margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25),
-                      uirevision=title)  # keep a person's zoom while the data refreshes
-    fig.update_xaxes(title_text=x)
-    fig.update_yaxes(title_text=y, type="log" if log_y else "linear", exponentformat="power")
-    return fig
+def _figure(traces, title, x, y, log_y=False, hlines=(), vlines=()):
+    """One go.Figure built in one call (each update_* or add_hline call re-validates: 5× slower live)."""
+    shapes = [dict(type="line", xref="paper", x0=0, x1=1, y0=v, y1=v, line=line) for v, line, _ in hlines]
+    shapes += [dict(type="line", yref="paper", y0=0, y1=1, x0=v, x1=v, line=line) for v, line in vlines]
+    notes = [dict(xref="paper", x=0, y=v, yref="y", text=text, showarrow=False, xanchor="left", yanchor="bottom",
+                  font=dict(size=11, color=line["color"])) for v, line, text in hlines if text]
+    if log_y:  # annotations on a log axis are placed at log10(y)
+        notes = [{**n, "y": float(np.log10(n["y"]))} for n in notes]
+    layout = dict(title=dict(text=title, font=dict(size=15)), height=HEIGHT, margin=dict(l=10, r=10, t=40, b=10),
+                  legend=dict(orientation="h", y=-0.25), uirevision=title,  # keep a person's zoom on refresh
+                  xaxis=dict(title=dict(text=x)),
+                  yaxis=dict(title=dict(text=y), type="log" if log_y else "linear", exponentformat="power",
+                             dtick=1 if log_y else None),  # log axes: one label a decade
+                  shapes=shapes, annotations=notes)
+    return go.Figure(data=traces, layout=layout)
 
 
 def _positive(values):
@@ -28,13 +36,13 @@ def _positive(values):
 def loss_figure(records):
     """Training and validation MSE per epoch, log axis."""
     epochs = [r.epoch for r in records]
-    fig = go.Figure([
+    traces = [
         go.Scatter(x=epochs, y=_positive([r.train_loss for r in records]), name="train loss",
                    mode="lines+markers", line=dict(color=BLUE), marker=dict(size=4)),
         go.Scatter(x=epochs, y=_positive([r.val_loss for r in records]), name="validation loss",
                    mode="lines+markers", line=dict(color=ORANGE, dash="dash"), marker=dict(size=4, symbol="square")),
-    ])
-    return _layout(fig, "Loss (MSE) per epoch", "epoch", "MSE", log_y=True)
+    ]
+    return _figure(traces, "Loss (MSE) per epoch", "epoch", "MSE", log_y=True)
 
 
 def grad_norm_figure(records, max_norm, clip):
@@ -42,50 +50,46 @@ def grad_norm_figure(records, max_norm, clip):
     norms = np.array([g for r in records for g in r.grad_norms])
     clipped = np.array([c for r in records for c in r.clipped], dtype=bool)
     steps = np.arange(1, len(norms) + 1)
-    fig = go.Figure([go.Scatter(x=steps, y=_positive(norms), name="‖g‖ before clipping", mode="lines",
-                                line=dict(color=GREEN, width=1.5))])
+    traces = [go.Scatter(x=steps, y=_positive(norms), name="‖g‖ before clipping", mode="lines",
+                         line=dict(color=GREEN, width=1.5))]
     if clipped.any():
-        fig.add_trace(go.Scatter(x=steps[clipped], y=norms[clipped], name="clipped to θ", mode="markers",
+        traces.append(go.Scatter(x=steps[clipped], y=norms[clipped], name="clipped to θ", mode="markers",
                                  marker=dict(color=VERMILLION, symbol="x", size=7)))
-    if clip:
-        fig.add_hline(y=max_norm, line=dict(color=VERMILLION, dash="dot", width=1),
-                      annotation_text=f"θ = {max_norm:g}", annotation_position="top left")
-    return _layout(fig, "Gradient norm per step", "optimiser step", "‖g‖", log_y=True)
+    theta = [(max_norm, dict(color=VERMILLION, dash="dot", width=1), f"θ = {max_norm:g}")] if clip else []
+    return _figure(traces, "Gradient norm per step", "optimiser step", "‖g‖", log_y=True, hlines=theta)
 
 
 def prediction_figure(t, series, t_val, y_val, pred):
     """The series, and for each validation window its target and the model's prediction."""
     order = np.argsort(t_val)
-    fig = go.Figure([
+    traces = [
         go.Scatter(x=t, y=series, name="series", mode="lines", line=dict(color=GREY, width=1)),
         go.Scatter(x=t_val[order], y=y_val[order], name="validation target", mode="markers",
                    marker=dict(color=BLUE, size=6, symbol="circle-open")),
-    ])
+    ]
     if pred is not None:
-        fig.add_trace(go.Scatter(x=t_val[order], y=pred[order], name="prediction", mode="markers",
+        traces.append(go.Scatter(x=t_val[order], y=pred[order], name="prediction", mode="markers",
                                  marker=dict(color=ORANGE, size=5, symbol="diamond")))
-    return _layout(fig, "Predictions on the validation windows", "t", "value")
+    return _figure(traces, "Predictions on the validation windows", "t", "value")
 
 
 def extrapolation_figure(t, series, t_ext, truth, pred, window):
     """Seed 004's last plot: the model fed its own predictions over t_ext, against the true continuation."""
     tail = max(len(t) // 4, window)
-    fig = go.Figure([go.Scatter(x=t[-tail:], y=series[-tail:], name="training data", mode="lines",
-                                line=dict(color=GREY, width=1))])
+    traces = [go.Scatter(x=t[-tail:], y=series[-tail:], name="training data", mode="lines",
+                         line=dict(color=GREY, width=1))]
     if truth is not None:
-        fig.add_trace(go.Scatter(x=t_ext, y=truth, name="truth", mode="lines", line=dict(color=BLUE)))
+        traces.append(go.Scatter(x=t_ext, y=truth, name="truth", mode="lines", line=dict(color=BLUE)))
     if pred is not None:
-        fig.add_trace(go.Scatter(x=t_ext, y=pred, name="RNN, autoregressive", mode="lines",
+        traces.append(go.Scatter(x=t_ext, y=pred, name="RNN, autoregressive", mode="lines",
                                  line=dict(color=ORANGE, dash="dash")))
-    fig.add_vline(x=t[-1], line=dict(color=GREY, dash="dot", width=1))
-    return _layout(fig, "Autoregressive extrapolation", "t", "value")
+    end_of_data = [(float(t[-1]), dict(color=GREY, dash="dot", width=1))]
+    return _figure(traces, "Autoregressive extrapolation", "t", "value", vlines=end_of_data)
 
 
 def spectral_radius_figure(records):
     """ρ(W_hh) per epoch, with the line ρ = 1 where the recurrence switches from forgetting to amplifying."""
-    fig = go.Figure([go.Scatter(x=[r.epoch for r in records], y=[r.spectral_radius for r in records],
-                                name="ρ(W_hh)", mode="lines+markers", line=dict(color=PURPLE),
-                                marker=dict(size=4))])
-    fig.add_hline(y=1.0, line=dict(color=GREY, dash="dot", width=1), annotation_text="ρ = 1",
-                  annotation_position="top left")
-    return _layout(fig, "Spectral radius of W_hh", "epoch", "ρ(W_hh)")
+    traces = [go.Scatter(x=[r.epoch for r in records], y=[r.spectral_radius for r in records],
+                         name="ρ(W_hh)", mode="lines+markers", line=dict(color=PURPLE), marker=dict(size=4))]
+    one = [(1.0, dict(color=GREY, dash="dot", width=1), "ρ = 1")]
+    return _figure(traces, "Spectral radius of W_hh", "epoch", "ρ(W_hh)", hlines=one)

@@ -49,15 +49,17 @@ def charts(snap, worker):
 
 
 def metrics(records):
-    last = records[-1] if records else None
-    a, b, c = st.columns(3)
-    a.metric("train loss", f"{last.train_loss:.2e}" if last else "–")
-    b.metric("validation loss", f"{last.val_loss:.2e}" if last else "–")
-    c.metric("ρ(W_hh)", f"{last.spectral_radius:.3f}" if last else "–")
+    """The latest numbers, and what ρ(W_hh) means."""
+    if not records:
+        st.caption("Press **Play** or **Step** to train.")
+        return
+    last = records[-1]
     clipped = sum(sum(r.clipped) for r in records)
     steps = sum(len(r.grad_norms) for r in records)
-    st.caption(f"{clipped} of {steps} steps clipped. ρ(W_hh) < 1 means the recurrence forgets its past "
-               "geometrically: the same contraction that makes gradients vanish (see the vanishing-gradient page).")
+    st.markdown(f"| train loss | validation loss | ρ(W_hh) | clipped steps |\n|---|---|---|---|\n"
+                f"| {last.train_loss:.3e} | {last.val_loss:.3e} | {last.spectral_radius:.3f} | {clipped} of {steps} |")
+    st.caption("ρ(W_hh) < 1: the recurrence forgets its past geometrically, the same contraction that makes "
+               "gradients vanish (see the vanishing-gradient page).")
 
 
 def downloads(worker):

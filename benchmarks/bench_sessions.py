@@ -1,0 +1,79 @@
+"""While one browser session trains, does a slider on another page of a second session still redraw in 1 s?
+
+    python benchmarks/bench_sessions.py [--moves 30] [--page forward] [--slider W_hh]
+
+Starts `streamlit run app.py` on a free port and drives two headless-chromium sessions (separate contexts):
+session A opens the training page at full speed and presses Play; session B moves a slider on another page
+and times each move from the key press until the new content is drawn and the script is idle again.
+The same moves are timed first with no training, as a baseline. Prints p50 / p95 / max per scenario.
+"""
+import argparse
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, StreamlitPage, free_port, start_server, stop_server  # noqa
+
+
+def time_moves(app, slider, moves):
+    """Seconds from each slider key press to the redrawn, idle page; alternating right and left."""
+    out = []
+    for i in range(moves):
+        start = time.perf_counter()
+        with app.expect_rerun():
+            app.move_slider(slider, 1 if i % 2 == 0 else -1)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def epochs_done(app):
+    match = re.search(r"epoch (\d+)/", app.page.locator('[data-testid="stProgress"]').first.inner_text())
+    return int(match.group(1)) if match else 0
+
+
+def percentile(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--moves", type=int, default=30)
+    p.add_argument("--page", default="forward")
+    p.add_argument("--slider", default="W_hh", help="label or key of the slider to move")
+    args = p.parse_args()
+    from playwright.sync_api import sync_playwright
+    port = free_port()
+    proc, err = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            b = StreamlitPage(browser.new_context(viewport=VIEWPORT).new_page(), base).open(args.page)
+            rows.append(("no training", time_moves(b, args.slider, args.moves), None))
+            a = StreamlitPage(browser.new_context(viewport=VIEWPORT).new_page(), base)
+            a.open("training", query={"train_epochs": 5000, "train_speed": "full speed"})
+            a.page.get_by_role("button", name="Play").click()
+            a.page.locator('[data-testid="stProgress"]', has_text="training").first.wait_for()
+            before, start = epochs_done(a), time.perf_counter()
+            moves = time_moves(b, args.slider, args.moves)
+            rate = (epochs_done(a) - before) / (time.perf_counter() - start)
+            rows.append(("session A training", moves, rate))
+            browser.close()
+    finally:
+        stop_server(proc)
+        err.close()
+    print(f"\nslider on /{args.page} in session B, {args.moves} moves each (seconds, key press → redrawn & idle)")
+    print(f"{'scenario':20} {'p50':>6} {'p95':>6} {'max':>6} {'mean':>6}  session A epochs/s")
+    for name, xs, rate in rows:
+        print(f"{name:20} {statistics.median(xs):6.3f} {percentile(xs, 0.95):6.3f} {max(xs):6.3f} "
+              f"{statistics.mean(xs):6.3f}  {'' if rate is None else f'{rate:.1f}'}")
+
+
+if __name__ == "__main__":
+    main()
