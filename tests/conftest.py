@@ -114,8 +114,22 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="session")
+def warm_app_url(browser, app_url):
+    """app_url after one visit to / so that app.py (and its st.navigation) has run once.
+
+    Streamlit quirk: until some session runs st.navigation, a server whose app has a pages/ folder treats it
+    as a v1 multipage app, and a first visit to /forward runs pages/forward.py alone (no app.py, no page
+    config, file-name navigation) for every session. test_browser.py::test_deep_link_on_a_fresh_server
+    keeps that visible; the other browser tests should not depend on which page they open first."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    StreamlitPage(ctx.new_page(), app_url).open("")
+    ctx.close()
+    return app_url
+
+
 @pytest.fixture
-def page(browser, app_url):
+def page(browser, warm_app_url):
     """A fresh Playwright page (own context: no shared cookies or sessions); JS errors in page.js_errors."""
     ctx = browser.new_context(viewport=VIEWPORT)
     pg = ctx.new_page()
@@ -127,9 +141,9 @@ def page(browser, app_url):
 
 
 @pytest.fixture
-def app(page, app_url):
+def app(page, warm_app_url):
     """A StreamlitPage helper bound to the session's server."""
-    return StreamlitPage(page, app_url)
+    return StreamlitPage(page, warm_app_url)
 
 
 # ---------------------------------------------------------------------------------------- the helper
@@ -146,11 +160,28 @@ _SIGNATURE_JS = """() => {
 }"""
 
 
+# Counts finished script runs. Right after the websocket connects the app may report notRunning before the
+# first run has even started, so "notRunning" alone cannot tell that the page has been drawn.
+_RUN_COUNTER_JS = """(() => {
+  window.__stFinishedRuns = 0;
+  let last = null;
+  new MutationObserver(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const now = app && app.getAttribute('data-test-script-state');
+    if (now === last) return;
+    if (last === 'running' && now === 'notRunning') window.__stFinishedRuns += 1;
+    last = now;
+  }).observe(document, {subtree: true, childList: true, attributes: true,
+                        attributeFilter: ['data-test-script-state']});
+})();"""
+
+
 class StreamlitPage:
     """Drives one page of the app: open, move widgets, wait for reruns, check for exceptions."""
 
     def __init__(self, page, base_url: str):
         self.page, self.base_url = page, base_url
+        page.add_init_script(_RUN_COUNTER_JS)
 
     def url(self, path: str = "", query: dict | None = None) -> str:
         from urllib.parse import urlencode
@@ -159,19 +190,21 @@ class StreamlitPage:
     def open(self, path: str = "", query: dict | None = None, expect: str | None = None) -> "StreamlitPage":
         """Go to /path?query and wait for the first script run to finish (and `expect` text, if given)."""
         self.page.goto(self.url(path, query))
-        # The first run has finished once something is drawn in the main area and the app is idle again.
-        self.page.wait_for_selector(f"{MAIN_SEL} [data-testid='stElementContainer']")
+        self.page.wait_for_function("() => window.__stFinishedRuns > 0")  # the first run, not the connect
         if expect:
             self.page.get_by_text(expect).first.wait_for()
         self.wait_idle()
         return self
 
     def wait_idle(self, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
-        """Wait until script state is notRunning, and Plotly has drawn every chart the script sent."""
+        """Wait until the script is idle and the page drawn: notRunning, no lazy-load skeleton left (the
+        widgets' JS chunks can land seconds after the run on a busy machine), every Plotly chart drawn."""
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
         self.page.wait_for_function(
-            """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                       .every(c => c.querySelector('.main-svg'))""", timeout=timeout_ms)
+            """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
+                     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                          .every(c => c.querySelector('.main-svg'))""", timeout=timeout_ms)
+        self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
 
     def signature(self) -> str:
         return self.page.evaluate(_SIGNATURE_JS)
@@ -181,13 +214,14 @@ class StreamlitPage:
         """Around an action: wait for the new content (`expect` text, or any change), then for idle.
 
         A fast rerun can flip running → notRunning before we look, so the state alone proves nothing."""
-        before = self.signature()
+        before, runs = self.signature(), self.page.evaluate("() => window.__stFinishedRuns")
         yield
         if expect:
             self.page.get_by_text(expect).first.wait_for(timeout=timeout_ms)
-        else:
-            self.page.wait_for_function(f"(before) => ({_SIGNATURE_JS})() !== before", arg=before,
-                                        timeout=timeout_ms)
+        else:  # new content, or at least a run seen to finish (a run may legitimately change nothing)
+            self.page.wait_for_function(
+                f"([before, runs]) => window.__stFinishedRuns > runs || ({_SIGNATURE_JS})() !== before",
+                arg=[before, runs], timeout=timeout_ms)
         self.wait_idle(timeout_ms)
 
     def slider(self, which: str | int = 0):
