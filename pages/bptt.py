@@ -15,6 +15,8 @@ state.field("bptt_t", "int", 2, lo=1, hi=rnnviz.MAX_T, label="Step t for seed 00
 state.field("bptt_unit", "int", 1, lo=1, hi=rnnviz.MAX_H, label="Hidden unit i")
 
 st.title("Backpropagation through time")
+for name in ("bptt_mode", "bptt_k", "bptt_rows", "bptt_t", "bptt_unit"):
+    state.value(name)  # read the URL now, so the sidebar's notice lists a bad value of ours too
 setup = model_and_sequence(max_T=500)
 if setup is None:
     st.stop()

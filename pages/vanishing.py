@@ -14,6 +14,8 @@ state.field("vg_clip", "float", 1.0, lo=0.05, hi=20.0, step=0.05, label="Clip at
             help="seed 004 clips at 1.0")
 
 st.title("Vanishing & exploding gradients")
+for name in ("vg_lo", "vg_hi", "vg_clip"):
+    state.value(name)  # read the URL now, so the sidebar's notice lists a bad value of ours too
 setup = model_and_sequence(max_T=1000)
 if setup is None:
     st.stop()

@@ -18,8 +18,8 @@ def sine_case(H=3, T=12, seed=1):
 
 def heatmap_values(fig):
     """(per-step values (rows, T), Σ column (rows,)) read back from the figure's hover data."""
-    steps, sums = fig.data
-    C = np.array([[cell[1] for cell in row] for row in steps.customdata])
+    *steps, sums = fig.data                  # one trace per parameter, then the Σ_t column
+    C = np.concatenate([np.asarray(t.customdata)[..., 2] for t in steps])
     S = np.array([row[0][1] for row in sums.customdata])
     return C, S
 
@@ -32,11 +32,11 @@ def test_contribution_heatmap_rows_sum_to_the_engine_total(case):
     fig = F.contribution_heatmap(g)
     C, S = heatmap_values(fig)
     totals = np.concatenate([np.ravel(getattr(g, n)) for n in rnnviz.PARAM_NAMES])
-    assert list(fig.data[0].y) == [lab for _, _, lab in F.entries(g.as_dict())]
+    assert list(fig.data[-1].y) == [lab for _, _, lab in F.entries(g.as_dict())]
     np.testing.assert_allclose(S, totals, rtol=1e-12, atol=1e-12)           # the Σ column is the total
     np.testing.assert_allclose(C.sum(axis=1), totals, rtol=1e-10, atol=1e-12)  # and the terms add up to it
     np.testing.assert_allclose(C[0], g.per_step["W_xh"][:, 0, 0])               # row 1: W_xh[1,1] step by step
-    z = np.asarray(fig.data[0].z)
+    z = np.concatenate([np.asarray(t.z) for t in fig.data[:-1]])
     assert np.all(np.abs(z) <= 1 + 1e-12)                                      # colour = term ÷ row's max
     assert np.allclose(np.abs(z).max(axis=1)[np.abs(C).max(axis=1) > 0], 1.0)
 
@@ -44,10 +44,11 @@ def test_contribution_heatmap_rows_sum_to_the_engine_total(case):
 def test_contribution_heatmap_hover_names_the_formula_and_factors():
     g = rnnviz.bptt(SEED, X, TARGET)
     fig = F.contribution_heatmap(g, ("W_hh",))
-    hover_t2 = fig.data[0].customdata[0][1][0]          # W_hh, step t = 2
-    assert "∂L/∂a_2 h_1ᵀ" in hover_t2
-    assert F.fmt(math.tanh(0.8)) in hover_t2             # h_1 = tanh(0.8) = 0.664, the right factor
-    assert fig.data[0].customdata[0][1][1] == pytest.approx(g.da[1, 0] * math.tanh(0.8))
+    assert "∂L/∂a_t h_{t−1}ᵀ" in fig.data[0].hovertemplate
+    left, right, term = fig.data[0].customdata[0][1]                  # W_hh, step t = 2
+    assert right == pytest.approx(math.tanh(0.8))                     # h_1 = tanh(0.8) = 0.664
+    assert left == pytest.approx(g.da[1, 0]) and term == pytest.approx(left * right)
+    assert "∂L/∂a_t" in F.contribution_heatmap(g, ("b_h",)).data[0].hovertemplate
 
 
 def test_totals_table_against_autograd_column():
@@ -81,11 +82,11 @@ def test_reach_heatmap_is_log10_of_reach_with_the_truncation_edge():
     p, x, target = sine_case(T=15)
     R = rnnviz.bptt(p, x, target).reach()
     fig = F.reach_heatmap(R, truncate=4)
-    z = np.asarray(fig.data[0].z, dtype=float)
+    z = np.asarray(fig.data[0].z, dtype=float)                   # float32 on the wire: 7 figures
     lower = np.tril(np.ones_like(R, dtype=bool))
-    np.testing.assert_allclose(z[lower], np.log10(R[lower]))
+    np.testing.assert_allclose(z[lower], np.log10(R[lower]), rtol=1e-6, atol=1e-6)
     assert np.all(np.isnan(z[~lower]))                           # h_k after L_t: nothing reaches it
-    np.testing.assert_allclose(np.asarray(fig.data[0].customdata)[..., 0], R)
+    np.testing.assert_allclose(np.asarray(fig.data[0].customdata)[lower], R[lower], rtol=1e-6)
     edge = fig.data[1]
     np.testing.assert_allclose(np.asarray(edge.y) - np.asarray(edge.x), 4)   # the line t − k = truncate − ½ … ½
     assert len(F.reach_heatmap(R).data) == 1                      # full BPTT: no edge

@@ -14,13 +14,13 @@ from rnnviz import PARAM_NAMES
 ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
     "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999")
 
-# one step's contribution to each parameter's gradient, as hover text: (entry formula, left factor, right factor)
+# one step's contribution to each parameter's gradient, for the hover: (formula, left factor, right factor)
 _TERM = {
-    "W_xh": ("∂L/∂a_{t} x_{t}ᵀ", "(∂L/∂a_{t}){i}", "x_{t}{j}"),
-    "W_hh": ("∂L/∂a_{t} h_{tm}ᵀ", "(∂L/∂a_{t}){i}", "h_{tm}{j}"),
-    "b_h": ("∂L/∂a_{t}", "(∂L/∂a_{t}){i}", None),
-    "W_hy": ("∂L/∂y_{t} h_{t}ᵀ", "(∂L/∂y_{t}){i}", "h_{t}{j}"),
-    "b_y": ("∂L/∂y_{t}", "(∂L/∂y_{t}){i}", None),
+    "W_xh": ("∂L/∂a_t x_tᵀ", "(∂L/∂a_t)_i", "(x_t)_j"),
+    "W_hh": ("∂L/∂a_t h_{t−1}ᵀ", "(∂L/∂a_t)_i", "(h_{t−1})_j"),
+    "b_h": ("∂L/∂a_t", "(∂L/∂a_t)_i", None),
+    "W_hy": ("∂L/∂y_t h_tᵀ", "(∂L/∂y_t)_i", "(h_t)_j"),
+    "b_y": ("∂L/∂y_t", "(∂L/∂y_t)_i", None),
 }
 
 
@@ -50,24 +50,6 @@ def _factors(g, name):
             "W_hy": (g.dy, run.h), "b_y": (g.dy, None)}[name]
 
 
-def _row_hover(g, name, idx, label, T):
-    """Hover text for one heatmap row: T per-step terms with their factors, then the total."""
-    formula, left_s, right_s = _TERM[name]
-    left, right = _factors(g, name)
-    i = idx[0]
-    sub_i = f"[{i + 1}]" if left.shape[1] > 1 else ""
-    sub_j = f"[{idx[1] + 1}]" if right is not None and right.shape[1] > 1 else ""
-    texts = []
-    for t in range(T):
-        tt = dict(t=t + 1, tm=t, i=sub_i, j=sub_j)
-        term = f"{left_s.format(**tt)} = {fmt(left[t, i])}"
-        if right is not None:
-            term += f"<br>× {right_s.format(**tt)} = {fmt(right[t, idx[1]])}"
-        texts.append(f"{label}, step t = {t + 1}: {formula.format(**tt)}<br>{term}")
-    texts.append(f"{label}: Σ_t of the row = total ∂L/∂{label}")
-    return texts
-
-
 def contribution_matrix(g, names=PARAM_NAMES):
     """(labels, C (rows, T)) with C[r, t] = step t's contribution to entry r; Σ_t C[r] = ∂L/∂θ_r."""
     rows = entries(g.as_dict(), names)
@@ -85,6 +67,21 @@ def _per_name_scale(values, names_of_rows):
     return out
 
 
+def _step_trace(g, name, idx, T):
+    """One parameter's rows: z = term ÷ row's largest |term|, customdata (rows, T, 3) = [left, right, term]."""
+    formula, left_s, right_s = _TERM[name]
+    left, right = _factors(g, name)
+    C = np.stack([g.per_step[name][(slice(None),) + i] for i in idx])          # (rows, T)
+    L = np.stack([left[:, i[0]] for i in idx])
+    R = np.stack([right[:, i[1]] for i in idx]) if right is not None else np.full_like(C, np.nan)
+    scale = np.abs(C).max(axis=1, keepdims=True)
+    scale[scale == 0] = 1.0
+    factors = f"{left_s} = %{{customdata[0]:.4g}}" + (f" × {right_s} = %{{customdata[1]:.4g}}" if right_s else "")
+    return dict(z=C / scale, customdata=np.stack([L, R, C], axis=-1),
+                hovertemplate=f"%{{y}}, step t = %{{x}}: {formula}<br>{factors}<br>"
+                              "<b>= %{customdata[2]:.6g}</b><extra></extra>")
+
+
 def contribution_heatmap(g, names=PARAM_NAMES):
     """Heatmap entry × step of ∂L/∂θ's terms (colour ÷ the row's largest term), and beside it Σ_t = the total."""
     rows = entries(g.as_dict(), names)
@@ -92,26 +89,26 @@ def contribution_heatmap(g, names=PARAM_NAMES):
     T = g.run.T
     S = C.sum(axis=1)                                       # (rows,) Σ_t, equal to the engine's total
     totals = [float(np.asarray(getattr(g, n))[idx]) for n, idx, _ in rows]
-    scale = np.abs(C).max(axis=1, keepdims=True)
-    scale[scale == 0] = 1.0
-    hover = [_row_hover(g, n, idx, lab, T) for n, idx, lab in rows]
-    custom = [[[h, float(v)] for h, v in zip(hrow[:T], crow)] for hrow, crow in zip(hover, C)]
-    custom_sum = [[[f"{h}<br>engine's ∂L/∂{lab} = {fmt(tot)}", float(s)]]
-                  for h, lab, tot, s in zip((hr[T] for hr in hover), labels, totals, S)]
     small = len(labels) * (T + 1) <= 150
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.86, 0.14], horizontal_spacing=0.01)
-    hover_t = "%{customdata[0]}<br><b>value = %{customdata[1]:.6g}</b><extra></extra>"
-    fig.add_heatmap(z=C / scale, x=list(range(1, T + 1)), y=labels, customdata=custom, zmin=-1, zmax=1,
-                    colorscale="RdBu", text=[[fmt(v) for v in r] for r in C] if small else None,
-                    texttemplate="%{text}" if small else None, textfont={"size": 10}, hovertemplate=hover_t,
-                    colorbar={"title": {"text": "term ÷ row's<br>largest |term|"}, "len": 0.8},
-                    xgap=1 if T <= 60 else 0, ygap=1 if len(labels) <= 40 else 0, row=1, col=1)
+    for name in dict.fromkeys(n for n, _, _ in rows):     # one trace per parameter: its own hover formula
+        mine = [(idx, lab) for n, idx, lab in rows if n == name]
+        tr = _step_trace(g, name, [i for i, _ in mine], T)
+        fig.add_heatmap(x=list(range(1, T + 1)), y=[lab for _, lab in mine], zmin=-1, zmax=1, colorscale="RdBu",
+                        text=[[fmt(v) for v in r] for r in tr["customdata"][..., 2]] if small else None,
+                        texttemplate="%{text}" if small else None, textfont={"size": 10},
+                        showscale=name == rows[0][0], xgap=1 if T <= 60 else 0, ygap=1 if len(labels) <= 40 else 0,
+                        colorbar={"title": {"text": "term ÷ row's<br>largest |term|"}, "len": 0.8},
+                        row=1, col=1, **tr)
+    custom_sum = [[[f"Σ_t of the row = ∂L/∂{lab}<br>engine's ∂L/∂{lab} = {fmt(tot)}", float(s)]]
+                  for lab, tot, s in zip(labels, totals, S)]
     fig.add_heatmap(z=(S / _per_name_scale(S, [n for n, _, _ in rows]))[:, None], x=["Σ_t"], y=labels,
                     customdata=custom_sum, zmin=-1, zmax=1, colorscale="RdBu", showscale=False,
                     text=[[fmt(v)] for v in S] if len(labels) <= 40 else None,
                     texttemplate="%{text}" if len(labels) <= 40 else None, textfont={"size": 11},
-                    hovertemplate=hover_t, xgap=1, ygap=1 if len(labels) <= 40 else 0, row=1, col=2)
-    fig.update_yaxes(autorange="reversed", type="category")
+                    hovertemplate="%{y}: %{customdata[0]}<br><b>= %{customdata[1]:.6g}</b><extra></extra>",
+                    xgap=1, ygap=1 if len(labels) <= 40 else 0, row=1, col=2)
+    fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=labels)
     fig.update_xaxes(title_text="time step t", row=1, col=1)
     fig.update_xaxes(type="category", row=1, col=2)
     fig.update_yaxes(ticks="", showticklabels=False, row=1, col=2)
@@ -177,17 +174,16 @@ def reach_heatmap(R, truncate=None):
     with np.errstate(divide="ignore"):
         Z = np.log10(R)                                   # −inf where nothing reaches (k > t, or no loss)
     Z[~np.isfinite(Z)] = np.nan
-    kk = np.broadcast_to(np.arange(2, T + 2), (T, T))      # k + 1, for the Jacobian product's last factor
-    custom = np.stack([R, kk], axis=-1)
     finite = Z[np.isfinite(Z)]
     lo, hi = (finite.min(), finite.max()) if finite.size else (-1.0, 0.0)
     tickvals, ticktext = log_ticks(lo, hi)
     fig = go.Figure(go.Heatmap(
-        z=Z, x=np.arange(1, T + 1), y=np.arange(1, T + 1), customdata=custom, colorscale="Viridis",
+        z=Z.astype(np.float32), x=np.arange(1, T + 1), y=np.arange(1, T + 1), customdata=R.astype(np.float32),
+        colorscale="Viridis",
         zmin=lo, zmax=hi,
         colorbar={"title": {"text": "‖∂L_t/∂h_k‖"}, "tickvals": tickvals, "ticktext": ticktext, "len": 0.9},
-        hovertemplate="loss L_%{y} → state h_%{x}<br>‖∂L_%{y}/∂h_%{x}‖₂ = <b>%{customdata[0]:.4e}</b><br>"
-                      "= ‖(J_%{y} ⋯ J_%{customdata[1]})ᵀ W_hyᵀ (y_%{y} − target_%{y})‖,  J_s = diag(1 − h_s²) W_hh"
+        hovertemplate="loss L_%{y} → state h_%{x}<br>‖∂L_%{y}/∂h_%{x}‖₂ = <b>%{customdata:.4e}</b><br>"
+                      "= ‖(J_%{y} ⋯ J_{%{x}+1})ᵀ W_hyᵀ (y_%{y} − target_%{y})‖,  J_s = diag(1 − h_s²) W_hh"
                       "<extra></extra>"))
     if truncate is not None and truncate < T:
         # inside the window: t − k ≤ truncate − 1; the edge runs one half-cell outside it

@@ -1,0 +1,128 @@
+"""The BPTT page through the real app (AppTest): gradients after a slider moves, autograd check, k = 1, URL."""
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import rnnviz
+from ui.figures_bptt import fmt
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+X, TARGET = rnnviz.data.counting(10)
+
+
+def bptt_app(query=None):
+    at = AppTest.from_file(APP, default_timeout=30)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page("pages/bptt.py").run()
+    assert not at.exception
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def shown_grads(at):
+    """{name: float} from the ∂L/∂θ metrics (H = 1)."""
+    return {n: float(metrics(at)[f"∂L/∂{n}"]) for n in rnnviz.PARAM_NAMES}
+
+
+def autograd_difference(at):
+    return float(metrics(at)["largest |rnnviz − autograd|"])
+
+
+def assert_grads(at, g):
+    for n, v in shown_grads(at).items():
+        assert v == pytest.approx(float(np.ravel(getattr(g, n))[0]), rel=1e-5), n  # shown to 6 figures
+
+
+def test_renders_full_bptt_of_seed_003_checked_by_autograd():
+    at = bptt_app()
+    assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET))
+    assert autograd_difference(at) < 1e-9
+    assert not at.error
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_moving_W_hh_changes_the_gradient_to_the_engines_value():
+    at = bptt_app()
+    before = shown_grads(at)["W_hh"]
+    at.slider(key="W_hh").set_value(0.9).run()
+    assert not at.exception
+    g = rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.9), X, TARGET)
+    assert_grads(at, g)
+    assert shown_grads(at)["W_hh"] != pytest.approx(before)
+    assert autograd_difference(at) < 1e-9
+
+
+def test_heatmap_sum_column_equals_the_totals_shown():
+    at = bptt_app()
+    sums = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][-1]["customdata"]
+    shown = shown_grads(at)
+    for name, row in zip(rnnviz.PARAM_NAMES, sums):
+        assert row[0][1] == pytest.approx(shown[name], rel=1e-5)
+
+
+def test_truncation_k1_shows_seed_003_one_step_numbers():
+    at = bptt_app()
+    at.segmented_control(key="bptt_mode").set_value("truncated to k steps").run()
+    at.slider(key="bptt_k").set_value(1).run()
+    assert not at.exception
+    assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET, truncate=1))
+    assert autograd_difference(at) < 1e-9                      # autograd truncated the same way
+    # seed 003 by hand at step t = 2: h_1 = tanh(0.8), h_2 = tanh(0.8·2 + 0.5 h_1), y_2 = 1.2 h_2
+    h1 = math.tanh(0.8)
+    h2 = math.tanh(1.6 + 0.5 * h1)
+    err = 1.2 * h2 - 3
+    text = " ".join(e.value for e in at.latex)
+    assert f"({fmt(err)})(1.2)(1 - {fmt(h2)}^2)({fmt(h1)}) = {fmt(err * 1.2 * (1 - h2 * h2) * h1)}" in text
+    assert f"= {fmt(err * 1.2 * (1 - h2 * h2) * 2)}" in text            # ∂L_2/∂W_xh, x_2 = 2
+    captions = " ".join(c.value for c in at.caption)
+    assert fmt(err * 1.2 * (1 - h2) ** 2 * h1) in captions            # the seed's (1 − h)² version, beside it
+    assert "drop the recurrent path" in " ".join(i.value for i in at.info)
+    table = at.dataframe[-1].value
+    full = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
+    one = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET, truncate=1)
+    np.testing.assert_allclose(table["full − truncated"], [float(np.ravel(getattr(full, n) - getattr(one, n))[0])
+                                                           for n in rnnviz.PARAM_NAMES])
+
+
+def test_matrix_model_autograd_check_and_step_formulas():
+    at = bptt_app({"H": "4", "bptt_mode": "truncated to k steps", "bptt_k": "3", "bptt_unit": "2"})
+    assert autograd_difference(at) < 1e-9
+    assert "‖∂L/∂W_hh‖" in metrics(at)
+    assert "(W_{hh})_{2,2}" in " ".join(e.value for e in at.latex)
+
+
+def test_bad_sequence_shows_an_error_not_an_exception():
+    at = bptt_app()
+    at.radio(key="source").set_value("typed").run()
+    at.text_area(key="seq_text").set_value("1, 2, banana, 4").run()
+    assert not at.exception
+    assert any("banana" in e.value for e in at.error)
+    assert not at.metric                                       # the page stops before showing gradients
+
+
+def test_url_parameters_restore_the_view():
+    at = bptt_app({"W_hh": "0.3", "bptt_mode": "truncated to k steps", "bptt_k": "4", "bptt_t": "5",
+                   "bptt_rows": "W_hh"})
+    assert at.slider(key="W_hh").value == 0.3
+    assert at.slider(key="bptt_k").value == 4
+    assert at.slider(key="bptt_t").value == 5
+    assert at.segmented_control(key="bptt_rows").value == "W_hh"
+    assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.3), X, TARGET, truncate=4))
+    assert r"\partial L_{5}" in " ".join(e.value for e in at.latex)
+    heat = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert heat["y"] == ["W_hh"]
+
+
+def test_invalid_url_values_fall_back_with_a_notice():
+    at = bptt_app({"bptt_k": "lots", "bptt_mode": "sideways"})
+    assert at.slider(key="bptt_k").value == 1
+    assert at.segmented_control(key="bptt_mode").value == "full BPTT"
+    assert any("bptt_k" in w.value for w in at.warning)

@@ -1,0 +1,107 @@
+"""The vanishing/exploding page through the real app (AppTest): decay curve, sweep, clipping, errors, URL."""
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import rnnviz
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+X, TARGET = rnnviz.data.counting(10)
+
+
+def vanishing_app(query=None):
+    at = AppTest.from_file(APP, default_timeout=30)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page("pages/vanishing.py").run()
+    assert not at.exception
+    return at
+
+
+def decode(v):
+    """Plotly's JSON keeps numpy arrays as {"dtype", "bdata" (base64), "shape"}; lists stay lists."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v, dtype=float)
+
+
+def chart(at, i):
+    return json.loads(at.get("plotly_chart")[i].proto.spec)["data"]
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def shown_decay(at):
+    """log10 ‖∂h_T/∂h_{T−k}‖ as plotted (NaN where it is exactly 0)."""
+    return decode(chart(at, 0)[0]["y"])
+
+
+def test_renders_the_real_decay_of_seed_003():
+    at = vanishing_app()
+    p = rnnviz.RNNParams.scalar()
+    np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
+    assert float(metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(0.5)
+    assert "(0.5)^{10} = 0.000977" in " ".join(m.value for m in at.markdown)
+    assert not at.error
+
+
+def test_moving_W_hh_moves_the_decay_and_the_sweep_marker():
+    at = vanishing_app()
+    at.slider(key="W_hh").set_value(1.5).run()
+    assert not at.exception
+    p = rnnviz.RNNParams.scalar(W_hh=1.5)
+    np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
+    assert float(metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(1.5)
+    sweep_spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert sweep_spec["layout"]["shapes"][0]["y0"] == pytest.approx(1.5)
+
+
+def test_clipping_at_max_norm_shows_the_engines_numbers():
+    at = vanishing_app({"vg_clip": "2.5"})
+    assert at.slider(key="vg_clip").value == 2.5
+    g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
+    clipped, norm = rnnviz.clip_by_global_norm(g, 2.5)
+    m = metrics(at)
+    assert float(m["‖g‖ before"]) == pytest.approx(norm, rel=1e-3)
+    assert float(m["‖g‖ after"]) == pytest.approx(2.5, rel=1e-3)
+    after = decode(chart(at, 2)[1]["y"])
+    np.testing.assert_allclose(after, np.concatenate([np.ravel(clipped[n]) for n in rnnviz.PARAM_NAMES]))
+
+
+def test_long_matrix_sequence_sweeps_the_spectral_radius():
+    at = vanishing_app({"H": "8", "preset": "sine", "T": "200", "vg_lo": "0.5", "vg_hi": "1.5"})
+    assert "T = 200, H = 8" in at.caption[0].value
+    assert len(shown_decay(at)) == 200
+    sweep = chart(at, 1)[0]
+    np.testing.assert_allclose(decode(sweep["y"]), np.linspace(0.5, 1.5, 41))
+    assert decode(sweep["z"]).shape == (41, 200)
+
+
+def test_sweep_range_backwards_gets_a_warning_and_still_draws():
+    at = vanishing_app({"vg_lo": "1.5", "vg_hi": "0.5"})
+    assert any("swapped" in w.value for w in at.warning)
+    np.testing.assert_allclose(decode(chart(at, 1)[0]["y"]), np.linspace(0.5, 1.5, 41))
+
+
+def test_bad_sequence_shows_an_error_not_an_exception():
+    at = vanishing_app()
+    at.radio(key="source").set_value("typed").run()
+    at.text_area(key="seq_text").set_value("").run()
+    assert not at.exception
+    assert any("empty" in e.value for e in at.error)
+
+
+def test_url_parameters_restore_model_and_view():
+    at = vanishing_app({"W_hh": "1.2", "vg_lo": "-1.0", "vg_hi": "2.5", "vg_clip": "0.5"})
+    assert at.slider(key="W_hh").value == 1.2
+    assert (at.slider(key="vg_lo").value, at.slider(key="vg_hi").value) == (-1.0, 2.5)
+    assert float(metrics(at)["factor min(1, θ/‖g‖)"]) < 1
+    p = rnnviz.RNNParams.scalar(W_hh=1.2)
+    np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
