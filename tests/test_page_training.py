@@ -103,3 +103,24 @@ def test_worker_stops_when_its_session_is_no_longer_alive():
     worker.join(30)
     assert not worker.running and training_threads() == []
     assert len(worker.snapshot().records) < 100_000
+
+
+def test_divergence_is_reported_and_the_page_keeps_working(at):
+    at.radio(key="train_optimizer").set_value("sgd")
+    at.select_slider(key="train_lr").set_value(10.0)
+    at.toggle(key="train_clip").set_value(False).run()
+    for _ in range(5):  # it diverges at epoch 2; Step is disabled once it has
+        if at.button(key="train_step").disabled:
+            break
+        at.button(key="train_step").click().run()
+    assert not at.exception
+    assert any("diverged" in e.value and "lower the learning rate or turn clipping on" in e.value for e in at.error)
+    assert at.button(key="train_step").disabled and at.button(key="train_play").disabled
+    at.button(key="train_reset").click().run()
+    assert not at.error and loss_points(at) == 0
+
+
+def test_downloads_appear_once_there_is_a_run(at):
+    assert not at.get("download_button")
+    at.button(key="train_step").click().run()
+    assert len(at.get("download_button")) == 3

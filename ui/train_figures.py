@@ -33,14 +33,27 @@ def _positive(values):
     return np.where(np.isfinite(a) & (a > 0), a, np.nan)
 
 
+MAX_POINTS = 3000  # per trace; beyond it a live redraw every 0.4 s gets heavy in the browser
+
+
+def _bucket_max(x, y, n=MAX_POINTS):
+    """At most n points: the largest y of each run of ⌈len/n⌉ (spikes survive, unlike a stride)."""
+    k = -(-len(y) // n)
+    if k <= 1:
+        return x, y
+    padded = np.concatenate([y, np.full(-len(y) % k, -np.inf)])
+    return x[::k], padded.reshape(-1, k).max(axis=1)
+
+
 def loss_figure(records):
     """Training and validation MSE per epoch, log axis."""
     epochs = [r.epoch for r in records]
+    mode = "lines+markers" if len(records) <= 200 else "lines"
     traces = [
         go.Scatter(x=epochs, y=_positive([r.train_loss for r in records]), name="train loss",
-                   mode="lines+markers", line=dict(color=BLUE), marker=dict(size=4)),
+                   mode=mode, line=dict(color=BLUE), marker=dict(size=4)),
         go.Scatter(x=epochs, y=_positive([r.val_loss for r in records]), name="validation loss",
-                   mode="lines+markers", line=dict(color=ORANGE, dash="dash"), marker=dict(size=4, symbol="square")),
+                   mode=mode, line=dict(color=ORANGE, dash="dash"), marker=dict(size=4, symbol="square")),
     ]
     return _figure(traces, "Loss (MSE) per epoch", "epoch", "MSE", log_y=True)
 
@@ -50,10 +63,12 @@ def grad_norm_figure(records, max_norm, clip):
     norms = np.array([g for r in records for g in r.grad_norms])
     clipped = np.array([c for r in records for c in r.clipped], dtype=bool)
     steps = np.arange(1, len(norms) + 1)
-    traces = [go.Scatter(x=steps, y=_positive(norms), name="‖g‖ before clipping", mode="lines",
+    x, y = _bucket_max(steps, norms)
+    traces = [go.Scatter(x=x, y=_positive(y), name="‖g‖ before clipping", mode="lines",
                          line=dict(color=GREEN, width=1.5))]
     if clipped.any():
-        traces.append(go.Scatter(x=steps[clipped], y=norms[clipped], name="clipped to θ", mode="markers",
+        x, y = _bucket_max(steps[clipped], norms[clipped])
+        traces.append(go.Scatter(x=x, y=y, name="clipped to θ", mode="markers",
                                  marker=dict(color=VERMILLION, symbol="x", size=7)))
     theta = [(max_norm, dict(color=VERMILLION, dash="dot", width=1), f"θ = {max_norm:g}")] if clip else []
     return _figure(traces, "Gradient norm per step", "optimiser step", "‖g‖", log_y=True, hlines=theta)

@@ -1,0 +1,31 @@
+"""Figure builders of the live-training page: what they plot comes from the records."""
+import numpy as np
+
+from rnnviz.train import train
+from rnnviz.train_config import TrainConfig
+from ui import train_figures as figs
+
+
+def test_loss_and_gradient_figures_plot_every_epoch_and_mark_each_clipped_step():
+    records = list(train(TrainConfig(epochs=3, max_norm=0.2)))
+    loss = figs.loss_figure(records)
+    assert list(loss.data[0].x) == [1, 2, 3] and list(loss.data[1].y) == [r.val_loss for r in records]
+    assert loss.layout.yaxis.type == "log"
+    grad = figs.grad_norm_figure(records, 0.2, True)
+    clipped = sum(sum(r.clipped) for r in records)
+    assert len(grad.data[0].y) == sum(len(r.grad_norms) for r in records)
+    assert len(grad.data[1].y) == clipped > 0 and all(y > 0.2 for y in grad.data[1].y)
+    assert grad.layout.shapes[0].y0 == 0.2  # the threshold θ
+
+
+def test_long_runs_are_thinned_without_losing_spikes():
+    y = np.ones(10_000)
+    y[7777] = 50.0
+    x, thinned = figs._bucket_max(np.arange(10_000), y)
+    assert len(thinned) <= figs.MAX_POINTS and thinned.max() == 50.0 and len(x) == len(thinned)
+
+
+def test_a_diverged_epoch_leaves_a_gap_on_the_log_axis():
+    records = list(train(TrainConfig(optimizer="sgd", lr=10.0, clip=False, epochs=10)))
+    y = figs.loss_figure(records).data[1].y  # the diverged epoch's validation loss is nan
+    assert np.isnan(y[-1]) and np.all(np.isfinite(y[:-1]))
