@@ -73,7 +73,7 @@ def test_seed_003_step_2_written_as_the_seed_writes_it():
     assert r"\tanh(0.5\cdot0.664 + 0.8\cdot2 + 0)" in h_line and h_line.endswith("= 0.959")
     assert y_line.endswith(f"= {run.y[1, 0]:.3f}")
     L2 = 0.5 * (run.y[1, 0] - 3) ** 2
-    assert L_line.endswith(f"= {L2:.4f}".rstrip("0"))
+    assert L_line.endswith(f"= {L2:.4f}")
 
 
 def test_seed_003_slip_L1_is_0_7236_not_0_719():

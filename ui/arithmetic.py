@@ -7,13 +7,15 @@ import numpy as np
 
 
 def num(v, d=3):
-    """A number as seed 003 writes it: at most d decimals, no trailing zeros, negatives in brackets."""
+    """A number as seed 003 writes it: d decimals, trailing zeros dropped only when exact (0.5, 2), (−x)."""
     v = float(v)
     if abs(v) >= 1e5:
         s = f"{v:.2e}".replace("e", r"\mathrm{e}")
     else:
-        s = f"{v:.{d}f}".rstrip("0").rstrip(".")
-        s = "0" if s in ("-0", "") else s
+        s = f"{v:.{d}f}"
+        if float(s) == v:  # 0.500 → 0.5, 2.000 → 2; but 0.99999 stays 1.000 so it does not read as exact
+            s = s.rstrip("0").rstrip(".")
+        s = "0" if float(s) == 0 else s
     return f"({s})" if v < 0 and s != "0" else s
 
 

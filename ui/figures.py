@@ -54,7 +54,7 @@ def node_trace(row, ts, values, hover, T, label_text=True):
     show = label_text and T <= TEXT_MAX_T
     return go.Scatter(_validate=False, 
         x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
-        text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None, textfont=dict(size=11 if T <= 14 else 9),
+        text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None, textfont=dict(size=11 if T <= 14 else 9, color="#000000"),
         hovertext=hover, hoverinfo="text", showlegend=False,
         marker=dict(size=size, color=values, colorscale=LIGHT, cmin=-vmax, cmax=vmax,
                     line=dict(color="#333333", width=1)))
@@ -76,7 +76,8 @@ def _hidden_band(run):
     ys = np.linspace(0.65, 1.35, H)
     unit = np.repeat(np.arange(1, H + 1)[:, None], run.T + 1, axis=1)  # (H, T+1) which unit a cell is
     return go.Heatmap(_validate=False, x=np.arange(run.T + 1), y=ys, z=run.hs.T, zmin=-1, zmax=1, colorscale=SCALE,
-                      showscale=False, customdata=unit, xgap=2, ygap=1, name="h",
+                      showscale=False, customdata=unit, ygap=1, name="h",
+                      xgap=max(2, int(0.45 * 900 / (run.T + 1.2))),  # ≈ 45% of a column on a ~900 px plot
                       hovertemplate="h_%{x}[%{customdata}] = %{z:.4f}<br>= tanh(a_%{x}[%{customdata}])"
                                     "<br>h = tanh(W_xh x + W_hh h_prev + b_h)<extra></extra>")
 
@@ -90,10 +91,11 @@ def unrolled(run, params, target=None, losses=None, step=None):
          for n, a in params.as_dict().items()}
     sym = (lambda n: n) if scalar else (lambda n: f"‖{n}‖₂")
     half = 0.22 if scalar else 0.38  # where an edge meets a node (clear of the marker / band)
+    gap = 0.12 if scalar else 0.3    # the recurrent edge runs between the h nodes / the band's cells
     traces = [
         edge_trace("W_xh", np.c_[ts, np.full(T, ROW["x"] + 0.1)], np.c_[ts, np.full(T, ROW["h"] - half)],
                    w["W_xh"], T, f"{sym('W_xh')} = {fmt(w['W_xh'])}: x_t → h_t"),
-        edge_trace("W_hh", np.c_[ts - 1 + 0.12, np.ones(T)], np.c_[ts - 0.12, np.ones(T)],
+        edge_trace("W_hh", np.c_[ts - 1 + gap, np.ones(T)], np.c_[ts - gap, np.ones(T)],
                    w["W_hh"], T, f"{sym('W_hh')} = {fmt(w['W_hh'])}: h_(t−1) → h_t, the recurrence"),
         edge_trace("W_hy", np.c_[ts, np.full(T, ROW["h"] + half)], np.c_[ts, np.full(T, ROW["y"] - 0.1)],
                    w["W_hy"], T, f"{sym('W_hy')} = {fmt(w['W_hy'])}: h_t → y_t"),

@@ -42,7 +42,7 @@ def step_controls(T):
     """Slider over t with ◀ ▶ and play; returns t."""
     playing = bool(st.session_state.get("play"))
     st.fragment(run_every=PLAY_EVERY if playing else None)(_tick)(T)  # before the slider: it may move t
-    c_prev, c_slider, c_next, c_play = st.columns([1, 12, 1, 2], vertical_alignment="bottom")
+    c_prev, c_slider, c_next, c_play = st.columns([1, 10, 1, 2], vertical_alignment="bottom")
     c_prev.button("◀", key="t_prev", on_click=_move, args=(-1, T), help="previous step", width="stretch")
     c_next.button("▶", key="t_next", on_click=_move, args=(1, T), help="next step", width="stretch")
     c_play.toggle("Play", key="play", help=f"step forward every {PLAY_EVERY} s")
