@@ -40,6 +40,7 @@ IDLE_SEL = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAIN_SEL = '[data-testid="stMain"]'
 EXCEPTION_SEL = '[data-testid="stException"]'
 ERROR_SEL = '[data-testid="stAlertContentError"]'
+SERVER_STDERR = {}  # base URL → the server's stderr file: showErrorDetails="none" redacts tracebacks in the page
 
 
 # ---------------------------------------------------------------------------------------- the server
@@ -52,7 +53,7 @@ def free_port() -> int:
 
 def start_server(port: int, cwd: Path = REPO, timeout_s: float = STARTUP_TIMEOUT_S):
     """Start `streamlit run app.py` in its own process group; return (process, stderr file) once healthy."""
-    err = tempfile.TemporaryFile(mode="w+")
+    err = tempfile.TemporaryFile(mode="a+")  # O_APPEND: reading (seek) never moves where the server writes
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     # Own session so teardown can kill the server and anything it spawned (training workers) at once.
@@ -87,8 +88,11 @@ def app_url():
     """Base URL (no trailing slash) of the app served by a real `streamlit run` for the whole session."""
     port = free_port()
     proc, err = start_server(port)
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    SERVER_STDERR[url] = err
+    yield url
     stop_server(proc)
+    SERVER_STDERR.pop(url, None)
     err.close()
 
 
@@ -248,11 +252,19 @@ class StreamlitPage:
     def assert_no_exception(self, allow_errors: bool = False) -> None:
         """No traceback box, no st.error (unless allowed), no uncaught JS error."""
         exc = self.page.locator(EXCEPTION_SEL)
-        assert exc.count() == 0, f"page shows an exception: {exc.first.inner_text()[:2000]}"
+        assert exc.count() == 0, f"page shows an exception; server log:\n{self.server_log()}"
         if not allow_errors:
             err = self.page.locator(ERROR_SEL)
             assert err.count() == 0, f"page shows an error: {err.first.inner_text()[:2000]}"
         assert not getattr(self.page, "js_errors", []), f"JS errors: {self.page.js_errors}"
+
+    def server_log(self, chars: int = 3000) -> str:
+        """The tail of the server's stderr (where the redacted traceback is), when this session started it."""
+        err = SERVER_STDERR.get(self.base_url)
+        if err is None:
+            return "(not captured)"
+        err.seek(0)
+        return err.read()[-chars:]
 
     def errors(self) -> list[str]:
         return self.page.locator(ERROR_SEL).all_inner_texts()

@@ -1,0 +1,55 @@
+"""Every page in real headless chromium: it renders, a slider (or stepper) moves, the rerun finishes, and no
+exception or error shows. Screenshots land in ./screenshots/ (gitignored) for a human to look at."""
+import pytest
+
+from conftest import StreamlitPage, free_port, start_server, stop_server
+
+# (url path, widget key of a slider to move or None, how many arrow presses)
+PAGES = [("", None, 0), ("forward", "W_hh", 3), ("bptt", "bptt_t", 2), ("vanishing", "W_hh", 5),
+         ("training", "train_hidden", 1), ("shapes", None, 0)]
+
+
+@pytest.mark.parametrize("path, slider, steps", PAGES, ids=[p or "home" for p, _, _ in PAGES])
+def test_page_renders_and_survives_a_slider_move(app, path, slider, steps):
+    app.open(path)
+    app.assert_no_exception()
+    assert app.page.locator("h1").first.inner_text().strip()
+    if slider:
+        before = app.slider_value(slider)
+        with app.expect_rerun():
+            app.move_slider(slider, steps)
+        assert app.slider_value(slider) > before
+        app.assert_no_exception()
+    app.screenshot(path or "home")
+
+
+def test_shapes_stepper_reruns_with_the_new_shape(app):
+    app.open("shapes")
+    with app.expect_rerun(expect="(B, T, I) = (2, 4, 2)"):
+        app.page.locator('.st-key-nn_batch [data-testid="stNumberInputStepUp"]').click()
+    assert "nn_batch=2" in app.page.url
+    app.assert_no_exception()
+
+
+def test_shapes_absurd_size_shows_an_error_not_an_exception(app):
+    app.open("shapes", query={"nn_batch": 100000, "nn_steps": 100000, "nn_features": 1})
+    app.assert_no_exception(allow_errors=True)
+    assert any("would hold" in e for e in app.errors())
+    app.screenshot("shapes_too_big")
+
+
+@pytest.mark.xfail(strict=True, reason="Streamlit runs pages/<page>.py alone (v1 multipage) until some session "
+                   "has run app.py's st.navigation; fix: move the page scripts out of a folder named pages/")
+def test_deep_link_on_a_fresh_server_runs_the_app(browser):
+    port = free_port()
+    proc, err = start_server(port)
+    try:
+        ctx = browser.new_context()
+        app = StreamlitPage(ctx.new_page(), f"http://127.0.0.1:{port}")
+        app.open("shapes")  # the very first visit is a shared link, not the home page
+        nav = app.page.locator('[data-testid="stSidebarNav"]').inner_text()
+        ctx.close()
+        assert "PyTorch shapes" in nav, f"sidebar shows the pages/ file names instead of app.py's: {nav!r}"
+    finally:
+        stop_server(proc)
+        err.close()
