@@ -159,7 +159,8 @@ class Trainer:
         return losses, norms, clipped
 
     def _diverge(self, step, what):
-        advice = ADVICE if not self.cfg.clip else f"{ADVICE} (it is on at max-norm {self.cfg.max_norm:g}: lower that)"
+        clip_on = f"lower the learning rate or the clipping threshold θ (now {self.cfg.max_norm:g})"
+        advice = clip_on if self.cfg.clip else ADVICE
         message = (f"Training diverged at epoch {self.epoch}, step {step}: {what}. The last finite loss was "
                    f"{self.last_finite_loss:.4g}. To fix it, {advice}.")
         self.divergence = Divergence(self.epoch, step, self.last_finite_loss, message)

@@ -13,6 +13,8 @@ from rnnviz.export import LOG_COLUMNS, log_csv, standalone_script, weights_bytes
 from rnnviz.train import Trainer, summary
 from rnnviz.train_config import TrainConfig
 
+torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
+
 CSV_VALUES = tuple(float(v) for v in 50 + 5 * np.cos(np.arange(40) * 0.4))
 
 

@@ -4,12 +4,15 @@ import threading
 from pathlib import Path
 
 import pytest
+import torch
 from streamlit.runtime.caching import clear_session_resource_cache
 from streamlit.testing.v1 import AppTest
 
 from rnnviz.train import train
 from rnnviz.train_config import TrainConfig
 from ui.training_worker import TrainingWorker
+
+torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "training.py")
 APPTEST_SESSION = "test session id"  # the session id AppTest's script runner uses

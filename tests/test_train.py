@@ -13,6 +13,8 @@ from rnnviz.datasets import build_task, csv_column, csv_columns, validate_series
 from rnnviz.train import ADVICE, ConcatRNN, ElmanRNN, Trainer, extrapolate, make_model, split_indices, train
 from rnnviz.train_config import TrainConfig
 
+torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
+
 REPO = Path(__file__).resolve().parents[1]
 SHORT = TrainConfig(epochs=8)
 

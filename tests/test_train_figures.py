@@ -1,9 +1,12 @@
 """Figure builders of the live-training page: what they plot comes from the records."""
 import numpy as np
+import torch
 
 from rnnviz.train import train
 from rnnviz.train_config import TrainConfig
 from ui import train_figures as figs
+
+torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
 
 
 def test_loss_and_gradient_figures_plot_every_epoch_and_mark_each_clipped_step():

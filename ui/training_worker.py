@@ -84,6 +84,7 @@ class TrainingWorker:
         """One epoch, synchronously (the Step button, and tests: in AppTest run_every never fires)."""
         self.pause()
         if self._trainer is not None and not self._trainer.done:
+            torch.set_num_threads(1)  # this (script) thread trains now
             self._epoch(self._trainer, self._run)
 
     def join(self, timeout=None):
