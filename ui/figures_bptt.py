@@ -68,52 +68,62 @@ def _per_name_scale(values, names_of_rows):
 
 
 def _step_trace(g, name, idx, T):
-    """One parameter's rows: z = term ÷ row's largest |term|, customdata (rows, T, 3) = [left, right, term]."""
+    """One parameter's rows: z = term ÷ row's largest |term|, customdata (rows, T, 5) = [left, right, term, i, j]."""
     formula, left_s, right_s = _TERM[name]
     left, right = _factors(g, name)
     C = np.stack([g.per_step[name][(slice(None),) + i] for i in idx])          # (rows, T)
     L = np.stack([left[:, i[0]] for i in idx])
     R = np.stack([right[:, i[1]] for i in idx]) if right is not None else np.full_like(C, np.nan)
+    ij = np.broadcast_to(np.array([[i[0] + 1, i[-1] + 1] for i in idx], float)[:, None, :], C.shape + (2,))
     scale = np.abs(C).max(axis=1, keepdims=True)
     scale[scale == 0] = 1.0
+    entry = name if g.as_dict()[name].size == 1 else (
+        f"{name}[%{{customdata[3]}}" + (",%{customdata[4]}]" if right is not None else "]"))
     factors = f"{left_s} = %{{customdata[0]:.4g}}" + (f" × {right_s} = %{{customdata[1]:.4g}}" if right_s else "")
-    return dict(z=C / scale, customdata=np.stack([L, R, C], axis=-1),
-                hovertemplate=f"%{{y}}, step t = %{{x}}: {formula}<br>{factors}<br>"
+    # customdata as nested lists: plotly.js draws nothing when a heatmap gets a 3-D typed array
+    return dict(z=C / scale, customdata=np.concatenate([np.stack([L, R, C], axis=-1), ij], axis=-1).tolist(),
+                hovertemplate=f"{entry}, step t = %{{x}}: {formula}<br>{factors}<br>"
                               "<b>= %{customdata[2]:.6g}</b><extra></extra>")
 
 
 def contribution_heatmap(g, names=PARAM_NAMES):
-    """Heatmap entry × step of ∂L/∂θ's terms (colour ÷ the row's largest term), and beside it Σ_t = the total."""
+    """Heatmap entry × step of ∂L/∂θ's terms (colour ÷ the row's largest term), and beside it Σ_t = the total.
+
+    Rows sit on a numeric y axis labelled with the entries: plotly.js fails on several heatmaps that share a
+    categorical axis, and each parameter needs its own trace for its own hover formula.
+    """
     rows = entries(g.as_dict(), names)
     labels, C = contribution_matrix(g, names)               # (rows, T)
-    T = g.run.T
+    T, n = g.run.T, len(labels)
     S = C.sum(axis=1)                                       # (rows,) Σ_t, equal to the engine's total
-    totals = [float(np.asarray(getattr(g, n))[idx]) for n, idx, _ in rows]
-    small = len(labels) * (T + 1) <= 150
+    totals = [float(np.asarray(getattr(g, name))[idx]) for name, idx, _ in rows]
+    small = n * (T + 1) <= 150
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.86, 0.14], horizontal_spacing=0.01)
-    for name in dict.fromkeys(n for n, _, _ in rows):     # one trace per parameter: its own hover formula
-        mine = [(idx, lab) for n, idx, lab in rows if n == name]
-        tr = _step_trace(g, name, [i for i, _ in mine], T)
-        fig.add_heatmap(x=list(range(1, T + 1)), y=[lab for _, lab in mine], zmin=-1, zmax=1, colorscale="RdBu",
-                        text=[[fmt(v) for v in r] for r in tr["customdata"][..., 2]] if small else None,
+    for name in dict.fromkeys(r[0] for r in rows):     # one trace per parameter: its own hover formula
+        mine = [r for r, (nm, _, _) in enumerate(rows) if nm == name]
+        tr = _step_trace(g, name, [rows[r][1] for r in mine], T)
+        fig.add_heatmap(x=list(range(1, T + 1)), y=mine, zmin=-1, zmax=1, colorscale="RdBu",
+                        text=[[fmt(c[2]) for c in r] for r in tr["customdata"]] if small else None,
                         texttemplate="%{text}" if small else None, textfont={"size": 10},
-                        showscale=name == rows[0][0], xgap=1 if T <= 60 else 0, ygap=1 if len(labels) <= 40 else 0,
+                        showscale=name == rows[0][0], xgap=1 if T <= 60 else 0, ygap=1 if n <= 40 else 0,
                         colorbar={"title": {"text": "term ÷ row's<br>largest |term|"}, "len": 0.8},
                         row=1, col=1, **tr)
-    custom_sum = [[[f"Σ_t of the row = ∂L/∂{lab}<br>engine's ∂L/∂{lab} = {fmt(tot)}", float(s)]]
+    custom_sum = [[[f"{lab}: Σ_t of the row = ∂L/∂{lab}<br>engine's ∂L/∂{lab} = {fmt(tot)}", float(s)]]
                   for lab, tot, s in zip(labels, totals, S)]
-    fig.add_heatmap(z=(S / _per_name_scale(S, [n for n, _, _ in rows]))[:, None], x=["Σ_t"], y=labels,
+    fig.add_heatmap(z=(S / _per_name_scale(S, [r[0] for r in rows]))[:, None], x=["Σ_t"], y=list(range(n)),
                     customdata=custom_sum, zmin=-1, zmax=1, colorscale="RdBu", showscale=False,
-                    text=[[fmt(v)] for v in S] if len(labels) <= 40 else None,
-                    texttemplate="%{text}" if len(labels) <= 40 else None, textfont={"size": 11},
-                    hovertemplate="%{y}: %{customdata[0]}<br><b>= %{customdata[1]:.6g}</b><extra></extra>",
-                    xgap=1, ygap=1 if len(labels) <= 40 else 0, row=1, col=2)
-    fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=labels)
+                    text=[[fmt(v)] for v in S] if n <= 40 else None,
+                    texttemplate="%{text}" if n <= 40 else None, textfont={"size": 11},
+                    hovertemplate="%{customdata[0]}<br><b>= %{customdata[1]:.6g}</b><extra></extra>",
+                    xgap=1, ygap=1 if n <= 40 else 0, row=1, col=2)
+    step = max(1, n // 45)                                 # at most ~45 row labels
+    fig.update_yaxes(autorange="reversed", tickvals=list(range(0, n, step)), ticktext=labels[::step],
+                     showgrid=False, zeroline=False, title_text="parameter entry", row=1, col=1)
     fig.update_xaxes(title_text="time step t", row=1, col=1)
     fig.update_xaxes(type="category", row=1, col=2)
     fig.update_yaxes(ticks="", showticklabels=False, row=1, col=2)
     fig.update_layout(title="What each time step's use of a parameter contributes to ∂L/∂θ; right: Σ_t = the total",
-                      height=max(260, 90 + len(labels) * max(9, min(22, 900 // len(labels)))),
+                      height=max(260, 90 + n * max(9, min(22, 900 // n))),
                       margin={"l": 10, "r": 10, "t": 50, "b": 40})
     return fig
 
