@@ -56,9 +56,22 @@ def test_large_T_and_H_stay_a_handful_of_traces():
     run = rnnviz.forward(p, x)
     fig = figures.unrolled(run, p, step=50)
     assert len(fig.data) <= 8
-    band = next(t for t in fig.data if t.type == "heatmap")
+    band = trace(fig, "h")
     np.testing.assert_array_equal(np.asarray(band.z), run.hs.T)  # (H, T+1) the unit cells
     assert list(band.x) == list(range(101))
+
+
+def test_long_sequences_draw_rows_as_strips_with_the_same_values():
+    p = rnnviz.RNNParams.scalar(W_hh=-0.9)
+    x = np.cos(np.arange(100) * 0.3)
+    run = rnnviz.forward(p, x)
+    fig = figures.unrolled(run, p, step=70)
+    assert len(fig.data) == 6
+    np.testing.assert_array_equal(np.asarray(trace(fig, "h").z)[0], run.hs[:, 0])
+    np.testing.assert_array_equal(np.asarray(trace(fig, "y").z)[0], run.y[:, 0])
+    assert len(trace(fig, "x").x) == 101  # T columns, given as their T + 1 edges
+    assert "h_70 = tanh(" in trace(fig, "h").text[0][70]
+    assert trace(fig, "W_hh").line.color == figures.NEG
 
 
 def test_hover_shows_the_formula_with_numbers():

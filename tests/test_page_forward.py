@@ -104,7 +104,7 @@ def test_url_parameters_restore_the_picture():
 def test_hidden_size_8_from_the_url():
     at = forward_app({"H": "8", "seed": "3", "gain_W_hh": "1.5", "preset": "sine", "T": "100"})
     assert not at.exception
-    band = next(t for t in chart(at, 0) if t["type"] == "heatmap")
+    band = diagram(at)["h"]
     p0 = rnnviz.RNNParams.random(8, seed=3)
     p = p0.replace(W_hh=1.5 * p0.W_hh)
     run = rnnviz.forward(p, np.sin(np.arange(101) * 0.25)[:-1])

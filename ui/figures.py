@@ -18,6 +18,7 @@ LIGHT = [[0.0, "#d6604d"], [0.2, "#f4a582"], [0.4, "#fddbc7"], [0.5, "#f7f7f7"],
 ROW = {"x": 0.0, "h": 1.0, "y": 2.0}
 HIGHLIGHT = "rgba(230, 159, 0, 0.18)"             # Okabe–Ito orange, translucent
 TEXT_MAX_T = 30                                   # print node values up to this many columns
+MARKER_MAX_T = 40                                 # beyond this a row of nodes is drawn as a heatmap strip
 
 
 def sign_colour(w):
@@ -31,33 +32,45 @@ def fmt(v, d=3):
 
 
 def edge_trace(name, starts, ends, w, T, hover):
-    """All edges of one weight as one trace: width ∝ |w|, colour by sign, an arrow at each midpoint."""
+    """All edges of one weight as one trace: width ∝ |w|, colour by sign, an arrow at each midpoint (T ≤ 40)."""
     n = len(starts)
-    xs = np.full((n, 4), np.nan)
-    ys = np.full((n, 4), np.nan)
+    arrows = T <= 40  # beyond that the arrows are specks, and per-point marker styling is the costly part
+    xs = np.full((n, 4 if arrows else 3), np.nan)
+    ys = np.full_like(xs, np.nan)
     xs[:, 0], ys[:, 0] = starts[:, 0], starts[:, 1]
-    xs[:, 2], ys[:, 2] = ends[:, 0], ends[:, 1]
+    xs[:, -2], ys[:, -2] = ends[:, 0], ends[:, 1]
+    colour = sign_colour(w)
+    line = dict(color=colour, width=float(np.clip((1 + 2.5 * abs(w)) * min(1.0, 25 / T), 0.7, 9)))
+    common = dict(name=name, hoverinfo="text", hoveron="points", text=hover, line=line, showlegend=False)
+    if not arrows:
+        return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines", **common)
     xs[:, 1], ys[:, 1] = (xs[:, 0] + xs[:, 2]) / 2, (ys[:, 0] + ys[:, 2]) / 2
-    size = np.tile([0.0, 9.0 if T <= 40 else 0.0, 0.0, 0.0], n)
     horizontal = bool(np.all(starts[:, 1] == ends[:, 1]))
-    return go.Scatter(_validate=False, 
-        x=xs.ravel(), y=ys.ravel(), mode="lines+markers", name=name, hoverinfo="text", hoveron="points",
-        text=hover, line=dict(color=sign_colour(w), width=float(np.clip((1 + 2.5 * abs(w)) * min(1.0, 25 / T), 0.7, 9))),
-        marker=dict(size=size, symbol="triangle-right" if horizontal else "triangle-up",
-                    color=sign_colour(w)), showlegend=False, connectgaps=False)
+    marker = dict(size=np.tile([0.0, 9.0, 0.0, 0.0], n), color=colour,
+                  symbol="triangle-right" if horizontal else "triangle-up")
+    return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines+markers", marker=marker, **common)
 
 
 def node_trace(row, ts, values, hover, T, label_text=True):
-    """One row of nodes coloured by value (RdBu, 0 = white), values printed when T is small."""
+    """One row of nodes coloured by value (0 = white), values printed when T is small.
+
+    Beyond MARKER_MAX_T columns the row is a one-row heatmap strip: a single image instead of T SVG
+    markers, which is what keeps a T = 100 redraw fast; hover still gives each value and formula.
+    """
     vmax = max(float(np.max(np.abs(values))), 1e-12)
+    if T > MARKER_MAX_T:
+        r = ROW[row]
+        return go.Heatmap(_validate=False, x=np.r_[ts - 0.5, ts[-1] + 0.5], y=[r - 0.14, r + 0.14], z=[values],
+                          text=[hover], hoverinfo="text", zmin=-vmax, zmax=vmax, colorscale=LIGHT,
+                          showscale=False, xgap=1, name=row)
     size = float(np.clip(700 / max(T, 1), 7, 38))
     show = label_text and T <= TEXT_MAX_T
-    return go.Scatter(_validate=False, 
-        x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
-        text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None, textfont=dict(size=11 if T <= 14 else 9, color="#000000"),
-        hovertext=hover, hoverinfo="text", showlegend=False,
-        marker=dict(size=size, color=values, colorscale=LIGHT, cmin=-vmax, cmax=vmax,
-                    line=dict(color="#333333", width=1)))
+    return go.Scatter(
+        _validate=False, x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
+        text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None,
+        textfont=dict(size=11 if T <= 14 else 9, color="#000000"), hovertext=hover, hoverinfo="text",
+        showlegend=False, marker=dict(size=size, color=values, colorscale=LIGHT, cmin=-vmax, cmax=vmax,
+                                      line=dict(color="#333333", width=1)))
 
 
 def _h_hover(run, W_xh, W_hh, b_h):
@@ -144,13 +157,15 @@ def loss_bars(losses, counted, step=None):
     """L_t per step; the bars that enter L are blue, the rest grey; step t outlined."""
     T = len(losses)
     ts = np.arange(1, T + 1)
-    colours = np.where(counted, POS, "#cccccc")
-    line = np.where(ts == step, 3, 0)
-    note = np.where(counted, "", "<br>(not in L: loss on last step only)")
-    bar = go.Bar(_validate=False, x=ts, y=losses, customdata=note, name="L_t",
-                 marker=dict(color=colours, line=dict(width=line, color="#e69f00")),
-                 hovertemplate="L_%{x} = ½(y_%{x} − target_%{x})² = %{y:.4f}%{customdata}<extra></extra>")
+    colours = POS if np.all(counted) else np.where(counted, POS, "#cccccc")
+    hover = "L_%{x} = ½(y_%{x} − target_%{x})² = %{y:.4f}"
+    extra = {} if np.all(counted) else dict(customdata=np.where(counted, "", "<br>(not in L: loss on last step only)"))
+    bar = go.Bar(_validate=False, x=ts, y=losses, name="L_t", marker=dict(color=colours),
+                 hovertemplate=hover + ("%{customdata}" if extra else "") + "<extra></extra>", **extra)
+    shapes = [] if step is None else [dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=0, y1=1, yref="paper",
+                                           fillcolor=HIGHLIGHT, line=dict(color="#e69f00", width=2), layer="below")]
     layout = dict(height=260, margin=dict(l=10, r=10, t=30, b=30), title=dict(text="Loss per step L_t", x=0),
+                  shapes=shapes,
                   xaxis=dict(title="t"), yaxis=dict(title="L_t"), plot_bgcolor="white", bargap=0.15)
     return go.Figure([bar], layout, _validate=False)
 
@@ -194,7 +209,7 @@ def matrices_heatmap(params):
         data.append(go.Heatmap(_validate=False, z=a, x=np.arange(1, a.shape[1] + 1), y=np.arange(1, H + 1),
                                zmin=-vmax, zmax=vmax, colorscale=SCALE, showscale=k == 2,
                                hovertemplate=f"{n}[%{{y}},%{{x}}] = %{{z:.4f}}<extra></extra>",
-                               texttemplate="%{z:.2f}" if H <= 8 else None, xaxis=f"x{ax}", yaxis=f"y{ax}",
+                               texttemplate="%{z:.2f}" if H <= 4 else None, xaxis=f"x{ax}", yaxis=f"y{ax}",
                                colorbar=dict(len=0.9, thickness=12)))
         layout[f"xaxis{ax}"] = dict(domain=[x0, x1], title=n, tickvals=list(range(1, a.shape[1] + 1)), side="top")
         layout[f"yaxis{ax}"] = dict(autorange="reversed", tickvals=list(range(1, H + 1)), anchor=f"x{ax}",
