@@ -13,7 +13,8 @@ if setup is None:
     st.stop()
 p, T = setup.params, len(setup.x)
 run = rnnviz.forward(p, setup.x, setup.h0)
-losses = 0.5 * np.sum((run.y - setup.target) ** 2, axis=1)  # (T,) L_t = ½‖y_t − target_t‖², every step
+with np.errstate(over="ignore"):  # targets near 1e300 overflow the square: reported below, not warned about
+    losses = 0.5 * np.sum((run.y - setup.target) ** 2, axis=1)  # (T,) L_t = ½‖y_t − target_t‖², every step
 counted = np.arange(1, T + 1) == T if setup.loss_on == "last" else np.ones(T, bool)
 loss = float(losses[counted].sum())
 

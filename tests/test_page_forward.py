@@ -142,3 +142,15 @@ def test_gradient_step_with_H_4_moves_the_matrices():
     np.testing.assert_allclose(after, rnnviz.forward(expected, X).y[:, 0], rtol=1e-8)
     assert float(np.sum(0.5 * (after - TARGET) ** 2)) < loss_before
     assert "cells" in at.query_params  # the stepped matrices are in the shareable link
+
+
+def test_absurd_inputs_get_messages_not_exceptions():
+    at = forward_app()
+    at.radio(key="source").set_value("typed").run()
+    at.text_area(key="seq_text").input("1e300, -1e300, 1e300").run()  # (y − target)² overflows float64
+    assert not at.exception
+    assert any("overflow" in e.value for e in at.error) and any("saturates" in w.value for w in at.warning)
+    at.text_area(key="seq_text").input("1 " * 10**6).run()  # a 10^6-long paste
+    assert not at.exception and any("longer than 501 values" in e.value for e in at.error)
+    at.text_area(key="seq_text").input("").run()
+    assert not at.exception and any("empty" in e.value for e in at.error)

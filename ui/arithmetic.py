@@ -61,8 +61,9 @@ def vector_step(run, params, target, t):
 
 
 def step_lines(run, params, target, t):
-    """scalar_step for H = 1, vector_step otherwise."""
-    return scalar_step(run, params, target, t) if params.H == 1 else vector_step(run, params, target, t)
+    """scalar_step for H = 1, vector_step otherwise (an overflowing L_t prints as inf)."""
+    with np.errstate(over="ignore"):
+            return scalar_step(run, params, target, t) if params.H == 1 else vector_step(run, params, target, t)
 
 
 def sgd_lines(params, grads, lr, new):

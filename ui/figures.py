@@ -190,7 +190,9 @@ def series_lines(run, target, step=None):
                        yaxis2=dict(domain=[0.0, 0.4], title="h_t", range=[-1.05, 1.05], gridcolor="#eeeeee",
                                    anchor="x"),
                        xaxis=dict(title="t", gridcolor="#eeeeee", anchor="y2"), shapes=shapes,
-                       hovermode="x unified", legend=dict(orientation="h", y=-0.14, yanchor="top", x=0))
+                       hovermode="x unified",
+                       legend=dict(orientation="h", y=-0.14, yanchor="top", x=0) if H == 1 else
+                       dict(orientation="v", x=1.01, y=1, font=dict(size=10)))
     return go.Figure(data, layout, _validate=False)
 
 

@@ -84,7 +84,7 @@ def typed_series(sb, max_T):
 def nudges(sb, x):
     """x (T,) with each x_t replaced by its own slider (T ≤ 12); the sliders reset when the series does."""
     T = len(x)
-    signature = tuple(np.round(x, 12))
+    signature = tuple(x.tolist())
     if st.session_state.get("_x_base") not in (None, signature):
         for t in range(1, T + 1):
             state.set(f"x{t}", float(x[t - 1]))  # a new series: the sliders start on its values

@@ -22,6 +22,8 @@ How a page uses it (sidebar fields live in ui/sidebar.py; a page registers its o
     k = state.widget("bptt_k", container=st.sidebar)
     state.value("W_hh")                        # current value without drawing anything
     state.set("W_hh", 0.42)                    # from a callback (on_click), before widgets are drawn
+    state.put("cells", text)                   # a field with no widget of its own: store + URL
+    state.forget("x7")                         # a field this state of the app does not show: drop it
     state.show_notices()                       # the sidebar calls it; pages that load fields later may too
 
 Kinds: "float" and "int" (slider; widget="number" for st.number_input), "choice" (widget="radio" |
