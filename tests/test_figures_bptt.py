@@ -32,7 +32,7 @@ def test_contribution_heatmap_rows_sum_to_the_engine_total(case):
     fig = F.contribution_heatmap(g)
     C, S = heatmap_values(fig)
     totals = np.concatenate([np.ravel(getattr(g, n)) for n in rnnviz.PARAM_NAMES])
-    assert list(fig.layout.yaxis.ticktext) == [lab for _, _, lab in F.entries(g.as_dict())][::max(1, len(C) // 45)]
+    assert list(fig.layout.yaxis.ticktext) == [lab for _, _, lab in F.entries(g.as_dict())][::-(-len(C) // 45)]
     np.testing.assert_allclose(S, totals, rtol=1e-12, atol=1e-12)           # the Σ column is the total
     np.testing.assert_allclose(C.sum(axis=1), totals, rtol=1e-10, atol=1e-12)  # and the terms add up to it
     np.testing.assert_allclose(C[0], g.per_step["W_xh"][:, 0, 0])               # row 1: W_xh[1,1] step by step

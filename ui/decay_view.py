@@ -31,7 +31,7 @@ def fake_explanation(p, curves):
     k = min(10, len(curves["decay"]) - 1)
     what = "$|W_{hh}|$" if p.H == 1 else "$\\rho(W_{hh})$"
     st.markdown(
-        f"""**Why {what}^k is a fake.** Seed 004 multiplies 0.5 ten times, $(0.5)^{{10}} = 0.000977$, and seed 001
+        f"""**Why {what[:-1]}^k$ is a fake.** Seed 004 multiplies 0.5 ten times, $(0.5)^{{10}} = 0.000977$, and seed 001
 says small weights make the gradient decay exponentially. Both treat one step back, $\\partial h_t/\\partial h_{{t-1}}$,
 as the weight alone. The real factor is $J_t = \\mathrm{{diag}}(1 - h_t^2)\\,W_{{hh}}$: every step also multiplies by
 tanh′ $= 1 - h_t^2 \\le 1$, which depends on the inputs and the state. A saturated tanh ($h_t \\to \\pm 1$) kills the

@@ -116,10 +116,10 @@ def contribution_heatmap(g, names=PARAM_NAMES):
                     texttemplate="%{text}" if n <= 40 else None, textfont={"size": 11},
                     hovertemplate="%{customdata[0]}<br><b>= %{customdata[1]:.6g}</b><extra></extra>",
                     xgap=1, ygap=1 if n <= 40 else 0, row=1, col=2)
-    step = max(1, n // 45)                                 # at most ~45 row labels
+    step = -(-n // 45)                                     # at most 45 row labels, so they never overlap
     fig.update_yaxes(autorange="reversed", tickvals=list(range(0, n, step)), ticktext=labels[::step],
                      showgrid=False, zeroline=False, title_text="parameter entry", row=1, col=1)
-    fig.update_xaxes(title_text="time step t", row=1, col=1)
+    fig.update_xaxes(title_text="time step t", dtick=1 if T <= 30 else None, row=1, col=1)
     fig.update_xaxes(type="category", row=1, col=2)
     fig.update_yaxes(ticks="", showticklabels=False, row=1, col=2)
     fig.update_layout(title="What each time step's use of a parameter contributes to ∂L/∂θ; right: Σ_t = the total",
