@@ -34,16 +34,19 @@ def progress(snap, seconds_per_epoch):
 
 
 def charts(snap, worker):
+    """The five live charts. All are built before any is sent, so the browser swaps them in one burst."""
     cfg, records, task = snap.config, snap.records, worker.task
-    left, right = st.columns(2)
-    left.plotly_chart(figs.loss_figure(records), key="train_fig_loss")
-    right.plotly_chart(figs.grad_norm_figure(records, cfg.max_norm, cfg.clip), key="train_fig_grad")
     t_val, y_val = worker.validation_targets()
-    left.plotly_chart(figs.prediction_figure(task.t, task.series, t_val, y_val, snap.val_pred),
-                      key="train_fig_pred")
-    right.plotly_chart(figs.extrapolation_figure(task.t, task.series, task.t_ext, task.truth_ext,
-                                                 worker.extrapolation(), cfg.window), key="train_fig_extrap")
-    left.plotly_chart(figs.spectral_radius_figure(records), key="train_fig_rho")
+    left_figs = (figs.loss_figure(records),
+                 figs.prediction_figure(task.t, task.series, t_val, y_val, snap.val_pred),
+                 figs.spectral_radius_figure(records))
+    right_figs = (figs.grad_norm_figure(records, cfg.max_norm, cfg.clip),
+                  figs.extrapolation_figure(task.t, task.series, task.t_ext, task.truth_ext,
+                                            worker.extrapolation(), cfg.window))
+    left, right = st.columns(2)
+    for column, figures, names in ((left, left_figs, ("loss", "pred", "rho")), (right, right_figs, ("grad", "extrap"))):
+        for fig, name in zip(figures, names):
+            column.plotly_chart(fig, key=f"train_fig_{name}")
     with right:
         metrics(records)
 
