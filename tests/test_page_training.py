@@ -60,11 +60,20 @@ def test_step_adds_one_epoch_and_reset_clears_the_history(at):
 
 def test_changing_a_setting_with_history_asks_for_a_reset(at):
     at.button(key="train_step").click().run()
-    at.selectbox(key="train_cell").select("concat").run()
+    at.radio(key="train_cell").set_value("concat").run()
     assert any("Reset" in w.value for w in at.warning)
     assert loss_points(at) == 1 and "W_{hh}" in at.latex[0].value  # the run goes on with its own settings
     at.button(key="train_reset").click().run()
     assert not at.warning and loss_points(at) == 0 and "v_t" in at.latex[0].value
+
+
+def test_settings_come_from_the_url():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(train_cell="concat", train_epochs="300", train_lr="0.1", train_clip="false")
+    at.run()
+    assert not at.exception and "epoch 0/300" in progress_text(at) and "v_t" in at.latex[0].value
+    assert at.select_slider(key="train_lr").value == 0.1 and at.toggle(key="train_clip").value is False
+    clear_session_resource_cache(APPTEST_SESSION)
 
 
 def test_bad_csv_shows_an_error_not_a_traceback(at):

@@ -1,6 +1,7 @@
 """Widgets of the live-training page. Each returns plain values; the settings become one TrainConfig.
 
-Every setting is bound to the URL (`bind="query-params"`), so a link reproduces the run, seed included.
+Every setting is bound to the URL (`bind="query-params"`, e.g. ?train_cell=concat&train_lr=0.1), so a link
+reproduces the run, seed included. Options are plain names because a bound widget puts its label in the URL.
 Help texts come from TrainConfig's field list, the same list that makes the CLI's flags.
 """
 import streamlit as st
@@ -10,7 +11,7 @@ from rnnviz.train_config import CELLS, OPTIMIZERS, TrainConfig, config_fields
 
 HELP = {f.name: f.metadata["help"] for f in config_fields()}
 DEFAULT = TrainConfig()
-CELL_LABELS = {"elman": "Elman: nn.RNN + Linear on h_T", "concat": "seed 004: i2h / i2o on [x_t, h_{t−1}]"}
+CELL_LABELS = {"elman": "nn.RNN + Linear on h_T", "concat": "seed 004: i2h, i2o on [x_t, h_{t−1}]"}
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
 NORMS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -28,7 +29,7 @@ def settings():
         st.subheader("Settings")
         dataset = _bound(st.selectbox, "Dataset", "dataset", options=DATASETS, index=DATASETS.index("sine"))
         values, error = _csv_values() if dataset == "csv" else (None, None)
-        cell = _bound(st.selectbox, "Cell", "cell", options=CELLS, format_func=CELL_LABELS.get)
+        cell = _bound(st.radio, "Cell", "cell", options=CELLS, captions=[CELL_LABELS[c] for c in CELLS])
         s = dict(dataset=dataset, values=values, cell=cell)
         s["hidden"] = _bound(st.slider, "Hidden size H", "hidden", min_value=1, max_value=64, value=DEFAULT.hidden)
         s["window"] = _bound(st.slider, "Window T", "window", min_value=1, max_value=60, value=DEFAULT.window)
