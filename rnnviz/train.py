@@ -114,6 +114,7 @@ class Trainer:
         self.optimizer = optimizer(self.params, lr=cfg.lr)
         self.epoch, self.seconds, self.divergence = 0, 0.0, None
         self.last_finite_loss = math.nan
+        self._val_pred = None  # ŷ on X_val after the last epoch
 
     @property
     def done(self):
@@ -125,7 +126,7 @@ class Trainer:
         self.epoch += 1
         losses, norms, clipped = self._run_batches()
         train_loss = sum(v * b for v, b in losses) / sum(b for _, b in losses) if losses else math.nan
-        val_loss = math.nan if self.divergence else self.mse(self.X_val, self.y_val)
+        val_loss = math.nan if self.divergence else self._validate()
         rho = spectral_radius(self.model.W_hh().detach().numpy())  # > 1 can amplify, < 1 forgets
         self.seconds += time.perf_counter() - start
         return EpochRecord(self.epoch, train_loss, val_loss, tuple(norms), tuple(clipped), rho,
@@ -166,14 +167,21 @@ class Trainer:
         self.divergence = Divergence(self.epoch, step, self.last_finite_loss, message)
 
     @torch.no_grad()
+    def _validate(self):
+        """MSE on the validation windows; keeps ŷ for val_predictions (one forward pass serves both)."""
+        self._val_pred = self.model(self.X_val)  # (n_val,)
+        return nn.functional.mse_loss(self._val_pred, self.y_val).item()
+
+    @torch.no_grad()
     def mse(self, X, y):
         """Mean squared error of the current model on windows X (n, T, 1) against targets y (n,)."""
         return nn.functional.mse_loss(self.model(X), y).item()
 
-    @torch.no_grad()
     def val_predictions(self):
-        """ŷ on the validation windows, in the series' own units, (n_val,)."""
-        return self.model(self.X_val).double().numpy() * self.task.std + self.task.mean
+        """ŷ on the validation windows after the last epoch, in the series' own units, (n_val,)."""
+        if self._val_pred is None:
+            self._validate()
+        return self._val_pred.double().numpy() * self.task.std + self.task.mean
 
     def state(self):
         """A copy of the weights, safe to read while training goes on."""

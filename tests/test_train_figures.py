@@ -32,3 +32,18 @@ def test_a_diverged_epoch_leaves_a_gap_on_the_log_axis():
     records = list(train(TrainConfig(optimizer="sgd", lr=10.0, clip=False, epochs=10)))
     y = figs.loss_figure(records).data[1].y  # the diverged epoch's validation loss is nan
     assert np.isnan(y[-1]) and np.all(np.isfinite(y[:-1]))
+
+
+def test_every_figure_is_valid_plotly():
+    """The builders skip Plotly's validation for speed; here it runs on each of them."""
+    import plotly.graph_objects as go
+    from rnnviz.train import Trainer, extrapolate
+    trainer = Trainer(TrainConfig(epochs=2, max_norm=0.1))
+    records = [trainer.step() for _ in range(2)]
+    task, at = trainer.task, trainer.val_idx + 15
+    for fig in (figs.loss_figure(records), figs.grad_norm_figure(records, 0.1, True),
+                figs.prediction_figure(task.t, task.series, task.t[at], task.series[at], trainer.val_predictions()),
+                figs.extrapolation_figure(task.t, task.series, task.t_ext, task.truth_ext,
+                                          extrapolate(trainer.model, task, 15), 15),
+                figs.spectral_radius_figure(records)):
+        go.Figure(fig.to_dict())  # raises ValueError on any invalid property
