@@ -1,0 +1,199 @@
+"""Slider moved → chart redrawn, and cold start, in headless Debian chromium against a real `streamlit run`.
+
+    python benchmarks/bench_slider.py [--moves 30] [--page forward] [--query T=100&H=8] [--slider gain_W_hh]
+                                      [--cold 3] [--port 8635]
+
+Latency of one move, measured inside the page (no Playwright round trips in the number):
+    t0 = the keydown on the slider (a capturing listener stamps performance.now())
+    t1 = max(last DOM mutation inside the chart after t0, the moment the app reports notRunning again)
+and a move counts only once the chart's DOM has changed and the app has been idle for 300 ms.
+Cold start: Popen(`streamlit run`) → the home page's title visible with the first run finished.
+Prints one table; targets from issue 3: p50 ≤ 120 ms, p95 ≤ 250 ms, cold start ≤ 5 s.
+"""
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Stamps in window.__b: key (keydown), chart (last mutation of the watched chart), idle (→ notRunning).
+PROBE_JS = """(() => {
+  window.__b = {key: 0, run: 0, chart: 0, idle: 0, finished: 0};
+  const now = () => performance.now();
+  document.addEventListener('keydown', () => { window.__b = {key: now(), run: 0, chart: 0, idle: 0, finished: 0}; },
+                            true);
+  let last = null;
+  new MutationObserver(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const s = app && app.getAttribute('data-test-script-state');
+    if (s !== last && s === 'running' && !window.__b.run) window.__b.run = now();
+    if (s !== last && s === 'notRunning') { window.__b.idle = now(); window.__b.finished += 1; }
+    last = s;
+  }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__watchChart = (i) => {  // on the document: React may swap the chart's element after the first run
+    new MutationObserver((records) => {
+      if (!window.__b.key) return;
+      const chart = document.querySelectorAll('[data-testid="stPlotlyChart"]')[i];
+      const el = (n) => (n && n.nodeType === 1 ? n : n && n.parentElement);
+      if (chart && records.some(r => chart.contains(el(r.target)))) window.__b.chart = now();
+    }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  };
+})();"""
+
+READY_JS = """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+  && !document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))"""
+
+
+APP = "app.py"
+
+
+def start(port):
+    err = open(REPO / "artifacts" / f"bench_slider_server_{port}.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
+                             "--server.headless", "true"], cwd=REPO, stdout=err, stderr=err, start_new_session=True)
+    return proc, err
+
+
+def healthy(port, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited; see artifacts/bench_slider_server_{port}.log")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit("server not healthy in 60 s")
+
+
+def stop(proc, err):
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    err.close()
+
+
+def cold_start(browser, port):
+    """Seconds from Popen to the home page drawn, and the share of it spent before /health answers."""
+    t0 = time.perf_counter()
+    proc, err = start(port)
+    try:
+        healthy(port, proc)
+        t_health = time.perf_counter() - t0
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.locator("h1").first.wait_for(timeout=60_000)
+        page.wait_for_function(READY_JS, timeout=60_000)
+        total = time.perf_counter() - t0
+        page.close()
+        return total, t_health
+    finally:
+        stop(proc, err)
+
+
+def one_move(page, thumb, key, settle_ms=300, timeout_s=30):
+    """Press `key` on the slider; (ms keydown → chart redrawn and app idle, {phase: ms})."""
+    thumb.press(key)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        b = page.evaluate("""() => ({...window.__b, now: performance.now(),
+            idle_now: !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')})""")
+        # React may batch a run's start and end into one render: then no "running" is ever seen, and the
+        # chart's redraw is the end of the run.
+        done = b["chart"] and b["idle_now"] and (b["idle"] or not b["run"])
+        if done and b["now"] - max(b["chart"], b["idle"]) > settle_ms:
+            b["idle"] = b["idle"] or b["chart"]
+            run = b["run"] or b["key"]
+            return max(b["chart"], b["idle"]) - b["key"], {
+                "keydown → running": run - b["key"], "running → notRunning": b["idle"] - run,
+                "notRunning → chart drawn": max(0.0, b["chart"] - b["idle"])}
+        time.sleep(0.02)
+    raise SystemExit(f"no redraw within {timeout_s} s after {key}: stamps {b}")
+
+
+def slider_latencies(browser, port, page_path, query, slider, moves, chart):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(PROBE_JS)
+    page.goto(f"http://127.0.0.1:{port}/{page_path}?{query}")
+    page.wait_for_function("() => window.__b && window.__b.finished > 0", timeout=60_000)
+    page.wait_for_function(READY_JS, timeout=60_000)
+    page.evaluate(f"window.__watchChart({chart})")
+    thumb = page.locator(f'.st-key-{slider} [data-testid="stSlider"] input[type="range"]')
+    thumb.focus()
+    times, phases = [], []
+    for i in range(moves):  # right, right, … then back left: stays inside the range
+        t, ph = one_move(page, thumb, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft")
+        times.append(t)
+        phases.append(ph)
+    errors = page.locator('[data-testid="stException"]').count()
+    page.close()
+    return times, phases, errors
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(q / 100 * (len(xs) - 1)))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--moves", type=int, default=30)
+    ap.add_argument("--page", default="forward")
+    ap.add_argument("--query", default="T=100&H=8")
+    ap.add_argument("--slider", default="gain_W_hh")
+    ap.add_argument("--chart", type=int, default=0, help="index of the chart to watch (0 = the first)")
+    ap.add_argument("--cold", type=int, default=3, help="cold starts to time")
+    ap.add_argument("--port", type=int, default=8635)
+    ap.add_argument("--app", default="app.py", help="script to serve (a baseline: a one-slider app)")
+    a = ap.parse_args()
+    global APP
+    APP = a.app
+    (REPO / "artifacts").mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        colds = [cold_start(browser, a.port) for _ in range(a.cold)]
+        proc, err = start(a.port)
+        try:
+            healthy(a.port, proc)
+            b = browser.new_page()  # run app.py once: see tests/conftest.py warm_app_url
+            b.goto(f"http://127.0.0.1:{a.port}/")
+            b.wait_for_function(READY_JS, timeout=60_000)
+            b.close()
+            times, phases, errors = slider_latencies(browser, a.port, a.page, a.query, a.slider, a.moves, a.chart)
+        finally:
+            stop(proc, err)
+        browser.close()
+    load = os.getloadavg()[0]
+    print(f"\nrnnviz slider benchmark · /{a.page}?{a.query} · slider {a.slider} · {a.moves} moves · "
+          f"load average {load:.1f} on {os.cpu_count()} cores · exceptions on page: {errors}\n")
+    print(f"| {'measure':<38} | {'value':>10} | {'target':>8} | {'ok':<3} |")
+    print(f"|{'-' * 40}|{'-' * 12}|{'-' * 10}|{'-' * 5}|")
+    rows = [("slider → chart redrawn, p50 (ms)", statistics.median(times), 120),
+            ("slider → chart redrawn, p95 (ms)", pct(times, 95), 250),
+            ("slider → chart redrawn, max (ms)", max(times), None),
+            *[(f"  median {name} (ms)", statistics.median(p[name] for p in phases), None) for name in phases[0]],
+            *([("cold start → home drawn, median (s)", statistics.median(c for c, _ in colds), 5.0),
+               ("  of which until /_stcore/health (s)", statistics.median(h for _, h in colds), None)]
+              if colds else [])]
+    for name, v, target in rows:
+        ok = "" if target is None else ("yes" if v <= target else "NO")
+        print(f"| {name:<38} | {v:>10.{0 if 'ms' in name else 2}f} | {'' if target is None else target:>8} | {ok:<3} |")
+    print("\nall moves (ms):", " ".join(f"{t:.0f}" for t in times))
+
+
+if __name__ == "__main__":
+    main()
