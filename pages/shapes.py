@@ -57,7 +57,8 @@ with right:
     st.latex(r"W_{xh} = W_{ih}, \quad b_h = b_{ih} + b_{hh}")
 st.markdown("The same numbers: $x_t W_{ih}^\\top$ as a row is $W_{ih} x_t$ as a column, so "
             "$W_{xh}$ = `weight_ih_l0` (H, I) and $W_{hh}$ = `weight_hh_l0` (H, H). The two biases are always "
-            "added together, so only their sum matters: PyTorch learns one redundant bias vector per layer.")
+            "added together, so only their sum matters: PyTorch learns one redundant bias vector per layer "
+            "and direction.")
 if r:
     diff = engine_check(s, r)
     if diff is not None:
