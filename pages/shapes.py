@@ -23,7 +23,8 @@ def run(s: Sizes):
 
 st.title("PyTorch shapes: what `nn.RNN` takes and returns")
 st.markdown("Pick the sizes: the page builds a real `torch.nn.RNN`, runs it on random input and draws "
-            "every tensor with its shape (blue = positive, red = negative). Hover a cell for its index and meaning.")
+            "every tensor with its shape (blue = positive, red = negative). Hover a cell for its index and "
+            "meaning.")
 cols = st.columns(6, vertical_alignment="bottom")
 B, T, I, H, L = (state.widget(f, container=c) for f, c in zip(FIELDS[:5], cols))
 bidirectional, batch_first = (state.widget(f, container=cols[5]) for f in FIELDS[5:])
