@@ -16,6 +16,8 @@ import torch
 from rnnviz.train import EpochRecord, Trainer, extrapolate, model_from_state
 from rnnviz.train_config import TrainConfig
 
+EXTRAPOLATE_EVERY_S = 1.0  # while training, the extrapolation chart refreshes at most this often
+
 
 @dataclass(frozen=True, eq=False)
 class Snapshot:
@@ -43,7 +45,7 @@ class TrainingWorker:
         self._trainer = None
         self._run = 0                    # bumped by reset(): a late epoch of an old run is dropped
         self._records, self._state, self._val_pred, self._error = [], None, None, None
-        self._extrapolated = (None, None)  # (epoch, ŷ over t_ext), computed at most once per epoch
+        self._extrapolated = (None, 0.0, None)  # (epoch, when, ŷ over t_ext)
         self.seconds_per_epoch = 0.0     # pacing, so a person can watch; 0 = full speed
 
     @property
@@ -62,7 +64,7 @@ class TrainingWorker:
         with self._lock:
             self._run += 1
             self._trainer, self._records, self._state, self._val_pred, self._error = trainer, [], None, None, None
-            self._extrapolated = (None, None)
+            self._extrapolated = (None, 0.0, None)
 
     def play(self):
         """Train in the background until the run is done, paused, or the session is gone."""
@@ -124,18 +126,23 @@ class TrainingWorker:
             return Snapshot(trainer.cfg, tuple(self._records), self.running, trainer.done,
                             self._val_pred, self._error)
 
-    def extrapolation(self):
-        """ŷ over t_ext from the weights after the last epoch (None before the first); cached per epoch."""
+    def extrapolation(self, every_s=EXTRAPOLATE_EVERY_S):
+        """ŷ over t_ext from the latest weights (None before the first epoch).
+
+        While training, recomputed at most every `every_s` (1000 autoregressive steps, ~7 ms, all of it
+        holding the GIL the training thread needs); once it stops, always from the last epoch.
+        """
         with self._lock:
             epoch, state, trainer = len(self._records), self._state, self._trainer
-            cached_epoch, cached = self._extrapolated
+            cached_epoch, cached_at, cached = self._extrapolated
         if state is None:
             return None
-        if cached_epoch != epoch:
+        fresh_enough = self.running and cached is not None and time.monotonic() - cached_at < every_s
+        if cached_epoch != epoch and not fresh_enough:
             model = model_from_state(trainer.cfg, state)
             cached = extrapolate(model, trainer.task, trainer.cfg.window)
             with self._lock:
-                self._extrapolated = (epoch, cached)
+                self._extrapolated = (epoch, time.monotonic(), cached)
         return cached
 
     def state(self):
