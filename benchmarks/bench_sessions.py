@@ -35,6 +35,19 @@ def epochs_done(app):
     return int(match.group(1)) if match else 0
 
 
+def while_training(browser, base, b, args, speed):
+    """Time session B's slider while session A trains at `speed`; also A's epochs per second meanwhile."""
+    a = StreamlitPage(browser.new_context(viewport=VIEWPORT).new_page(), base)
+    a.open("training", query={"train_epochs": 5000, "train_speed": speed})
+    a.page.get_by_role("button", name="Play").click()
+    a.page.locator('[data-testid="stProgress"]', has_text="training").first.wait_for()
+    before, start = epochs_done(a), time.perf_counter()
+    moves = time_moves(b, args.slider, args.moves)
+    rate = (epochs_done(a) - before) / (time.perf_counter() - start)
+    a.page.context.close()  # session A ends: its worker is released
+    return moves, rate
+
+
 def percentile(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
@@ -45,6 +58,8 @@ def main():
     p.add_argument("--moves", type=int, default=30)
     p.add_argument("--page", default="forward")
     p.add_argument("--slider", default="W_hh", help="label or key of the slider to move")
+    p.add_argument("--speeds", nargs="+", default=["20 epochs/s", "full speed"],
+                   help="training speeds of session A (the page's Speed options)")
     args = p.parse_args()
     from playwright.sync_api import sync_playwright
     port = free_port()
@@ -56,22 +71,16 @@ def main():
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             b = StreamlitPage(browser.new_context(viewport=VIEWPORT).new_page(), base).open(args.page)
             rows.append(("no training", time_moves(b, args.slider, args.moves), None))
-            a = StreamlitPage(browser.new_context(viewport=VIEWPORT).new_page(), base)
-            a.open("training", query={"train_epochs": 5000, "train_speed": "full speed"})
-            a.page.get_by_role("button", name="Play").click()
-            a.page.locator('[data-testid="stProgress"]', has_text="training").first.wait_for()
-            before, start = epochs_done(a), time.perf_counter()
-            moves = time_moves(b, args.slider, args.moves)
-            rate = (epochs_done(a) - before) / (time.perf_counter() - start)
-            rows.append(("session A training", moves, rate))
+            for speed in args.speeds:
+                rows.append((f"A at {speed}", *while_training(browser, base, b, args, speed)))
             browser.close()
     finally:
         stop_server(proc)
         err.close()
     print(f"\nslider on /{args.page} in session B, {args.moves} moves each (seconds, key press → redrawn & idle)")
-    print(f"{'scenario':20} {'p50':>6} {'p95':>6} {'max':>6} {'mean':>6}  session A epochs/s")
+    print(f"{'scenario':22} {'p50':>6} {'p95':>6} {'max':>6} {'mean':>6}  session A epochs/s")
     for name, xs, rate in rows:
-        print(f"{name:20} {statistics.median(xs):6.3f} {percentile(xs, 0.95):6.3f} {max(xs):6.3f} "
+        print(f"{name:22} {statistics.median(xs):6.3f} {percentile(xs, 0.95):6.3f} {max(xs):6.3f} "
               f"{statistics.mean(xs):6.3f}  {'' if rate is None else f'{rate:.1f}'}")
 
 
