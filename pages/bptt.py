@@ -4,7 +4,10 @@ import streamlit as st
 import rnnviz
 from rnnviz import PARAM_NAMES
 from ui import bptt_view as V, figures_bptt as F, state
+from ui.boot import through_app
 from ui.sidebar import model_and_sequence
+
+through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 state.field("bptt_mode", "choice", "full BPTT", choices=("full BPTT", "truncated to k steps"),
             label="Gradient shown", widget="segmented")

@@ -4,8 +4,11 @@ import streamlit as st
 
 import rnnviz
 from ui import arithmetic, figures
+from ui.boot import through_app
 from ui.forward_view import gradient_step, step_controls, step_table
 from ui.sidebar import model_and_sequence
+
+through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 st.title("Forward pass: the RNN unrolled")
 setup = model_and_sequence(max_T=500)

@@ -3,7 +3,10 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
+from ui.boot import through_app
 from ui.recursion import recursion_figure
+
+through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 st.title("rnnviz: watch a recurrent network compute and learn")
 st.markdown(

@@ -3,8 +3,11 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
+from ui.boot import through_app
 from ui.figures_shapes import extent, tensor_figure
 from ui.shapes import Sizes, code, engine_check, last_step_checks, param_rows, problems, run_torch
+
+through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 BIG = 1_000_000  # the widgets accept absurd sizes so the page can say why they are absurd
 FIELDS = [state.field("nn_batch", "int", 1, lo=1, hi=BIG, widget="number", label="batch B"),

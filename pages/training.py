@@ -3,7 +3,10 @@ import streamlit as st
 
 from ui import train_controls as controls
 from ui import train_views as views
+from ui.boot import through_app
 from ui.training_worker import session_worker
+
+through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 st.title("Live training")
 st.caption("Seed 004's task: from a window of T values of a series, predict the next one. The model trains in a "

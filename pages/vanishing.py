@@ -4,7 +4,10 @@ import streamlit as st
 
 import rnnviz
 from ui import decay_view as V, figures_decay as D, state
+from ui.boot import through_app
 from ui.sidebar import model_and_sequence
+
+through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 SWEEP_N = 41  # rows of the sweep heatmap
 state.field("vg_lo", "float", 0.1, lo=-3.0, hi=3.0, step=0.05, label="Sweep from",

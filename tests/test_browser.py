@@ -38,18 +38,18 @@ def test_shapes_absurd_size_shows_an_error_not_an_exception(app):
     app.screenshot("shapes_too_big")
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit runs pages/<page>.py alone (v1 multipage) until some session "
-                   "has run app.py's st.navigation; fix: move the page scripts out of a folder named pages/")
 def test_deep_link_on_a_fresh_server_runs_the_app(browser):
     port = free_port()
     proc, err = start_server(port)
     try:
         ctx = browser.new_context()
         app = StreamlitPage(ctx.new_page(), f"http://127.0.0.1:{port}")
-        app.open("shapes")  # the very first visit is a shared link, not the home page
+        app.open("shapes", query={"nn_batch": 3})  # the very first visit is a shared link, not the home page
         nav = app.page.locator('[data-testid="stSidebarNav"]').inner_text()
+        batch = app.page.get_by_label("batch B").input_value()
         ctx.close()
         assert "PyTorch shapes" in nav, f"sidebar shows the pages/ file names instead of app.py's: {nav!r}"
+        assert batch == "3", "the shared link's settings were lost on the way through app.py"
     finally:
         stop_server(proc)
         err.close()
