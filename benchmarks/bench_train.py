@@ -66,10 +66,11 @@ def worker(cfg, period=0.4):
     w.reset(cfg)
     start, cpu = time.perf_counter(), time.process_time()
     w.play()
-    while w.running:
-        time.sleep(period)
+    while True:
+        w.join(period)  # returns the moment training ends: no rounding up to the next redraw
+        if not w.running:
+            break
         draw_views(w)
-    w.join()
     return time.perf_counter() - start, time.process_time() - cpu
 
 
