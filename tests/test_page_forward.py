@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
+from ui import state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 X, TARGET = rnnviz.data.counting(10)
@@ -20,6 +21,15 @@ def forward_app(query=None):
         at.query_params[k] = v
     at.run()
     at.switch_page("pages/forward.py").run()
+    assert not at.exception
+    return at
+
+
+def open_tab(at, view):
+    """Click the tab of `view` (a rerun with the tabs' widget on that label), as a learner would."""
+    f = state.FIELDS["fwd_view"]
+    at.session_state["_tabs_fwd_view"] = dict(zip(f.choices, f.names))[view]
+    at.run()
     assert not at.exception
     return at
 
@@ -67,7 +77,7 @@ def test_moving_W_xh_changes_h1_to_tanh_of_the_new_weight():
 
 
 def test_nudging_x3_ripples_forward_only():
-    at = forward_app()
+    at = open_tab(forward_app(), "table")
     before = at.dataframe[0].value["h_t"].to_numpy()  # the per-step table, full precision
     at.slider(key="x3").set_value(0.0).run()
     after = at.dataframe[0].value["h_t"].to_numpy()
@@ -112,7 +122,7 @@ def test_hidden_size_8_from_the_url():
 
 
 def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
-    at = forward_app()
+    at = open_tab(forward_app(), "sgd")
     at.slider(key="lr").set_value(0.002).run()
     p = rnnviz.RNNParams.scalar()
     g = rnnviz.bptt(p, X, TARGET)
@@ -130,13 +140,13 @@ def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
 
 
 def test_gradient_step_with_H_4_moves_the_matrices():
-    at = forward_app({"H": "4", "seed": "5"})
-    at.slider(key="lr").set_value(0.001).run()
+    at = open_tab(forward_app({"H": "4", "seed": "5"}), "table")
     before = at.dataframe[0].value["y_t"].to_numpy()
+    open_tab(at, "sgd").slider(key="lr").set_value(0.001).run()
     loss_before = float(np.sum(0.5 * (before - TARGET) ** 2))
     at.button(key="sgd").click().run()
     assert not at.exception
-    after = at.dataframe[0].value["y_t"].to_numpy()
+    after = open_tab(at, "table").dataframe[0].value["y_t"].to_numpy()
     p = rnnviz.RNNParams.random(4, seed=5)
     expected = rnnviz.sgd_step(p, rnnviz.bptt(p, X, TARGET), 0.001)
     np.testing.assert_allclose(after, rnnviz.forward(expected, X).y[:, 0], rtol=1e-8)
@@ -154,3 +164,38 @@ def test_absurd_inputs_get_messages_not_exceptions():
     assert not at.exception and any("longer than 501 values" in e.value for e in at.error)
     at.text_area(key="seq_text").input("").run()
     assert not at.exception and any("empty" in e.value for e in at.error)
+
+
+def test_only_the_open_tab_is_built_and_it_round_trips_through_the_url():
+    at = forward_app()
+    assert len(at.get("plotly_chart")) == 2 and not at.dataframe  # the diagram + the loss bars only
+    L = 0.5 * (rnnviz.forward(rnnviz.RNNParams.scalar(), X).y[:, 0] - TARGET) ** 2
+    np.testing.assert_allclose(chart(at, 1)[0]["y"], L, rtol=1e-12)
+    open_tab(at, "lines")
+    assert [t["name"] for t in chart(at, 1)][:2] == ["target_t (next value)", "y_t"] and not at.dataframe
+    assert at.query_params["fwd_view"] in ("lines", ["lines"])
+    shared = forward_app({"fwd_view": "table", "H": "8"})
+    assert len(shared.get("plotly_chart")) == 1 and len(shared.dataframe) == 1  # diagram + the table
+    heat = open_tab(shared, "heatmaps")
+    assert len(heat.get("plotly_chart")) == 3 and not heat.dataframe
+    assert [t["name"] for t in chart(forward_app({"fwd_view": "heatmaps"}), 1)] == ["L_t"]  # none at H = 1
+    bad = forward_app({"fwd_view": "everything"})
+    assert any("`fwd_view=everything`" in w.value for w in bad.warning)
+
+
+def test_matrix_editors_are_built_only_while_their_expander_is_open():
+    at = forward_app({"H": "3", "cells": "W_hh:0:1=0.5"})
+    assert not at.dataframe  # closed: the four grids are not sent at all
+    p = rnnviz.RNNParams.random(3, seed=0)
+    W_hh = p.W_hh.copy()
+    W_hh[0, 1] = 0.5
+    hs = rnnviz.forward(p.replace(W_hh=W_hh, b_h=np.zeros(3), b_y=[0.0]), X).hs
+    np.testing.assert_allclose(diagram(at)["h"]["z"], hs.T, atol=1e-12)  # the link's edit, grids closed
+    at.session_state["_grid_open"] = True
+    at.run()
+    assert not at.exception and len(at.dataframe) == 4
+    assert at.dataframe[0].value.iloc[0, 1] == 0.5  # W_hh's grid starts from the edited matrix
+    np.testing.assert_allclose(diagram(at)["h"]["z"], hs.T, atol=1e-12)
+    at.session_state["_grid_open"] = False
+    at.run()
+    assert not at.dataframe and at.query_params["cells"] in ("W_hh:0:1=0.5", ["W_hh:0:1=0.5"])

@@ -1,4 +1,4 @@
-"""Components of the forward-pass page: step-through controls, the per-step table, the gradient step."""
+"""Components of the forward-pass page: step-through controls, the tabbed views, the table, the gradient step."""
 import time
 
 import numpy as np
@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import rnnviz
-from ui import arithmetic, state
+from ui import arithmetic, figures, state
 from ui.sidebar import set_params
 
 PLAY_EVERY = 0.8  # seconds per step while playing
@@ -15,7 +15,12 @@ VIEW_FIELDS = [
     state.field("t", "int", 2, lo=1, hi=rnnviz.MAX_T, step=1, label="Step t",
                 help="The time step to highlight and write out with its numbers."),
     state.field("lr", "float", 0.01, lo=0.0001, hi=0.5, step=0.0001, fmt="%.4f", label="Learning rate α"),
+    # the views below the diagram, one tab each; only the open one is built, sent and drawn on a rerun
+    state.field("fwd_view", "choice", "loss", choices=("loss", "lines", "heatmaps", "table", "sgd"),
+                names=("Loss per step", "y_t, target_t and h_t over time", "Weights and h_t heatmaps",
+                       "Table and CSV", "One gradient-descent step"), label="View"),
 ]
+NO_CHART = {"displayModeBar": False}
 
 
 def _move(dt, T):
@@ -48,6 +53,32 @@ def step_controls(T):
     c_play.toggle("Play", key="play", help=f"step forward every {PLAY_EVERY} s")
     with c_slider:
         return state.widget("t", hi=T, default=min(2, T))
+
+
+def views(setup, run, losses, counted, loss, t):
+    """The tabs under the diagram; builds the open one only (H = 1 has no heatmaps tab)."""
+    choices = [c for c in state.FIELDS["fwd_view"].choices if c != "heatmaps" or setup.params.H > 1]
+    view, tabs = state.tabs("fwd_view", choices=tuple(choices))
+    with tabs[view]:
+        if view == "loss":
+            st.plotly_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
+            st.metric("Total loss L", f"{loss:.6g}")
+            if setup.loss_on == "last" and t < len(losses):
+                st.caption(f"L_{t} is shown but not counted: the loss is on the last step only.")
+            with st.expander("Seed 003's slip: L_1 = 0.719?"):
+                y1 = 1.2 * np.tanh(0.8)
+                st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
+                         rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ L_1 = {0.5 * (y1 - 2) ** 2:.6f}")
+        elif view == "lines":
+            st.plotly_chart(figures.series_lines(run, setup.target, step=t), key="lines", config=NO_CHART)
+        elif view == "heatmaps":
+            left, right = st.columns(2)
+            left.plotly_chart(figures.matrices_heatmap(setup.params), key="matrices", config=NO_CHART)
+            right.plotly_chart(figures.hidden_heatmap(run, step=t), key="hidden", config=NO_CHART)
+        elif view == "table":
+            step_table(run, setup.target, losses, counted)
+        else:
+            gradient_step(setup, loss)
 
 
 def step_table(run, target, losses, counted):

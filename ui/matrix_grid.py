@@ -90,6 +90,15 @@ def _editor(name, a, version):
     return out
 
 
+def _fold_edits(grid):
+    """Closed editors drop their edits: make the edited matrices the ones the next editors start from."""
+    edited = grid.pop("edited", None)
+    if edited is not None and any(not np.array_equal(edited[n], grid["shown"][n]) for n in edited):
+        grid["shown"] = edited
+        grid["version"] += 1  # fresh editor keys over the folded matrices
+    return grid["shown"]
+
+
 def model(H, sb):
     """RNNParams for H > 1 from the seed, the gains and the grid; None after an st.error."""
     seed = state.widget("seed", container=sb)
@@ -97,8 +106,13 @@ def model(H, sb):
     b_y = state.widget("b_y", container=sb)
     base = seeded(H, seed, gains)
     grid = _grid_state(H, seed, gains, base)
-    with sb.expander("Edit the matrices cell by cell"):
-        mats = {n: _editor(n, grid["shown"][n], grid["version"]) for n in ("W_hh", "W_xh", "b_h", "W_hy")}
+    # The four grids are the sidebar's costliest widgets: build them only while the expander is open.
+    with sb.expander("Edit the matrices cell by cell", key="_grid_open", on_change="rerun") as box:
+        if box.open:
+            mats = {n: _editor(n, grid["shown"][n], grid["version"]) for n in ("W_hh", "W_xh", "b_h", "W_hy")}
+            grid["edited"] = mats
+        else:
+            mats = _fold_edits(grid)
     state.put("cells", format_cells(mats, base))
     try:
         return rnnviz.RNNParams(W_xh=mats["W_xh"], W_hh=mats["W_hh"], b_h=mats["b_h"], W_hy=mats["W_hy"],
@@ -114,6 +128,7 @@ def set_matrices(p):
     if grid is None:
         return
     grid["shown"] = {n: np.array(getattr(p, n)) for n in ("W_xh", "W_hh", "b_h", "W_hy")}
+    grid.pop("edited", None)
     grid["version"] += 1  # fresh editor keys: the old edits are already inside p
     state.set("b_y", float(p.b_y[0]))
 
