@@ -69,10 +69,10 @@ def test_changing_a_setting_with_history_asks_for_a_reset(at):
 
 def test_settings_come_from_the_url():
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(train_cell="concat", train_epochs="300", train_lr="0.1", train_clip="false")
+    at.query_params.update(train_cell="concat", train_epochs="300", train_lr="10", train_clip="false")
     at.run()
     assert not at.exception and "epoch 0/300" in progress_text(at) and "v_t" in at.latex[0].value
-    assert at.select_slider(key="train_lr").value == 0.1 and at.toggle(key="train_clip").value is False
+    assert at.select_slider(key="train_lr").value == 10.0 and at.toggle(key="train_clip").value is False
     clear_session_resource_cache(APPTEST_SESSION)
 
 

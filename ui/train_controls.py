@@ -18,6 +18,11 @@ NORMS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 SPEEDS = {"1 epoch/s": 1.0, "5 epochs/s": 0.2, "20 epochs/s": 0.05, "full speed": 0.0}
 
 
+def _g(x):
+    """0.01, 10, 1e-04: the label shown, and what the URL holds (?train_lr=10)."""
+    return f"{x:g}"
+
+
 def _bound(widget, label, name, **kw):
     """A widget keyed `train_<name>`, initialised from and written to the URL."""
     return widget(label, key=f"train_{name}", help=HELP.get(name), bind="query-params", **kw)
@@ -34,14 +39,14 @@ def settings():
         s["hidden"] = _bound(st.slider, "Hidden size H", "hidden", min_value=1, max_value=64, value=DEFAULT.hidden)
         s["window"] = _bound(st.slider, "Window T", "window", min_value=1, max_value=60, value=DEFAULT.window)
         s["optimizer"] = _bound(st.radio, "Optimizer", "optimizer", options=OPTIMIZERS, horizontal=True)
-        s["lr"] = _bound(st.select_slider, "Learning rate", "lr", options=LRS, value=DEFAULT.lr)
+        s["lr"] = _bound(st.select_slider, "Learning rate", "lr", options=LRS, value=DEFAULT.lr, format_func=_g)
         s["batch_size"] = _bound(st.select_slider, "Batch size", "batch_size", options=BATCHES,
                                  value=DEFAULT.batch_size)
         s["epochs"] = _bound(st.number_input, "Epochs", "epochs", min_value=1, max_value=5000,
                              value=DEFAULT.epochs, step=10)
         s["clip"] = _bound(st.toggle, "Gradient clipping", "clip", value=DEFAULT.clip)
         s["max_norm"] = _bound(st.select_slider, "Clip at max-norm θ", "max_norm", options=NORMS,
-                               value=DEFAULT.max_norm, disabled=not s["clip"])
+                               value=DEFAULT.max_norm, disabled=not s["clip"], format_func=_g)
         s["seed"] = _bound(st.number_input, "Random seed", "seed", min_value=0, max_value=2**31 - 1,
                            value=DEFAULT.seed)
     if error or (dataset == "csv" and values is None):
