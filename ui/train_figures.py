@@ -22,9 +22,17 @@ def _figure(traces, title, x, y, log_y=False, hlines=(), vlines=()):
                   legend=dict(orientation="h", y=-0.25), uirevision=title,  # keep a person's zoom on refresh
                   xaxis=dict(title=dict(text=x)),
                   yaxis=dict(title=dict(text=y), type="log" if log_y else "linear", exponentformat="power",
-                             dtick=1 if log_y else None),  # log axes: one label a decade
+                             dtick=_log_dtick(traces) if log_y else None),
                   shapes=shapes, annotations=notes)
     return go.Figure(data=traces, layout=layout, _validate=False)  # validated in tests; 3× faster live
+
+
+def _log_dtick(traces):
+    """A label every decade (Plotly's own adds 2s and 5s), or every few when the data spans many."""
+    ys = np.concatenate([np.asarray(t["y"], dtype=float) for t in traces]) if traces else np.array([])
+    ys = ys[np.isfinite(ys) & (ys > 0)]
+    decades = np.log10(ys.max() / ys.min()) if len(ys) else 0.0
+    return max(1, int(np.ceil(decades / 6)))
 
 
 def _scatter(**trace):
@@ -53,7 +61,7 @@ def _bucket_max(x, y, n=MAX_POINTS):
 def loss_figure(records):
     """Training and validation MSE per epoch, log axis."""
     epochs = [r.epoch for r in records]
-    mode = "lines+markers" if len(records) <= 200 else "lines"
+    mode = "lines+markers" if len(records) <= 60 else "lines"  # each marker is an SVG node to redraw
     traces = [
         _scatter(x=epochs, y=_positive([r.train_loss for r in records]), name="train loss",
                    mode=mode, line=dict(color=BLUE), marker=dict(size=4)),
@@ -110,6 +118,7 @@ def extrapolation_figure(t, series, t_ext, truth, pred, window):
 def spectral_radius_figure(records):
     """ρ(W_hh) per epoch, with the line ρ = 1 where the recurrence switches from forgetting to amplifying."""
     traces = [_scatter(x=[r.epoch for r in records], y=[r.spectral_radius for r in records],
-                         name="ρ(W_hh)", mode="lines+markers", line=dict(color=PURPLE), marker=dict(size=4))]
+                         name="ρ(W_hh)", mode="lines+markers" if len(records) <= 60 else "lines",
+                         line=dict(color=PURPLE), marker=dict(size=4))]
     one = [(1.0, dict(color=GREY, dash="dot", width=1), "ρ = 1")]
     return _figure(traces, "Spectral radius of W_hh", "epoch", "ρ(W_hh)", hlines=one)

@@ -36,13 +36,14 @@ def progress(snap, seconds_per_epoch):
 def charts(snap, worker):
     """The five live charts. All are built before any is sent, so the browser swaps them in one burst."""
     cfg, records, task = snap.config, snap.records, worker.task
+    diverged = snap.last is not None and snap.last.divergence is not None  # weights of no use to extrapolate
     t_val, y_val = worker.validation_targets()
     left_figs = (figs.loss_figure(records),
                  figs.prediction_figure(task.t, task.series, t_val, y_val, snap.val_pred),
                  figs.spectral_radius_figure(records))
     right_figs = (figs.grad_norm_figure(records, cfg.max_norm, cfg.clip),
                   figs.extrapolation_figure(task.t, task.series, task.t_ext, task.truth_ext,
-                                            worker.extrapolation(), cfg.window))
+                                            None if diverged else worker.extrapolation(), cfg.window))
     left, right = st.columns(2)
     for column, figures, names in ((left, left_figs, ("loss", "pred", "rho")), (right, right_figs, ("grad", "extrap"))):
         for fig, name in zip(figures, names):
