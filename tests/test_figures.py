@@ -57,8 +57,11 @@ def test_large_T_and_H_stay_a_handful_of_traces():
     fig = figures.unrolled(run, p, step=50)
     assert len(fig.data) <= 8
     band = trace(fig, "h")
-    np.testing.assert_array_equal(np.asarray(band.z), run.hs.T)  # (H, T+1) the unit cells
-    assert list(band.x) == list(range(101))
+    z = np.asarray(band.z, dtype=float)  # each unit 3 image rows + a transparent one, a gap column after each t
+    np.testing.assert_array_equal(z[::figures.BAND_STRIDE, ::2], run.hs.T)  # (H, T+1) the unit cells
+    assert np.isnan(z[:, 1::2]).all() and np.isnan(z[figures.BAND_STRIDE - 1::figures.BAND_STRIDE]).all()
+    assert band.x0 + 2 * band.dx * 100 == 100  # cell j sits on t = j
+    assert np.asarray(band.customdata, dtype=float)[::figures.BAND_STRIDE, 0].tolist() == list(range(1, 9))
 
 
 def test_long_sequences_draw_rows_as_strips_with_the_same_values():
@@ -67,10 +70,12 @@ def test_long_sequences_draw_rows_as_strips_with_the_same_values():
     run = rnnviz.forward(p, x)
     fig = figures.unrolled(run, p, step=70)
     assert len(fig.data) == 6
-    np.testing.assert_array_equal(np.asarray(trace(fig, "h").z)[0], run.hs[:, 0])
-    np.testing.assert_array_equal(np.asarray(trace(fig, "y").z)[0], run.y[:, 0])
-    assert len(trace(fig, "x").x) == 101  # T columns, given as their T + 1 edges
-    assert "h_70 = tanh(" in trace(fig, "h").text[0][70]
+    np.testing.assert_array_equal(np.asarray(trace(fig, "h").z)[0, ::2], run.hs[:, 0])  # gap columns between
+    np.testing.assert_array_equal(np.asarray(trace(fig, "y").z)[0, ::2], run.y[:, 0])
+    x = trace(fig, "x")
+    assert np.asarray(x.z).shape == (1, 200) and x.x0 == 1 and x.dx == 0.5  # T cells on t = 1 … T
+    assert "h_70 = tanh(" in trace(fig, "h").text[0][2 * 70]
+    assert not any(getattr(t, "xgap", None) for t in fig.data)  # uniform grids: plotly's fast image path
     assert trace(fig, "W_hh").line.color == figures.NEG
 
 

@@ -5,7 +5,9 @@ The unrolled diagram puts time step t in column t (h_0 in column 0) and the rows
     h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),   y_t = W_hy h_t + b_y
 
 Edges are one trace per weight (lines with None breaks, arrows as mid-edge markers), nodes one trace
-per row, so the figure has under a dozen traces at any T. Colours: blue = positive, red = negative
+per row, so the figure has under a dozen traces at any T. Streamlit draws every changed chart from scratch
+(Plotly.newPlot on a new element), so the layouts fix their margins (automargin: off, a second layout
+pass) and heatmap rows are small images (see spaced()). Colours: blue = positive, red = negative
 (ColorBrewer RdBu, colour-blind safe).
 """
 import numpy as np
@@ -51,18 +53,38 @@ def edge_trace(name, starts, ends, w, T, hover):
     return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines+markers", marker=marker, **common)
 
 
+def spaced(z, stride_rows=1):
+    """(R, C) values → (R·stride_rows − gap, 2C): each value a cell with a NaN gap column after it (and a NaN
+    row after every `stride_rows − 1` copies of a row), so a heatmap on a uniform half-column grid can draw
+    on plotly's fast path: a tiny image of z's own size instead of one canvas brick per cell (the costly part
+    of every redraw); NaN cells are transparent and not hovered."""
+    z = np.atleast_2d(np.asarray(z, dtype=float))
+    R, C = z.shape
+    out = np.full((R * stride_rows, 2 * C), np.nan)
+    for k in range(max(stride_rows - 1, 1)):
+        out[k::stride_rows, ::2] = z
+    return out[: R * stride_rows - (stride_rows > 1)]
+
+
+def _cell_grid(first_t, n_rows_y0, dy):
+    """Heatmap keywords for a spaced() grid: cell j centred on t = first_t + j, half a column wide."""
+    # no zsmooth: a uniform grid without xgap/ygap already takes plotly's fast path, and only then does
+    # plotly also mark the image pixelated (an explicit zsmooth="fast" draws it blurred)
+    return dict(x0=float(first_t), dx=0.5, y0=n_rows_y0, dy=dy, hoverongaps=False)
+
+
 def node_trace(row, ts, values, hover, T, label_text=True):
     """One row of nodes coloured by value (0 = white), values printed when T is small.
 
-    Beyond MARKER_MAX_T columns the row is a one-row heatmap strip: a single image instead of T SVG
+    Beyond MARKER_MAX_T columns the row is a one-row heatmap strip: a single small image instead of T SVG
     markers, which is what keeps a T = 100 redraw fast; hover still gives each value and formula.
     """
     vmax = max(float(np.max(np.abs(values))), 1e-12)
     if T > MARKER_MAX_T:
-        r = ROW[row]
-        return go.Heatmap(_validate=False, x=np.r_[ts - 0.5, ts[-1] + 0.5], y=[r - 0.14, r + 0.14], z=[values],
-                          text=[hover], hoverinfo="text", zmin=-vmax, zmax=vmax, colorscale=LIGHT,
-                          showscale=False, xgap=1, name=row)
+        text = np.full((1, 2 * len(values)), None, dtype=object)
+        text[0, ::2] = hover
+        return go.Heatmap(_validate=False, z=spaced(values), text=text, hoverinfo="text", zmin=-vmax, zmax=vmax,
+                          colorscale=LIGHT, showscale=False, name=row, **_cell_grid(ts[0], ROW[row], 0.28))
     size = float(np.clip(700 / max(T, 1), 7, 38))
     show = label_text and T <= TEXT_MAX_T
     return go.Scatter(
@@ -83,14 +105,16 @@ def _h_hover(run, W_xh, W_hh, b_h):
     return out
 
 
+BAND_STRIDE = 4  # the h band draws each unit as 3 image rows and a transparent one: units stay apart
+
+
 def _hidden_band(run):
     """H > 1: h_0 … h_T as one heatmap of H cells per column, in the h row's band (0.65 … 1.35)."""
     H = run.hs.shape[1]
-    ys = np.linspace(0.65, 1.35, H)
-    unit = np.repeat(np.arange(1, H + 1)[:, None], run.T + 1, axis=1)  # (H, T+1) which unit a cell is
-    return go.Heatmap(_validate=False, x=np.arange(run.T + 1), y=ys, z=run.hs.T, zmin=-1, zmax=1, colorscale=SCALE,
-                      showscale=False, customdata=unit, ygap=1, name="h",
-                      xgap=max(2, int(0.45 * 900 / (run.T + 1.2))),  # ≈ 45% of a column on a ~900 px plot
+    unit = spaced(np.repeat(np.arange(1, H + 1)[:, None], run.T + 1, axis=1), BAND_STRIDE)  # which unit a cell is
+    dy = 0.7 / max(H * BAND_STRIDE - 1, 1)
+    return go.Heatmap(_validate=False, z=spaced(run.hs.T, BAND_STRIDE), zmin=-1, zmax=1, colorscale=SCALE,
+                      showscale=False, customdata=unit, name="h", **_cell_grid(0, 0.65 + dy / 2, dy),
                       hovertemplate="h_%{x}[%{customdata}] = %{z:.4f}<br>= tanh(a_%{x}[%{customdata}])"
                                     "<br>h = tanh(W_xh x + W_hh h_prev + b_h)<extra></extra>")
 
@@ -145,11 +169,11 @@ def _diagram_layout(T, step):
         shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45, line_width=2,
                            line_color="rgba(230, 159, 0, 0.9)", fillcolor=HIGHLIGHT, layer="below"))
     return dict(
-        height=330, margin=dict(l=10, r=10, t=10, b=30), plot_bgcolor="white", hovermode="closest",
+        height=330, margin=dict(l=42, r=10, t=10, b=30), plot_bgcolor="white", hovermode="closest",
         xaxis=dict(range=[-0.6, T + 0.6], tickvals=ticks, ticktext=[f"t={t}" for t in ticks],
-                   showgrid=False, zeroline=False, fixedrange=T <= 40),
+                   showgrid=False, zeroline=False, fixedrange=T <= 40, automargin=False),
         yaxis=dict(range=[-0.5, 2.5], tickvals=[0, 1, 2], ticktext=["x_t", "h_t", "y_t"],
-                   showgrid=False, zeroline=False, fixedrange=True),
+                   showgrid=False, zeroline=False, fixedrange=True, automargin=False),
         shapes=shapes, dragmode="pan" if T > 40 else False)
 
 
@@ -164,9 +188,10 @@ def loss_bars(losses, counted, step=None):
                  hovertemplate=hover + ("%{customdata}" if extra else "") + "<extra></extra>", **extra)
     shapes = [] if step is None else [dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=0, y1=1, yref="paper",
                                            fillcolor=HIGHLIGHT, line=dict(color="#e69f00", width=2), layer="below")]
-    layout = dict(height=260, margin=dict(l=10, r=10, t=30, b=30), title=dict(text="Loss per step L_t", x=0),
-                  shapes=shapes,
-                  xaxis=dict(title="t"), yaxis=dict(title="L_t"), plot_bgcolor="white", bargap=0.15)
+    layout = dict(height=260, margin=dict(l=70, r=10, t=30, b=45), title=dict(text="Loss per step L_t", x=0),
+                  shapes=shapes, plot_bgcolor="white", bargap=0.15,
+                  xaxis=dict(title=dict(text="t", standoff=8), automargin=False),
+                  yaxis=dict(title=dict(text="L_t", standoff=8), automargin=False))
     return go.Figure([bar], layout, _validate=False)
 
 
