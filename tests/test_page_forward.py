@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 
 import rnnviz
 from ui import state
-from ui.figures import BAND_STRIDE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 X, TARGET = rnnviz.data.counting(10)
@@ -55,8 +54,8 @@ def diagram(at):
 
 
 def band_cells(band):
-    """The h band's (H, T+1) unit cells: every BAND_STRIDE-th image row, every other column (gaps between)."""
-    return np.asarray(band["z"], dtype=float)[::BAND_STRIDE, ::2]
+    """The h band's (H, T+1) unit cells: every other column (transparent gaps between)."""
+    return np.asarray(band["z"], dtype=float)[:, ::2]
 
 
 def latex(at):

@@ -53,17 +53,14 @@ def edge_trace(name, starts, ends, w, T, hover):
     return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines+markers", marker=marker, **common)
 
 
-def spaced(z, stride_rows=1):
-    """(R, C) values → (R·stride_rows − gap, 2C): each value a cell with a NaN gap column after it (and a NaN
-    row after every `stride_rows − 1` copies of a row), so a heatmap on a uniform half-column grid can draw
-    on plotly's fast path: a tiny image of z's own size instead of one canvas brick per cell (the costly part
-    of every redraw); NaN cells are transparent and not hovered."""
+def spaced(z):
+    """(R, C) values → (R, 2C): each value a cell with a NaN gap column after it, so a heatmap on a uniform
+    half-column grid takes plotly's fast path: one small image of z's own size instead of a canvas brick
+    per cell (the costly part of every redraw); NaN cells are transparent and not hovered."""
     z = np.atleast_2d(np.asarray(z, dtype=float))
-    R, C = z.shape
-    out = np.full((R * stride_rows, 2 * C), np.nan)
-    for k in range(max(stride_rows - 1, 1)):
-        out[k::stride_rows, ::2] = z
-    return out[: R * stride_rows - (stride_rows > 1)]
+    out = np.full((z.shape[0], 2 * z.shape[1]), np.nan)
+    out[:, ::2] = z
+    return out
 
 
 def _cell_grid(first_t, n_rows_y0, dy):
@@ -105,18 +102,24 @@ def _h_hover(run, W_xh, W_hh, b_h):
     return out
 
 
-BAND_STRIDE = 4  # the h band draws each unit as 3 image rows and a transparent one: units stay apart
-
-
 def _hidden_band(run):
     """H > 1: h_0 … h_T as one heatmap of H cells per column, in the h row's band (0.65 … 1.35)."""
     H = run.hs.shape[1]
-    unit = spaced(np.repeat(np.arange(1, H + 1)[:, None], run.T + 1, axis=1), BAND_STRIDE)  # which unit a cell is
-    dy = 0.7 / max(H * BAND_STRIDE - 1, 1)
-    return go.Heatmap(_validate=False, z=spaced(run.hs.T, BAND_STRIDE), zmin=-1, zmax=1, colorscale=SCALE,
-                      showscale=False, customdata=unit, name="h", **_cell_grid(0, 0.65 + dy / 2, dy),
+    unit = np.zeros((H, 2 * (run.T + 1)), np.int8)  # (H, 2(T+1)) which unit a cell is (gaps: never hovered)
+    unit[:, ::2] = np.arange(1, H + 1)[:, None]
+    dy = 0.7 / H
+    return go.Heatmap(_validate=False, z=spaced(run.hs.T), zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
+                      customdata=unit, name="h", **_cell_grid(0, 0.65 + dy / 2, dy),
                       hovertemplate="h_%{x}[%{customdata}] = %{z:.4f}<br>= tanh(a_%{x}[%{customdata}])"
                                     "<br>h = tanh(W_xh x + W_hh h_prev + b_h)<extra></extra>")
+
+
+def _unit_rules(H, T):
+    """Thin white lines between the band's units (plotly's fast image path has no ygap)."""
+    ys = 0.65 + 0.7 * np.arange(1, H) / H
+    return go.Scatter(_validate=False, x=np.tile([-0.5, T + 0.5, np.nan], H - 1), y=np.repeat(ys, 3),
+                      mode="lines", line=dict(color="white", width=1), hoverinfo="skip", showlegend=False,
+                      name="units")
 
 
 def unrolled(run, params, target=None, losses=None, step=None):
@@ -144,7 +147,7 @@ def unrolled(run, params, target=None, losses=None, step=None):
             run, w["W_xh"], w["W_hh"], float(params.b_h[0]))
         traces.append(node_trace("h", np.arange(T + 1, dtype=float), hs, hover, T))
     else:
-        traces.append(_hidden_band(run))
+        traces[:0] = [_hidden_band(run), _unit_rules(H, T)]  # under the edges: W_hh runs between the cells
     y = run.y[:, 0]
     hover_y = []
     for t in range(T):
