@@ -4,7 +4,7 @@ import streamlit as st
 
 import rnnviz
 from ui.boot import through_app
-from ui.recursion import recursion_figure
+from ui.recursion import recursion_svg
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
 
@@ -49,8 +49,7 @@ with rnn_col:
 p = rnnviz.RNNParams.scalar(W_xh=0.8, W_hh=0.5, b_h=0.0, W_hy=1.2, b_y=0.0)  # seed 003's model
 x = np.array([1.0, 2.0, 3.0])                                                 # (T,) = counting 1..3
 run = rnnviz.forward(p, x)
-st.plotly_chart(recursion_figure(0.8, 0.5, 0.0, x, run.hs[:, 0]), width="stretch",
-                config={"displayModeBar": False})
+st.markdown(recursion_svg(0.8, 0.5, 0.0, x, run.hs[:, 0]), unsafe_allow_html=True)  # inline SVG: no Plotly to load
 st.caption(f"Live numbers from seed 003's model (W_xh = 0.8, W_hh = 0.5, b_h = 0, h₀ = 0) on x = 1, 2, 3; "
            f"hover a node for its formula. fib calls itself twice, so its calls branch into a tree; h_t calls "
            f"itself once, so unrolling gives a chain of T identical cells that share one set of weights. That "

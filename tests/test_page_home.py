@@ -1,5 +1,4 @@
 """The home page through the real app (AppTest): equations, the live call trees, links to every page."""
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +16,14 @@ def test_home_renders_equations_trees_and_links():
     tex = " ".join(e.value for e in at.latex)
     for piece in (r"W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h", r"y_t = W_{hy}\,h_t + b_y", r"\mathrm{fib}(3)"):
         assert piece in tex
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    texts = [s for t in spec["data"] if "text" in t for s in t["text"]]
+    assert not at.get("plotly_chart")  # the first page a learner opens loads no Plotly (cold start)
+    svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
     run = rnnviz.forward(rnnviz.RNNParams.scalar(W_xh=0.8, W_hh=0.5, b_h=0.0, W_hy=1.2, b_y=0.0),
                          np.array([1.0, 2.0, 3.0]))
-    assert f"h<sub>3</sub> = {run.hs[3, 0]:.3f}" in texts and "fib(3) = 2" in texts
+    h = run.hs[:, 0]
+    assert f'h<tspan baseline-shift="sub" font-size="12">3</tspan> = {h[3]:.3f}' in svg and ">fib(3) = 2<" in svg
+    # hover (an SVG <title>) gives each h_t's formula with the live numbers
+    assert f"<title>h_3 = tanh(W_xh·x_3 + W_hh·h_2 + b_h)\n= tanh(0.8·3 + 0.5·{h[2]:.3f} + 0) = {h[3]:.3f}</title>" in svg
+    assert svg.count("<circle") == 5 + 7 + 3  # fib(3)'s 5 calls, h_3 … h_0 and x_1 … x_3, 3 legend dots
     linked = {link.proto.page for link in at.get("page_link")}  # each page's url_path
     assert linked == {p.stem for p in (REPO / "pages").glob("*.py")} - {"home"}

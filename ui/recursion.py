@@ -1,13 +1,16 @@
-"""Recursion ↔ unrolling (seed 000): fib(3)'s call tree beside h_3's, as one pure Plotly figure.
+"""Recursion ↔ unrolling (seed 000): fib(3)'s call tree beside h_3's, as inline SVG (or a Plotly figure).
 
     fib(n) = fib(n−1) + fib(n−2)                  two recursive calls: a tree that doubles
     h_t    = tanh(W_xh x_t + W_hh h_{t−1} + b_h)  one recursive call: unrolled, a chain of T cells
+
+The home page draws recursion_svg: a few dozen SVG elements with <title> tooltips, so the first page a
+learner opens needs no Plotly (its 4.7 MB script took ~1 s of every cold start to load and compile).
 """
 from dataclasses import dataclass
+from html import escape
+import re
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 # Okabe–Ito: colour-blind-safe categorical colours.
 RECURSIVE, BASE, INPUT = "#0072B2", "#E69F00", "#009E73"
@@ -64,8 +67,9 @@ def rnn_nodes(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarra
     return nodes
 
 
-def _add_tree(fig: go.Figure, nodes: list[Node], col: int) -> None:
+def _add_tree(fig, nodes: list[Node], col: int) -> None:
     """Edges parent → child as one line trace, then one marker trace per kind of node."""
+    import plotly.graph_objects as go
     ex, ey = [], []
     for n in nodes:
         if n.parent is not None:
@@ -87,8 +91,9 @@ def _add_tree(fig: go.Figure, nodes: list[Node], col: int) -> None:
         ), row=1, col=col)
 
 
-def recursion_figure(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarray) -> go.Figure:
-    """fib(3)'s call tree (left) beside h_T's (right); hover any node for its value and formula."""
+def recursion_figure(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarray):
+    """fib(3)'s call tree (left) beside h_T's (right) as a Plotly figure; hover any node for its value and formula."""
+    from plotly.subplots import make_subplots
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
                         subplot_titles=("fib(3): two recursive calls per call",
                                         f"h<sub>{len(x)}</sub>: one recursive call per step, unrolled into a chain"))
@@ -100,3 +105,54 @@ def recursion_figure(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white",
                       legend=dict(orientation="h", y=-0.02, x=0.5, xanchor="center"), hoverlabel=dict(align="left"))
     return fig
+
+
+KINDS = (("recursive", RECURSIVE, "recursive call"), ("base", BASE, "base case"), ("input", INPUT, "input x_t"))
+PANEL_W, PANEL_H, TOP, SCALE_X = 560, 300, 40, 110  # px; SCALE_X px per unit of Node.x
+INK = "#31333F"  # Streamlit's text colour
+
+
+def _svg_text(label: str) -> str:
+    """A node label with <sub>…</sub> as an SVG subscript tspan; everything else escaped."""
+    parts = re.split(r"<sub>(.*?)</sub>", label)
+    return "".join(escape(p) if i % 2 == 0 else f'<tspan baseline-shift="sub" font-size="12">{escape(p)}</tspan>'
+                   for i, p in enumerate(parts))
+
+
+def _svg_tree(nodes: list[Node], left: float, depth: int, title: str) -> list[str]:
+    """One call tree: grey edges, then a circle per node with its label and a <title> tooltip (the formula)."""
+    dy = (PANEL_H - TOP - 20) / max(depth, 1)
+
+    def at(n):
+        return left + PANEL_W * 2.6 / 4.6 + SCALE_X * n.x, TOP + 12 + dy * n.depth  # x range [−2.6, 2.0]
+
+    out = [f'<text x="{left + 10}" y="18" font-size="17" fill="{INK}">{_svg_text(title)}</text>']
+    for n in nodes:
+        if n.parent is not None:
+            (x0, y0), (x1, y1) = at(nodes[n.parent]), at(n)
+            out.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="#999" stroke-width="2"/>')
+    colour = {k: c for k, c, _ in KINDS}
+    for n in nodes:
+        x, y = at(n)
+        dx, anchor = (-16, "end") if n.side == "left" else (16, "start")
+        tip = escape(n.hover.replace("<br>", "\n"))
+        out.append(f'<g><title>{tip}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colour[n.kind]}" '
+                   f'stroke="white" stroke-width="2"/><text x="{x + dx:.1f}" y="{y + 5:.1f}" font-size="16" '
+                   f'text-anchor="{anchor}" fill="{INK}">{_svg_text(n.label)}</text></g>')
+    return out
+
+
+def recursion_svg(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarray) -> str:
+    """fib(3)'s call tree (left) beside h_T's (right) as one inline <svg>; hover any node for its formula."""
+    T = len(x)
+    body = (_svg_tree(fib_nodes(3), 0, 3, "fib(3): two recursive calls per call")
+            + _svg_tree(rnn_nodes(W_xh, W_hh, b_h, x, hs), PANEL_W + 40, T,
+                        f"h<sub>{T}</sub>: one recursive call per step, unrolled into a chain"))
+    legend_x = PANEL_W - 170
+    for i, (_, colour, name) in enumerate(KINDS):
+        lx = legend_x + 150 * i
+        body.append(f'<circle cx="{lx}" cy="{PANEL_H + 14}" r="7" fill="{colour}"/>'
+                    f'<text x="{lx + 12}" y="{PANEL_H + 19}" font-size="15" fill="{INK}">{escape(name)}</text>')
+    width = 2 * PANEL_W + 40
+    return (f'<svg viewBox="0 0 {width} {PANEL_H + 30}" width="100%" role="img" font-family="Source Sans Pro, sans-serif" '
+            f'aria-label="fib(3) call tree beside the unrolled h_{T} chain">' + "".join(body) + "</svg>")
