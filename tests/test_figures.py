@@ -120,3 +120,23 @@ def test_other_figures_build_from_the_same_run():
     mats = figures.matrices_heatmap(p)
     np.testing.assert_array_equal(np.asarray(mats.data[1].z), p.W_hh)
     np.testing.assert_array_equal(np.asarray(figures.hidden_heatmap(run).data[0].z), run.hs.T)
+
+
+def test_diverging_scale_is_colorbrewer_rdbu_red_low_blue_high():
+    """Figures skip plotly's validation, so the scale must be explicit: plotly.js's own "RdBu" is reversed."""
+    import plotly.express as px
+    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for _, c in figures.SCALE]
+    assert rgb == [tuple(map(int, c[4:-1].split(","))) for c in px.colors.diverging.RdBu]  # red at −1 … blue at +1
+    p = rnnviz.RNNParams.random(3, seed=0)
+    run = rnnviz.forward(p, X)
+    for fig in (figures.unrolled(run, p), figures.hidden_heatmap(run), figures.matrices_heatmap(p)):
+        heat = [t.to_plotly_json() for t in fig.data if t.type == "heatmap"]
+        assert heat and all(not isinstance(t.get("colorscale"), str) for t in heat)
+
+
+@pytest.mark.parametrize("H", range(2, 9))
+def test_weights_heatmap_builds_for_every_hidden_size(H):
+    p = rnnviz.RNNParams.random(H, seed=H)  # H = 3 once put a subplot's domain at 1.0000000000000002
+    fig = figures.matrices_heatmap(p)
+    np.testing.assert_array_equal(np.asarray(fig.data[1].z), p.W_hh)
+    assert max(ax.domain[1] for ax in (fig.layout.xaxis, fig.layout.xaxis4)) <= 1.0

@@ -14,7 +14,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 POS, NEG, ZERO = "#2166ac", "#b2182b", "#999999"  # RdBu ends; grey for an exactly-zero weight
-SCALE = "RdBu"                                    # low = red, high = blue, white at 0 (cmid)
+# ColorBrewer RdBu, low = red, high = blue, white at 0, spelled out: with _validate=False the name "RdBu"
+# reaches plotly.js, whose own "RdBu" runs the other way (positive h would be red, against the edges' blue)
+SCALE = [[0.0, "#67001f"], [0.1, "#b2182b"], [0.2, "#d6604d"], [0.3, "#f4a582"], [0.4, "#fddbc7"],
+         [0.5, "#f7f7f7"], [0.6, "#d1e5f0"], [0.7, "#92c5de"], [0.8, "#4393c3"], [0.9, "#2166ac"], [1.0, "#053061"]]
 LIGHT = [[0.0, "#d6604d"], [0.2, "#f4a582"], [0.4, "#fddbc7"], [0.5, "#f7f7f7"],  # RdBu's inner classes:
          [0.6, "#d1e5f0"], [0.8, "#92c5de"], [1.0, "#4393c3"]]                    # dark text stays readable
 ROW = {"x": 0.0, "h": 1.0, "y": 2.0}
@@ -234,7 +237,7 @@ def matrices_heatmap(params):
     span = 1 - gap * (len(mats) - 1)
     data, layout, x0 = [], {}, 0.0
     for k, (n, a) in enumerate(mats.items(), start=1):
-        x1 = x0 + span * widths[n] / total
+        x1 = min(x0 + span * widths[n] / total, 1.0)  # rounding can land on 1.0000000000000002, which plotly rejects
         ax = "" if k == 1 else str(k)
         data.append(go.Heatmap(_validate=False, z=a, x=np.arange(1, a.shape[1] + 1), y=np.arange(1, H + 1),
                                zmin=-vmax, zmax=vmax, colorscale=SCALE, showscale=k == 2,
