@@ -2,7 +2,7 @@
 import numpy as np
 
 import rnnviz
-from ui.recursion import fib_nodes, recursion_figure, rnn_nodes
+from ui.recursion import fib_nodes, rnn_nodes
 
 
 def fib(n):
@@ -32,5 +32,3 @@ def test_rnn_chain_values_come_from_the_engine():
         assert hs[str(t)].label.endswith(f"{run.hs[t, 0]:.3f}")
         assert f"= {run.hs[t, 0]:.3f}" in hs[str(t)].hover and f"h_{t-1}" in hs[str(t)].hover
     assert sum(n.kind == "input" for n in nodes) == 4 and sum(n.kind == "base" for n in nodes) == 1
-    fig = recursion_figure(0.8, 0.5, 0.1, x, run.hs[:, 0])
-    assert {t.name for t in fig.data if t.showlegend} == {"recursive call", "base case", "input x_t"}

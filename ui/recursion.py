@@ -67,46 +67,6 @@ def rnn_nodes(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarra
     return nodes
 
 
-def _add_tree(fig, nodes: list[Node], col: int) -> None:
-    """Edges parent → child as one line trace, then one marker trace per kind of node."""
-    import plotly.graph_objects as go
-    ex, ey = [], []
-    for n in nodes:
-        if n.parent is not None:
-            p = nodes[n.parent]
-            ex += [p.x, n.x, None]
-            ey += [-p.depth, -n.depth, None]
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#999", width=2), hoverinfo="skip",
-                             showlegend=False), row=1, col=col)
-    for kind, colour, name in (("recursive", RECURSIVE, "recursive call"), ("base", BASE, "base case"),
-                               ("input", INPUT, "input x_t")):
-        sel = [n for n in nodes if n.kind == kind]
-        if not sel:
-            continue
-        fig.add_trace(go.Scatter(
-            x=[n.x for n in sel], y=[-n.depth for n in sel], mode="markers+text", name=name,
-            text=[n.label for n in sel], textposition=[f"middle {n.side}" for n in sel], textfont=dict(size=14),
-            marker=dict(size=22, color=colour, line=dict(color="white", width=2)),
-            hovertext=[n.hover for n in sel], hoverinfo="text", legendgroup=kind, showlegend=col == 2,
-        ), row=1, col=col)
-
-
-def recursion_figure(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarray):
-    """fib(3)'s call tree (left) beside h_T's (right) as a Plotly figure; hover any node for its value and formula."""
-    from plotly.subplots import make_subplots
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
-                        subplot_titles=("fib(3): two recursive calls per call",
-                                        f"h<sub>{len(x)}</sub>: one recursive call per step, unrolled into a chain"))
-    _add_tree(fig, fib_nodes(3), col=1)
-    _add_tree(fig, rnn_nodes(W_xh, W_hh, b_h, x, hs), col=2)
-    depth = len(x)
-    fig.update_xaxes(visible=False, range=[-2.6, 2.0])
-    fig.update_yaxes(visible=False, range=[-depth - 0.6, 0.4])
-    fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white",
-                      legend=dict(orientation="h", y=-0.02, x=0.5, xanchor="center"), hoverlabel=dict(align="left"))
-    return fig
-
-
 KINDS = (("recursive", RECURSIVE, "recursive call"), ("base", BASE, "base case"), ("input", INPUT, "input x_t"))
 PANEL_W, PANEL_H, TOP, SCALE_X = 560, 300, 40, 110  # px; SCALE_X px per unit of Node.x
 INK = "#31333F"  # Streamlit's text colour
