@@ -1,4 +1,4 @@
-"""Recursion ↔ unrolling (seed 000): fib(3)'s call tree beside h_3's, as inline SVG (or a Plotly figure).
+"""Recursion ↔ unrolling (seed 000): fib(3)'s call tree beside h_3's, as inline SVG.
 
     fib(n) = fib(n−1) + fib(n−2)                  two recursive calls: a tree that doubles
     h_t    = tanh(W_xh x_t + W_hh h_{t−1} + b_h)  one recursive call: unrolled, a chain of T cells
