@@ -1,26 +1,19 @@
 """The BPTT page through the real app (AppTest): gradients after a slider moves, autograd check, k = 1, URL."""
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import rnnviz
+from apptest_util import open_page
 from ui.figures_bptt import fmt
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 X, TARGET = rnnviz.data.counting(10)
 
 
 def bptt_app(query=None):
-    at = AppTest.from_file(APP, default_timeout=30)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("pages/bptt.py").run()
-    assert not at.exception
-    return at
+    return open_page("pages/bptt.py", query)
 
 
 def metrics(at):

@@ -1,17 +1,15 @@
 """The forward page through the real app (AppTest): numbers after a widget moves, errors, URL, SGD step."""
-import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
+from apptest_util import APP, decode
 from ui import state
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 X, TARGET = rnnviz.data.counting(10)
 
 
@@ -34,18 +32,10 @@ def open_tab(at, view):
     return at
 
 
-def decode(v):
-    """Plotly's JSON keeps numpy arrays as {"dtype", "bdata" (base64), "shape"}; lists stay lists."""
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
-    return np.asarray(v)
-
-
 def chart(at, i=0):
     """Chart i's traces, arrays decoded."""
     spec = json.loads(at.get("plotly_chart")[i].proto.spec)
-    return [{k: decode(v) if k in ("x", "y", "z") else v for k, v in t.items()} for t in spec["data"]]
+    return [{k: decode(v, dtype=None) if k in ("x", "y", "z") else v for k, v in t.items()} for t in spec["data"]]
 
 
 def diagram(at):

@@ -1,33 +1,17 @@
 """The vanishing/exploding page through the real app (AppTest): decay curve, sweep, clipping, errors, URL."""
-import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import rnnviz
+from apptest_util import decode, open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 X, TARGET = rnnviz.data.counting(10)
 
 
 def vanishing_app(query=None):
-    at = AppTest.from_file(APP, default_timeout=30)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("pages/vanishing.py").run()
-    assert not at.exception
-    return at
-
-
-def decode(v):
-    """Plotly's JSON keeps numpy arrays as {"dtype", "bdata" (base64), "shape"}; lists stay lists."""
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
-    return np.asarray(v, dtype=float)
+    return open_page("pages/vanishing.py", query)
 
 
 def chart(at, i):

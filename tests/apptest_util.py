@@ -1,0 +1,26 @@
+"""What the page tests share: open a page of the real app through AppTest, read Plotly's JSON back."""
+import base64
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(page, query=None):
+    """The app at `page` ("pages/bptt.py"), with `query` as URL parameters; fails on any exception."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def decode(v, dtype=float):
+    """Plotly's JSON keeps numpy arrays as {"dtype", "bdata" (base64), "shape"}; lists stay lists."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v, dtype=dtype)
