@@ -243,21 +243,23 @@ def seed003_latex(g1, g_full, t, i=0):
     back = rf"{err_s}\, {W['W_hy']}\,(1 - {h_t}^2)"
     back_n = rf"({fmt(err)})({fmt(w_hy)})(1 - {fmt(h)}^2)"
     back_seed_n = rf"({fmt(err)})({fmt(w_hy)})(1 - {fmt(h)})^2"
-    core = err * w_hy * (1 - h * h)          # ∂L_t/∂a_t through step t only, with tanh′ = 1 − h_t²
-    core_seed = err * w_hy * (1 - h) ** 2    # the same with seed 003's (1 − h_t)²
+    core_seed = err * w_hy * (1 - h) ** 2    # seed 003's printed (1 − h_t)², which the engine never computes
+    k1 = lambda name, idx: float(g1.per_step[name][(s,) + idx])  # the engine's value, truncate = 1
     dL = lambda sym: rf"\frac{{\partial L_{{{t}}}}}{{\partial {sym}}}\Big|_{{k=1}}"
     out = []
     for name, lhs, sym, tail, last, idx in (
             ("W_hh", dL(W["W_hh"]), rf"{back}\, {h_tm}", rf"({fmt(h_prev)})", h_prev, (i, i)),
             ("W_xh", dL(W["W_xh"]), rf"{back}\, x_{{{t}}}", rf"({fmt(x)})", x, (i, 0)),
             ("b_h", dL(rf"b_{{h,{n}}}" if vec else "b_h"), back, "", 1.0, (i,))):
-        out.append({"name": name, "value": core * last, "full": float(g_full.per_step[name][(s,) + idx]),
-                    "latex": _two_lines(lhs, sym, rf"{back_n}{tail} = {fmt(core * last)}"),
+        value = k1(name, idx)
+        out.append({"name": name, "value": value, "full": float(g_full.per_step[name][(s,) + idx]),
+                    "latex": _two_lines(lhs, sym, rf"{back_n}{tail} = {fmt(value)}"),
                     "seed_latex": rf"\text{{seed 003 as printed: }} {back_seed_n}{tail} = {fmt(core_seed * last)}",
                     "seed_value": core_seed * last})
-    for name, lhs, sym, num, val, idx in (
-            ("W_hy", dL(W["W_hy"]), rf"{err_s}\, {h_t}", rf"({fmt(err)})({fmt(h)})", err * h, (0, i)),
-            ("b_y", dL("b_y"), err_s, rf"{fmt(run.y[s, 0])} - {fmt(run.y[s, 0] - err)}", err, (0,))):
+    for name, lhs, sym, num, idx in (
+            ("W_hy", dL(W["W_hy"]), rf"{err_s}\, {h_t}", rf"({fmt(err)})({fmt(h)})", (0, i)),
+            ("b_y", dL("b_y"), err_s, rf"{fmt(run.y[s, 0])} - {fmt(run.y[s, 0] - err)}", (0,))):
+        val = k1(name, idx)
         out.append({"name": name, "value": val, "full": float(g_full.per_step[name][(s,) + idx]),
                     "latex": _two_lines(lhs, sym, rf"{num} = {fmt(val)}"), "seed_latex": None, "seed_value": None})
     return out
