@@ -24,3 +24,11 @@ def decode(v, dtype=float):
         a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
         return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
     return np.asarray(v, dtype=dtype)
+
+
+def type_sequence(at, text):
+    """Switch the sidebar to a typed sequence and type `text`; the page must not raise, whatever the text."""
+    at.radio(key="source").set_value("typed").run()
+    at.text_area(key="seq_text").set_value(text).run()
+    assert not at.exception
+    return at

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import open_page
+from apptest_util import open_page, type_sequence
 from ui.figures_bptt import fmt
 
 X, TARGET = rnnviz.data.counting(10)
@@ -93,10 +93,7 @@ def test_matrix_model_autograd_check_and_step_formulas():
 
 
 def test_bad_sequence_shows_an_error_not_an_exception():
-    at = bptt_app()
-    at.radio(key="source").set_value("typed").run()
-    at.text_area(key="seq_text").set_value("1, 2, banana, 4").run()
-    assert not at.exception
+    at = type_sequence(bptt_app(), "1, 2, banana, 4")
     assert any("banana" in e.value for e in at.error)
     assert not at.metric                                       # the page stops before showing gradients
 

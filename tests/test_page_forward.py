@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
-from apptest_util import APP, decode
+from apptest_util import APP, decode, type_sequence
 from ui import state
 
 X, TARGET = rnnviz.data.counting(10)
@@ -84,13 +84,10 @@ def test_nudging_x3_ripples_forward_only():
 
 
 def test_bad_typed_sequence_shows_an_error_and_the_page_survives():
-    at = forward_app()
-    at.radio(key="source").set_value("typed").run()
-    at.text_area(key="seq_text").input("1, 2, 3x, 4").run()
-    assert not at.exception
+    at = type_sequence(forward_app(), "1, 2, 3x, 4")
     assert any("'3x'" in e.value for e in at.error)
-    at.text_area(key="seq_text").input(", ".join(["1"] * 2000)).run()  # longer than the page's T ≤ 500
-    assert not at.exception and any("longer" in e.value for e in at.error)
+    type_sequence(at, ", ".join(["1"] * 2000))                       # longer than the page's T ≤ 500
+    assert any("longer" in e.value for e in at.error)
     at.text_area(key="seq_text").input("0.5, -1, 2").run()
     assert not at.exception and not at.error
     assert len(diagram(at)["x"]["x"]) == 2

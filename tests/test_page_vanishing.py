@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import decode, open_page
+from apptest_util import decode, open_page, type_sequence
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -75,10 +75,7 @@ def test_sweep_range_backwards_gets_a_warning_and_still_draws():
 
 
 def test_bad_sequence_shows_an_error_not_an_exception():
-    at = vanishing_app()
-    at.radio(key="source").set_value("typed").run()
-    at.text_area(key="seq_text").set_value("").run()
-    assert not at.exception
+    at = type_sequence(vanishing_app(), "")
     assert any("empty" in e.value for e in at.error)
 
 
