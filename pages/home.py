@@ -50,12 +50,12 @@ p = rnnviz.RNNParams.scalar(W_xh=0.8, W_hh=0.5, b_h=0.0, W_hy=1.2, b_y=0.0)  # s
 x = np.array([1.0, 2.0, 3.0])                                                 # (T,) = counting 1..3
 run = rnnviz.forward(p, x)
 st.markdown(recursion_svg(0.8, 0.5, 0.0, x, run.hs[:, 0]), unsafe_allow_html=True)  # inline SVG: no Plotly to load
-st.caption(f"Live numbers from seed 003's model (W_xh = 0.8, W_hh = 0.5, b_h = 0, h₀ = 0) on x = 1, 2, 3; "
-           f"hover a node for its formula. fib calls itself twice, so its calls branch into a tree; h_t calls "
-           f"itself once, so unrolling gives a chain of T identical cells that share one set of weights. That "
-           f"chain is the unrolled network of the next page, and backpropagation walks it backwards. "
-           f"(Seed 000 says *recursive*; the usual name is *recurrent*: recursive nets are a different model, "
-           f"over trees.)")
+st.caption("Live numbers from seed 003's model (W_xh = 0.8, W_hh = 0.5, b_h = 0, h₀ = 0) on x = 1, 2, 3; "
+           "hover a node for its formula. fib calls itself twice, so its calls branch into a tree; h_t calls "
+           "itself once, so unrolling gives a chain of T identical cells that share one set of weights. That "
+           "chain is the unrolled network of the next page, and backpropagation walks it backwards. "
+           "(Seed 000 says *recursive*; the usual name is *recurrent*: recursive nets are a different model, "
+           "over trees.)")
 
 st.header("Explore")
 PAGES = [("pages/forward.py", "Forward pass", ":material/arrow_forward:",

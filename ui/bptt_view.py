@@ -5,7 +5,6 @@
 import numpy as np
 import streamlit as st
 
-import rnnviz
 from rnnviz import PARAM_NAMES
 from ui import figures_bptt as F
 

@@ -2,7 +2,6 @@
 
     ∂h_T/∂h_{T−k} = J_T ⋯ J_{T−k+1},  J_t = diag(1 − h_t²) W_hh;   g ← min(1, θ/‖g‖) g
 """
-import numpy as np
 import streamlit as st
 
 import rnnviz

@@ -9,7 +9,6 @@ No Streamlit here: pure functions the page and the tests share.
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import torch
 
 import rnnviz
