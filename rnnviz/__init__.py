@@ -14,6 +14,12 @@ from threadpoolctl import threadpool_limits
 # 2-core machine it made a 64×500 matmul 12× slower. One thread for BLAS, process-wide.
 threadpool_limits(limits=1, user_api="blas")
 
+from ._malloc import keep_freed_memory  # noqa: E402
+
+# Reruns call the engine with the same sizes again and again: reuse freed memory instead of faulting in
+# fresh pages each call (see _malloc).
+keep_freed_memory()
+
 from .bptt import Grads, bptt  # noqa: E402
 from .data import MAX_T, SequenceParseError, parse_sequence
 from .decay import (decay_bound, decay_sweep, gradient_decay, jacobians, log10_decay, spectral_norm,

@@ -91,10 +91,11 @@ def _dh_full(params, dy, dtanh):
     z[1:, H:] = dy @ params.W_hy             # ∂L_t/∂h_t through y_t, all t at once; ∂L/∂a_{T+1} = 0
     W = np.vstack([params.W_hh, np.eye(H)])  # (2H, H)
     dh = np.empty((T, H))
+    dot, multiply = np.dot, np.multiply      # the loop's cost is its calls: bound once, output positional
     # t = T … 1, rows taken by zip (no per-step indexing): z_{t+1}, ∂L/∂h_t, 1 − h_t², and ∂L/∂a_t's slot
     for z_next, dh_t, dtanh_t, da_t in zip(z[:0:-1], dh[::-1], dtanh[::-1], z[-2::-1, :H]):
-        np.dot(z_next, W, out=dh_t)               # ∂L/∂h_t = W_hhᵀ ∂L/∂a_{t+1} + W_hyᵀ ∂L/∂y_t
-        np.multiply(dh_t, dtanh_t, out=da_t)      # ∂L/∂a_t = ∂L/∂h_t ⊙ (1 − h_t²)
+        dot(z_next, W, dh_t)                  # ∂L/∂h_t = W_hhᵀ ∂L/∂a_{t+1} + W_hyᵀ ∂L/∂y_t
+        multiply(dh_t, dtanh_t, da_t)         # ∂L/∂a_t = ∂L/∂h_t ⊙ (1 − h_t²)
     return dh, z[:T, :H].copy()
 
 

@@ -99,9 +99,10 @@ def _forward(params, x, h0):
     v[T, H:] = 0.0
     W_T = np.vstack([params.W_hh.T, params.W_xh.T, params.b_h])  # (H+I+1, H) = [W_hh | W_xh | b_h]ᵀ
     a = np.empty((T, H))                 # (T, H)
+    dot, tanh = np.dot, np.tanh          # the loop's cost is its calls: bound once, output positional
     for v_t, a_t, h_t in zip(v, a, v[1:, :H]):  # the recurrence is the only part that must be a loop
-        np.dot(v_t, W_T, out=a_t)        # a_t = W_hh h_{t−1} + W_xh x_t + b_h
-        np.tanh(a_t, out=h_t)            # h_t = tanh(a_t)
+        dot(v_t, W_T, a_t)               # a_t = W_hh h_{t−1} + W_xh x_t + b_h
+        tanh(a_t, h_t)                   # h_t = tanh(a_t)
     hs = v[:, :H].copy()                 # (T+1, H) h_0 … h_T
     y = hs[1:] @ params.W_hy.T + params.b_y  # (T, O) y_t = W_hy h_t + b_y, all t at once
     for arr in (x, hs, a, y):
