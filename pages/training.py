@@ -39,6 +39,6 @@ if cfg is not None and cfg != worker.config:
 if "train_reset_error" in st.session_state:
     st.error(st.session_state.pop("train_reset_error"))
 controls.buttons(worker, cfg)
-views.live(worker, worker.running)
+views.live(worker, worker.running or worker.starting)
 if not worker.running:
     views.downloads(worker)

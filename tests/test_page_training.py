@@ -1,6 +1,8 @@
 """The live-training page through AppTest, and its worker: lifecycle, independence, thread hygiene."""
 import json
+import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,27 @@ def progress_text(at):
 
 def training_threads():
     return [t for t in threading.enumerate() if t.name.startswith("rnnviz-training-")]
+
+
+def training_processes():
+    """Pids of this process's children running rnnviz.train_process, zombies included (from /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue  # it exited while we looked
+        if ppid == os.getpid() and b"rnnviz.train_process" in cmdline:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
 
 
 def test_page_renders_seed_004_defaults(at):
@@ -83,12 +106,16 @@ def test_bad_csv_shows_an_error_not_a_traceback(at):
     assert any("row 4 of column 'price' is 'abc'" in e.value for e in at.error)
 
 
-def test_released_session_leaves_no_worker_thread(at):
+def test_released_session_leaves_no_worker_thread_or_process(at):
     at.number_input(key="train_epochs").set_value(5000).run()
     at.button(key="train_play").click().run()
     assert len(training_threads()) == 1
+    [pid] = training_processes()
+    assert wait_until(lambda: "epoch 0/" not in progress_text(at.run()), timeout=60)  # it trains
     clear_session_resource_cache(APPTEST_SESSION)  # what Streamlit does when the tab disconnects
-    assert training_threads() == []
+    assert training_threads() == [] and training_processes() == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # exited and reaped
 
 
 def test_two_workers_train_independently_and_reproduce_their_runs():
@@ -103,6 +130,38 @@ def test_two_workers_train_independently_and_reproduce_their_runs():
     for worker, cfg in ((a, cfg_a), (b, cfg_b)):
         got = [(r.train_loss, r.val_loss) for r in worker.snapshot().records]
         assert got == [(r.train_loss, r.val_loss) for r in train(cfg)]
+        worker.close()
+    assert training_processes() == []
+
+
+def test_play_while_the_process_starts_trains_once_it_is_up():
+    worker = TrainingWorker()
+    assert worker.snapshot().starting and not worker.ready  # importing torch takes it far longer than this
+    worker.reset(TrainConfig(epochs=3))
+    worker.play()
+    assert worker.running  # queued: the process reads its commands once it is up
+    worker.join(60)
+    snap = worker.snapshot()
+    assert not snap.starting and snap.done and [r.epoch for r in snap.records] == [1, 2, 3]
+    worker.close()
+
+
+def test_pause_keeps_the_run_and_play_continues_it_identically():
+    worker = TrainingWorker()
+    worker.reset(TrainConfig(epochs=40))
+    worker.step()
+    worker.play()
+    assert wait_until(lambda: len(worker.snapshot().records) >= 5, timeout=60)
+    worker.pause()
+    paused = len(worker.snapshot().records)
+    assert not worker.running and paused < 40
+    time.sleep(0.2)
+    assert len(worker.snapshot().records) == paused  # nothing trains while paused
+    worker.play()
+    worker.join(60)
+    got = [r.train_loss for r in worker.snapshot().records]
+    assert got == [r.train_loss for r in train(TrainConfig(epochs=40))]
+    worker.close()
 
 
 def test_worker_stops_when_its_session_is_no_longer_alive():
@@ -111,9 +170,10 @@ def test_worker_stops_when_its_session_is_no_longer_alive():
     worker = TrainingWorker(alive=alive.is_set)
     worker.reset(TrainConfig(epochs=100_000))
     worker.play()
+    assert wait_until(lambda: worker.snapshot().records, timeout=60)
     alive.clear()
-    worker.join(30)
-    assert not worker.running and training_threads() == []
+    assert wait_until(lambda: training_threads() == [] and training_processes() == [])
+    assert not worker.running and worker.process.returncode == 0  # it stopped when asked, not terminated
     assert len(worker.snapshot().records) < 100_000
 
 

@@ -7,9 +7,10 @@ from ui import train_figures as figs
 REFRESH_S = 0.4  # fragment period while training: ≥ 2 redraws a second
 
 
-def live(worker, running):
-    """Progress, divergence and the charts; ticks every REFRESH_S while `running`, then one full rerun."""
-    @st.fragment(run_every=REFRESH_S if running else None)
+def live(worker, ticking):
+    """Progress, divergence and the charts; ticks every REFRESH_S while `ticking` (training or starting up),
+    then one full rerun once the worker is neither."""
+    @st.fragment(run_every=REFRESH_S if ticking else None)
     def views():
         snap = worker.snapshot()
         progress(snap, worker.seconds_per_epoch)
@@ -18,7 +19,7 @@ def live(worker, running):
         if snap.error:
             st.error(f"Training stopped unexpectedly: {snap.error}")
         charts(snap, worker)
-        if running and not snap.running:  # finished, diverged or stopped: redraw buttons, stop ticking
+        if ticking and not (snap.running or snap.starting):  # up, finished, diverged or stopped: redraw all
             st.rerun()
     views()
 
@@ -28,7 +29,8 @@ def progress(snap, seconds_per_epoch):
     total, last = snap.config.epochs, snap.last
     epoch, seconds = (last.epoch, last.seconds) if last else (0, 0.0)
     per_epoch = max(seconds / epoch if epoch else 0.0, seconds_per_epoch)
-    state = "training" if snap.running else "finished" if snap.done else "paused" if epoch else "ready"
+    state = ("starting the trainer (loading PyTorch)" if snap.starting else "training" if snap.running
+             else "finished" if snap.done else "paused" if epoch else "ready")
     eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running else ""
     st.progress(epoch / total, text=f"**{state}** · epoch {epoch}/{total} · {seconds:.2f} s of training{eta}")
 
