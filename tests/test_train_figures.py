@@ -2,7 +2,7 @@
 import numpy as np
 import torch
 
-from rnnviz.train import train
+from rnnviz.train import EpochRecord, train
 from rnnviz.train_config import TrainConfig
 from ui import train_figures as figs
 
@@ -26,6 +26,15 @@ def test_long_runs_are_thinned_without_losing_spikes():
     y[7777] = 50.0
     x, thinned = figs._bucket_max(np.arange(10_000), y)
     assert len(thinned) <= figs.MAX_POINTS and thinned.max() == 50.0 and len(x) == len(thinned)
+
+
+def test_long_runs_draw_at_most_max_points_per_curve_and_keep_a_loss_spike():
+    records = [EpochRecord(i, 1e-3, 1e-3, (0.5,) * 5, (False,) * 5, 0.9, 0.0) for i in range(1, 5001)]
+    records[4321] = EpochRecord(4322, 7.0, 1e-3, (0.5,) * 5, (False,) * 5, 0.9, 0.0)
+    loss = figs.loss_figure(records)
+    assert all(len(trace.x) <= figs.MAX_POINTS for trace in loss.data) and max(loss.data[0].y) == 7.0
+    assert len(figs.spectral_radius_figure(records).data[0].x) <= figs.MAX_POINTS
+    assert len(figs.grad_norm_figure(records, 1.0, True).data[0].x) <= figs.MAX_POINTS
 
 
 def test_a_diverged_epoch_leaves_a_gap_on_the_log_axis():
