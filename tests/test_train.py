@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from rnnviz.datasets import build_task, csv_column, csv_columns, validate_series
-from rnnviz.train import ADVICE, ConcatRNN, ElmanRNN, Trainer, extrapolate, make_model, split_indices, train
+from rnnviz.train import (ADVICE, ConcatRNN, ElmanRNN, Trainer, clip_, extrapolate, global_norm, make_model,
+                          split_indices, train)
 from rnnviz.train_config import TrainConfig
 
 torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
@@ -62,6 +63,18 @@ def test_clip_events_are_the_steps_whose_norm_exceeds_the_threshold():
     clipped = [c for r in records for c in r.clipped]
     assert clipped == [g > 0.05 for g in norms] and any(clipped)
     assert not any(c for r in train(TrainConfig(epochs=3, clip=False)) for c in r.clipped)
+
+
+@pytest.mark.parametrize("max_norm", [0.05, 1.0, 100.0])
+def test_norm_and_clip_are_bit_for_bit_torchs_clip_grad_norm(max_norm):
+    grads = [torch.randn(10, 11, generator=torch.Generator().manual_seed(i)) for i in range(3)]
+    params = [torch.nn.Parameter(torch.zeros_like(g)) for g in grads]
+    for p, g in zip(params, grads):
+        p.grad = g.clone()
+    want = torch.nn.utils.clip_grad_norm_(params, max_norm)
+    norm = global_norm(grads)
+    clip_(grads, max_norm, norm)
+    assert torch.equal(norm, want) and all(torch.equal(p.grad, g) for p, g in zip(params, grads))
 
 
 def test_clipping_bounds_the_first_update():
