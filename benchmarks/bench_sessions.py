@@ -3,11 +3,13 @@
     python benchmarks/bench_sessions.py [--moves 30] [--page forward] [--slider W_hh]
 
 Starts `streamlit run app.py` on a free port and drives two headless-chromium sessions (separate contexts):
-session A opens the training page at full speed and presses Play; session B moves a slider on another page
-and times each move from the key press until the new content is drawn and the script is idle again.
+session A opens the training page at a given speed, presses Play and waits for its first epoch (its training
+process is up); session B moves a slider on another page and times each move from the key press until the
+new content is drawn and the script is idle again.
 The same moves are timed first with no training, as a baseline. Prints p50 / p95 / max per scenario.
 """
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -40,7 +42,8 @@ def while_training(browser, base, b, args, speed):
     a = StreamlitPage(browser.new_context(viewport=VIEWPORT).new_page(), base)
     a.open("training", query={"train_epochs": 5000, "train_speed": speed})
     a.page.get_by_role("button", name="Play").click()
-    a.page.locator('[data-testid="stProgress"]', has_text="training").first.wait_for()
+    a.page.wait_for_function("""() => /epoch [1-9]/.test(
+        document.querySelector('[data-testid="stProgress"]')?.innerText || '')""")  # trained an epoch: up
     before, start = epochs_done(a), time.perf_counter()
     moves = time_moves(b, args.slider, args.moves)
     rate = (epochs_done(a) - before) / (time.perf_counter() - start)
@@ -77,7 +80,8 @@ def main():
     finally:
         stop_server(proc)
         err.close()
-    print(f"\nslider on /{args.page} in session B, {args.moves} moves each (seconds, key press → redrawn & idle)")
+    print(f"\nload average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
+    print(f"slider on /{args.page} in session B, {args.moves} moves each (seconds, key press → redrawn & idle)")
     print(f"{'scenario':22} {'p50':>6} {'p95':>6} {'max':>6} {'mean':>6}  session A epochs/s")
     for name, xs, rate in rows:
         print(f"{name:22} {statistics.median(xs):6.3f} {percentile(xs, 0.95):6.3f} {max(xs):6.3f} "

@@ -1,20 +1,27 @@
 """The app's training loop against a bare PyTorch loop on the same task, in one run.
 
-    python benchmarks/bench_train.py [--epochs 200] [--rounds 5]
+    python benchmarks/bench_train.py [--epochs 100] [--rounds 11]
 
-Variants, interleaved round by round so a busy machine hurts all alike. Reported: the best round (as timeit
-does: the cost without interference from other processes) and the median (what a busy machine gives).
+Variants, interleaved round by round (in a shuffled order each round) so a busy machine hurts all alike.
+Reported: the best round (as timeit does: the cost without interference from other processes), the median
+(what a busy machine gives), and the paired ratio: the median over rounds of bare / variant within the same
+round, which cancels load that drifts slower than a round.
   bare    seed 004's loop written plainly: forward, MSE, backward, clip, Adam step, validation loss per epoch
   engine  rnnviz.train.Trainer.step() per epoch: the same work plus the progress record (gradient norms,
           clip events, ρ(W_hh), timing)
-  worker  the page's TrainingWorker thread, while the main thread plays the live views: every 0.4 s it takes
-          a snapshot, extrapolates, and builds the five Plotly figures (what the fragment does)
+  worker  the page's TrainingWorker (training in its own process, started and warmed up before the clock
+          starts, as the page does when it opens), while this process plays the live views: every 0.4 s it
+          takes a snapshot, extrapolates, and builds the five Plotly figures (what the fragment does)
 Throughput ratio = bare time / variant time; the issue asks for ≥ 0.9. Each variant reports wall time and
-CPU time (process CPU for the worker: training and views together); on a machine shared with other work,
-CPU time is the steadier of the two, wall time is what a person waits.
+the CPU time of the process that trains (for the worker: the training process, read from /proc); "ui cpu" is
+what the worker variant's views and report filing cost this process meanwhile. On a machine shared with
+other work, CPU time is the steadier of the two, wall time is what a person waits. The whole benchmark runs at
+the training process's niceness (ui.training_worker.NICE), so every variant gets the same share of a busy CPU.
 """
 import argparse
+import functools
 import os
+import random
 import statistics
 import sys
 import time
@@ -27,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rnnviz.train import Trainer, make_model  # noqa: E402
 from rnnviz.train_config import TrainConfig  # noqa: E402
 from ui import train_figures as figs  # noqa: E402
-from ui.training_worker import TrainingWorker  # noqa: E402
+from ui.training_worker import NICE, TrainingWorker  # noqa: E402
 
 
 def bare(cfg):
@@ -60,18 +67,26 @@ def engine(cfg):
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def worker(cfg, period=0.4):
-    """Wall time of the worker thread's run while this thread redraws the live views every `period`."""
-    w = TrainingWorker()
+def worker(w, cfg, period=0.4):
+    """The worker's run while this thread redraws the live views every `period`: (wall, training CPU, ui CPU)."""
     w.reset(cfg)
-    start, cpu = time.perf_counter(), time.process_time()
+    w.sync()  # the run's model is built before the clock starts, as bare's and engine's are
+    start, cpu, ui_cpu = time.perf_counter(), process_cpu(w.process.pid), time.process_time()
     w.play()
     while True:
         w.join(period)  # returns the moment training ends: no rounding up to the next redraw
         if not w.running:
             break
         draw_views(w)
-    return time.perf_counter() - start, time.process_time() - cpu
+    wall = time.perf_counter() - start
+    assert len(w.snapshot().records) == cfg.epochs, w.snapshot().error
+    return wall, process_cpu(w.process.pid) - cpu, time.process_time() - ui_cpu
+
+
+def process_cpu(pid):
+    """User + system CPU seconds of process `pid` so far (Linux /proc, 10 ms ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def draw_views(w):
@@ -85,34 +100,46 @@ def draw_views(w):
         fig.to_json()  # what st.plotly_chart serialises
 
 
-def summarise(rounds):
-    """(best wall, median wall, median CPU) over the rounds' (wall, cpu) pairs."""
-    walls, cpus = zip(*rounds)
-    return min(walls), statistics.median(walls), statistics.median(cpus)
+def row(cell, name, epochs, rounds, bare_rounds):
+    """One table line: wall best / median / paired against bare, CPU median / paired, and the views' CPU."""
+    walls, cpus, *ui = zip(*rounds)
+    bare_walls, bare_cpus = zip(*bare_rounds)
+    best, med, cpu = min(walls), statistics.median(walls), statistics.median(cpus)
+    paired = statistics.median(b / w for b, w in zip(bare_walls, walls))
+    paired_cpu = statistics.median(b / c for b, c in zip(bare_cpus, cpus))
+    ui_cpu = f"{statistics.median(ui[0]):9.3f}" if ui else ""
+    return (f"{cell:7} {name:15} {best:7.3f} {epochs / best:9.1f} {min(bare_walls) / best:7.2f}× {med:9.3f} "
+            f"{statistics.median(bare_walls) / med:7.2f}× {paired:7.2f}× {cpu:6.3f} {paired_cpu:7.2f}× {ui_cpu}")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--epochs", type=int, default=200)
-    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=100)
+    p.add_argument("--rounds", type=int, default=11)
     args = p.parse_args()
+    shuffle = random.Random(0).shuffle
     torch.set_num_threads(1)
-    variants = {"bare": bare, "engine": engine, "worker + views": worker}
-    print(f"epochs={args.epochs}, rounds={args.rounds}, torch threads=1, load average {os.getloadavg()[0]:.1f}")
+    os.nice(NICE)  # the training process runs at this priority: all variants compete alike with other work
+    w = TrainingWorker(nice=0)  # nice relative to this process, already lowered  # one training process for the whole run, as one page keeps one
+    assert w.wait_ready(), w.snapshot().error
+    variants = {"bare": bare, "engine": engine, "worker + views": functools.partial(worker, w)}
+    print(f"epochs={args.epochs}, rounds={args.rounds}, torch threads=1, load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print(f"{'cell':7} {'variant':15} {'best s':>7} {'epochs/s':>9} {'vs bare':>8} {'median s':>9} {'vs bare':>8}"
-          f" {'cpu s':>6} {'vs bare':>8}")
+          f" {'paired':>8} {'cpu s':>6} {'paired':>8} {'ui cpu s':>9}")
     for cell in ("elman", "concat"):
         cfg = TrainConfig(cell=cell, epochs=args.epochs)
         times = {name: [] for name in variants}
         engine(TrainConfig(cell=cell, epochs=2))  # warm up
         for _ in range(args.rounds):
-            for name, run in variants.items():
-                times[name].append(run(cfg))
-        best0, med0, cpu0 = summarise(times["bare"])
-        for name, ts in times.items():
-            best, med, cpu = summarise(ts)
-            print(f"{cell:7} {name:15} {best:7.3f} {args.epochs / best:9.1f} {best0 / best:7.2f}× {med:9.3f} "
-                  f"{med0 / med:7.2f}× {cpu:6.3f} {cpu0 / cpu:7.2f}×")
+            order = list(variants)
+            shuffle(order)
+            for name in order:
+                times[name].append(variants[name](cfg))
+        for name, rounds in times.items():
+            print(row(cell, name, args.epochs, rounds, times["bare"]))
+    w.close()
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

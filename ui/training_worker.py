@@ -137,6 +137,10 @@ class TrainingWorker:
         if self._cfg is not None and not self.done:
             self._request("step", timeout)
 
+    def sync(self, timeout=60.0):
+        """Wait until the process has handled every command sent so far (a reset's model is built)."""
+        self._request("pause", timeout)  # a pause while idle is only acknowledged
+
     def join(self, timeout=None):
         """Wait until training has stopped (finished, paused, failed or released)."""
         with self._lock:
