@@ -40,19 +40,23 @@ PROBE_JS = """(() => {
     if (s !== last && s === 'notRunning') { window.__b.idle = now(); window.__b.finished += 1; }
     last = s;
   }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
-  window.__watchChart = (i) => {  // on the document: React may swap the chart's element after the first run
+  window.__watchChart = (sel) => {  // on the document: React may swap the chart's element after the first run
     new MutationObserver((records) => {
       if (!window.__b.key) return;
-      const chart = document.querySelectorAll('[data-testid="stPlotlyChart"]')[i];
+      const chart = document.querySelector(sel);
       const el = (n) => (n && n.nodeType === 1 ? n : n && n.parentElement);
       if (chart && records.some(r => chart.contains(el(r.target)))) window.__b.chart = now();
     }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
   };
 })();"""
 
-READY_JS = """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+# every chart drawn, the watched one included: a live chart (ui/live.py) is an empty component until
+# plotly.js has loaded, so "no chart without its SVG" alone would pass before it exists
+READY_JS = """(watch) => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
   && !document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
-  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))"""
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"], .live-chart')].every(c => c.querySelector('.main-svg'))
+  && (!watch || !document.querySelector(watch)?.querySelector('.stBidiComponent')
+      || !!document.querySelector(watch).querySelector('.main-svg'))"""
 
 
 APP = "app.py"
@@ -125,13 +129,13 @@ def one_move(page, thumb, key, settle_ms=300, timeout_s=30):
     raise SystemExit(f"no redraw within {timeout_s} s after {key}: stamps {b}")
 
 
-def slider_latencies(browser, port, page_path, query, slider, moves, chart):
+def slider_latencies(browser, port, page_path, query, slider, moves, watch):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(PROBE_JS)
     page.goto(f"http://127.0.0.1:{port}/{page_path}?{query}")
     page.wait_for_function("() => window.__b && window.__b.finished > 0", timeout=60_000)
-    page.wait_for_function(READY_JS, timeout=60_000)
-    page.evaluate(f"window.__watchChart({chart})")
+    page.wait_for_function(READY_JS, arg=watch, timeout=60_000)
+    page.evaluate("sel => window.__watchChart(sel)", watch)
     thumb = page.locator(f'.st-key-{slider} [data-testid="stSlider"] input[type="range"]')
     thumb.focus()
     times, phases = [], []
@@ -155,7 +159,8 @@ def main():
     ap.add_argument("--page", default="forward")
     ap.add_argument("--query", default="T=100&H=8")
     ap.add_argument("--slider", default="gain_W_hh")
-    ap.add_argument("--chart", type=int, default=0, help="index of the chart to watch (0 = the first)")
+    ap.add_argument("--watch", default=".st-key-diagram",
+                    help="CSS selector of the chart to watch (default: the element keyed 'diagram')")
     ap.add_argument("--cold", type=int, default=3, help="cold starts to time")
     ap.add_argument("--port", type=int, default=8635)
     ap.add_argument("--app", default="app.py", help="script to serve (a baseline: a one-slider app)")
@@ -173,13 +178,13 @@ def main():
             b.goto(f"http://127.0.0.1:{a.port}/")
             b.wait_for_function(READY_JS, timeout=60_000)
             b.close()
-            times, phases, errors = slider_latencies(browser, a.port, a.page, a.query, a.slider, a.moves, a.chart)
+            times, phases, errors = slider_latencies(browser, a.port, a.page, a.query, a.slider, a.moves, a.watch)
         finally:
             stop(proc, err)
         browser.close()
     load = os.getloadavg()[0]
     print(f"\nrnnviz slider benchmark · /{a.page}?{a.query} · slider {a.slider} · {a.moves} moves · "
-          f"load average {load:.1f} on {os.cpu_count()} cores · exceptions on page: {errors}\n")
+          f"watching {a.watch} · load average {load:.1f} on {os.cpu_count()} cores · exceptions on page: {errors}\n")
     print(f"| {'measure':<38} | {'value':>10} | {'target':>8} | {'ok':<3} |")
     print(f"|{'-' * 40}|{'-' * 12}|{'-' * 10}|{'-' * 5}|")
     rows = [("slider → chart redrawn, p50 (ms)", statistics.median(times), 120),

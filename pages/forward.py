@@ -4,6 +4,7 @@ import streamlit as st
 
 import rnnviz
 from ui import arithmetic, figures, state
+from ui.live import live_chart, live_latex
 from ui.boot import through_app
 from ui.forward_view import NO_CHART, step_controls, views
 from ui.sidebar import model_and_sequence
@@ -32,10 +33,9 @@ if not np.isfinite(loss):
              "Scale the sequence down.")
 
 t = step_controls(T)
-st.plotly_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
+live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
 st.caption("Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
            + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
            + ". Hover any node for its formula with the numbers.")
-for line in arithmetic.step_lines(run, p, setup.target, t):
-    st.latex(line)
+live_latex(arithmetic.step_lines(run, p, setup.target, t), key="step_lines")
 views(setup, run, losses, counted, loss, t)

@@ -1,5 +1,4 @@
 """The forward page through the real app (AppTest): numbers after a widget moves, errors, URL, SGD step."""
-import json
 import math
 
 import numpy as np
@@ -9,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 import rnnviz
 from apptest_util import APP, decode, type_sequence
 from ui import state
+from ui.live import shown
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -32,10 +32,15 @@ def open_tab(at, view):
     return at
 
 
+def charts(at):
+    """The figures of the page's live charts (ui/live.py), in page order."""
+    return [s["figure"] for s in map(shown, at.get("bidi_component")) if "figure" in s]
+
+
 def chart(at, i=0):
     """Chart i's traces, arrays decoded."""
-    spec = json.loads(at.get("plotly_chart")[i].proto.spec)
-    return [{k: decode(v, dtype=None) if k in ("x", "y", "z") else v for k, v in t.items()} for t in spec["data"]]
+    return [{k: decode(v, dtype=None) if k in ("x", "y", "z") else v for k, v in t.items()}
+            for t in charts(at)[i]["data"]]
 
 
 def diagram(at):
@@ -49,7 +54,9 @@ def band_cells(band):
 
 
 def latex(at):
-    return " ".join(e.value for e in at.latex)
+    """Every TeX line on the page: st.latex elements and the live step-through lines."""
+    live = [line for s in map(shown, at.get("bidi_component")) for line in s.get("lines", [])]
+    return " ".join([e.value for e in at.latex] + live)
 
 
 def test_renders_seed_003_by_default():
@@ -160,16 +167,16 @@ def test_absurd_inputs_get_messages_not_exceptions():
 
 def test_only_the_open_tab_is_built_and_it_round_trips_through_the_url():
     at = forward_app()
-    assert len(at.get("plotly_chart")) == 2 and not at.dataframe  # the diagram + the loss bars only
+    assert len(charts(at)) == 2 and not at.dataframe  # the diagram + the loss bars only
     L = 0.5 * (rnnviz.forward(rnnviz.RNNParams.scalar(), X).y[:, 0] - TARGET) ** 2
     np.testing.assert_allclose(chart(at, 1)[0]["y"], L, rtol=1e-12)
     open_tab(at, "lines")
     assert [t["name"] for t in chart(at, 1)][:2] == ["target_t (next value)", "y_t"] and not at.dataframe
     assert at.query_params["fwd_view"] in ("lines", ["lines"])
     shared = forward_app({"fwd_view": "table", "H": "8"})
-    assert len(shared.get("plotly_chart")) == 1 and len(shared.dataframe) == 1  # diagram + the table
+    assert len(charts(shared)) == 1 and len(shared.dataframe) == 1  # diagram + the table
     heat = open_tab(shared, "heatmaps")
-    assert len(heat.get("plotly_chart")) == 3 and not heat.dataframe
+    assert len(charts(heat)) == 3 and not heat.dataframe
     assert [t["name"] for t in chart(forward_app({"fwd_view": "heatmaps"}), 1)] == ["L_t"]  # none at H = 1
     bad = forward_app({"fwd_view": "everything"})
     assert any("`fwd_view=everything`" in w.value for w in bad.warning)

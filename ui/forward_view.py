@@ -7,6 +7,7 @@ import streamlit as st
 
 import rnnviz
 from ui import arithmetic, figures, state
+from ui.live import live_chart
 from ui.sidebar import set_params
 
 PLAY_EVERY = 0.8  # seconds per step while playing
@@ -61,7 +62,7 @@ def views(setup, run, losses, counted, loss, t):
     view, tabs = state.tabs("fwd_view", choices=tuple(choices))
     with tabs[view]:
         if view == "loss":
-            st.plotly_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
+            live_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
             st.metric("Total loss L", f"{loss:.6g}")
             if setup.loss_on == "last" and t < len(losses):
                 st.caption(f"L_{t} is shown but not counted: the loss is on the last step only.")
@@ -70,11 +71,13 @@ def views(setup, run, losses, counted, loss, t):
                 st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
                          rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ L_1 = {0.5 * (y1 - 2) ** 2:.6f}")
         elif view == "lines":
-            st.plotly_chart(figures.series_lines(run, setup.target, step=t), key="lines", config=NO_CHART)
+            live_chart(figures.series_lines(run, setup.target, step=t), key="lines", config=NO_CHART)
         elif view == "heatmaps":
             left, right = st.columns(2)
-            left.plotly_chart(figures.matrices_heatmap(setup.params), key="matrices", config=NO_CHART)
-            right.plotly_chart(figures.hidden_heatmap(run, step=t), key="hidden", config=NO_CHART)
+            with left:
+                live_chart(figures.matrices_heatmap(setup.params), key="matrices", config=NO_CHART)
+            with right:
+                live_chart(figures.hidden_heatmap(run, step=t), key="hidden", config=NO_CHART)
         elif view == "table":
             step_table(run, setup.target, losses, counted)
         else:

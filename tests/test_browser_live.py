@@ -1,0 +1,42 @@
+"""The forward page's live elements (ui/live.py) in real chromium: drawn, updated in place, hoverable."""
+
+DIAGRAM = ".st-key-diagram .live-chart"
+LINES = ".st-key-step_lines .live-latex"
+
+# The diagram's h row: (h_1's text, the pixel centre of h_1 inside the plot element)
+H1_JS = """(sel) => {
+  const gd = document.querySelector(sel), h = gd.data.find(t => t.name === 'h');
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  return {text: h.text[1], x: xa._offset + xa.l2p(1), y: ya._offset + ya.l2p(1)};
+}"""
+
+
+def test_the_diagram_and_the_step_lines_update_in_place(app):
+    app.open("forward")
+    app.assert_no_exception()
+    app.page.evaluate("([d, l]) => { window.__diagram = document.querySelector(d);"
+                      " window.__line = document.querySelector(l + ' > div'); }", [DIAGRAM, LINES])
+    before = app.page.evaluate(H1_JS, DIAGRAM)
+    assert before["text"] == "0.664"  # h_1 = tanh(0.8 · 1)
+    with app.expect_rerun():
+        app.move_slider("W_xh", 5)  # W_xh 0.8 → 0.85
+    app.page.wait_for_function("(sel) => document.querySelector(sel).data.find(t => t.name === 'h').text[1]"
+                               " === '0.691'", arg=DIAGRAM)  # tanh(0.85)
+    same = app.page.evaluate("([d, l]) => window.__diagram === document.querySelector(d)"
+                             " && window.__line === document.querySelector(l + ' > div')", [DIAGRAM, LINES])
+    assert same, "a rerun replaced the plot or the KaTeX line instead of updating it"
+    text = app.page.locator(LINES).inner_text()
+    assert "0.85" in text and "0.691" in text  # h_2's line: tanh(0.5·0.691 + 0.85·2 + 0)
+    # typeset with the page's KaTeX stylesheet: subscripts are small and raised (class names it knows)
+    assert app.page.locator(f"{LINES} .msupsub .sizing").count() > 0
+    app.assert_no_exception()
+
+
+def test_hovering_a_node_of_the_live_diagram_shows_its_formula(app):
+    app.open("forward")
+    h1 = app.page.evaluate(H1_JS, DIAGRAM)
+    box = app.page.locator(DIAGRAM).bounding_box()
+    app.page.mouse.move(box["x"] + h1["x"], box["y"] + h1["y"])
+    hover = app.page.locator(f"{DIAGRAM} .hoverlayer .hovertext")
+    hover.first.wait_for()
+    assert "h_1 = tanh(W_hh·h_0 + W_xh·x_1 + b_h)" in hover.first.text_content()  # an SVG box

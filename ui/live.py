@@ -1,0 +1,132 @@
+"""Page elements that stay on the page across reruns and update in place: a Plotly chart and KaTeX lines.
+
+    live_chart(fig, key="diagram")        # instead of st.plotly_chart(fig, key="diagram")
+    live_latex(lines, key="step_lines")   # instead of one st.latex per line
+
+Streamlit 1.67 throws a changed st.plotly_chart away and draws it again from scratch (Plotly.newPlot) on
+every rerun, and re-typesets every st.latex through its markdown pipeline. These are components-v2
+elements (no iframe): each keeps one plotly.js plot, or one KaTeX box per line, under its key, hands a
+new figure to Plotly.react (which restyles only what changed) and re-typesets only the lines whose TeX
+changed. Nothing is fetched from the network: plotly.js is the copy inside the `plotly` Python package
+(the version that wrote the figure's JSON), served by Streamlit from that package's folder; KaTeX is the
+module Streamlit's own frontend ships, styled by the KaTeX stylesheet its page already has (found by
+name; without it the lines fall back to st.latex).
+"""
+import json
+from pathlib import Path
+
+import plotly
+import streamlit as st
+import streamlit.components.v1 as components_v1
+from plotly.io.json import to_json_plotly
+
+_PLOTLY_DIR = str(Path(plotly.__file__).parent / "package_data")  # plotly.min.js, as pip installed it
+_KATEX = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
+# Streamlit's chart theme (font, greys, hover box) as a small template: the figure's own template is
+# Streamlit's Python-side "streamlit" one, whose colours are placeholders only st.plotly_chart fills in
+_FONT = '"Source Sans", sans-serif'
+_AXIS = dict(tickfont=dict(color="#808495", size=12), tickcolor="#e6eaf1", gridcolor="#e6eaf1", automargin=True,
+             zerolinecolor="#e6eaf1", title=dict(font=dict(color="#808495", size=14)))
+LOOK = dict(layout=dict(
+    font=dict(family=_FONT, size=12, color="#808495"), paper_bgcolor="#FFFFFF", plot_bgcolor="#FFFFFF",
+    margin=dict(pad=8), colorway=["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1"],
+    hoverlabel=dict(bgcolor="#FFFFFF", bordercolor="#DCD8D4", font=dict(family=_FONT, size=12, color="#808495")),
+    title=dict(font=dict(family=_FONT, size=16, color="#2F2D2B", weight=600), x=0, xanchor="left", pad=dict(l=4)),
+    legend=dict(font=dict(size=12, color="#262730"), bordercolor="transparent"), xaxis=_AXIS, yaxis=_AXIS))
+
+CHART_JS = """
+let loading = null;
+function plotly(src) {  // one <script> per page, shared by every live chart
+  return loading ??= window.Plotly ? Promise.resolve() : new Promise((ok, fail) => {
+    const s = document.createElement('script');
+    s.src = src; s.onload = ok; s.onerror = fail;
+    document.head.appendChild(s);
+  });
+}
+function draw(el) {  // Plotly.react with the newest figure; one draw at a time, the last one wins
+  const {figure, config} = el.__next;
+  figure.layout.width = el.clientWidth || undefined;
+  el.__drawing = window.Plotly.react(el, figure.data, figure.layout, config).then(() => {
+    el.__drawing = null;
+    if (el.__next.figure !== figure) draw(el);
+  });
+}
+export default function ({ parentElement, data }) {
+  let el = parentElement.querySelector(':scope > .live-chart');
+  if (!el) {
+    el = document.createElement('div');
+    el.className = 'live-chart';
+    parentElement.appendChild(el);
+    new ResizeObserver(() => { if (el._fullLayout && !el.__drawing && el._fullLayout.width !== el.clientWidth) draw(el); })
+      .observe(el);
+  }
+  const figure = JSON.parse(data.figure);
+  el.style.minHeight = (figure.layout.height || 450) + 'px';
+  el.__next = {figure, config: data.config};
+  plotly(data.src).then(() => { if (!el.__drawing) draw(el); });
+}
+"""
+
+LATEX_JS = """
+let loading = null;
+// Streamlit's KaTeX module is 0.18, its stylesheet 0.16's, which names three classes without the prefix
+const OLD_NAMES = {'katex-base': 'base', 'katex-strut': 'strut', 'katex-sizing': 'sizing'};
+export default function ({ parentElement, data }) {
+  let box = parentElement.querySelector(':scope > .live-latex');
+  if (!box) {
+    box = document.createElement('div');
+    box.className = 'live-latex';
+    parentElement.appendChild(box);
+  }
+  box.__lines = data.lines;
+  (loading ??= import(new URL(data.src, document.baseURI).href)).then(({default: katex}) => {
+    const lines = box.__lines;
+    while (box.children.length > lines.length) box.lastChild.remove();
+    lines.forEach((tex, i) => {  // re-typeset a line only when its TeX changed
+      const line = box.children[i] || box.appendChild(document.createElement('div'));
+      if (line.__tex !== tex) {
+        katex.render(tex, line, {displayMode: true, throwOnError: false});
+        for (const [now, then] of Object.entries(OLD_NAMES))
+          line.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
+        line.__tex = tex;
+      }
+    });
+  });
+}
+"""
+LATEX_CSS = """  /* spaced like consecutive st.latex elements */
+.live-latex .katex-display { overflow-x: auto; overflow-y: hidden; margin: 0; }
+.live-latex > div { padding-top: 1rem; }
+.live-latex > div + div { padding-top: 2rem; }
+"""
+
+_chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, isolate_styles=False)
+_latex = st.components.v2.component("rnnviz.live_latex", js=LATEX_JS, css=LATEX_CSS, isolate_styles=False)
+
+
+def _plotly_url():
+    """Where the browser fetches plotly.min.js: Streamlit serves plotly's package folder as a component path."""
+    files = components_v1.declare_component("plotly_js", path=_PLOTLY_DIR)  # registered, never mounted
+    return f"component/{files.name}/plotly.min.js?v={plotly.__version__}"
+
+
+def live_chart(fig, key, config=None):
+    """Draw `fig` under `key`; on later reruns the same plot is updated in place."""
+    spec = fig.to_dict()  # a copy: the caller's figure is left as it was
+    spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)
+    _chart(key=key, data={"figure": to_json_plotly(spec), "config": config or {}, "src": _plotly_url()})
+
+
+def live_latex(lines, key):
+    """Typeset each TeX line as display maths under `key`; later reruns re-typeset only changed lines."""
+    if not _KATEX:  # a Streamlit without its KaTeX module where we look for it
+        for line in lines:
+            st.latex(line)
+        return
+    _latex(key=key, data={"lines": list(lines), "src": f"static/js/{_KATEX[-1].name}"})
+
+
+def shown(element):
+    """What a live element shows, for tests: {"figure": Plotly JSON} or {"lines": [TeX, …]}."""
+    data = json.loads(element.proto.json)
+    return {"figure": json.loads(data["figure"])} if "figure" in data else {"lines": data["lines"]}
