@@ -1,4 +1,7 @@
 """The forward page's live elements (ui/live.py) in real chromium: drawn, updated in place, hoverable."""
+import math
+
+from ui.arithmetic import num
 
 DIAGRAM = ".st-key-diagram .live-chart"
 LINES = ".st-key-step_lines .live-latex"
@@ -19,14 +22,18 @@ def test_the_diagram_and_the_step_lines_update_in_place(app):
     before = app.page.evaluate(H1_JS, DIAGRAM)
     assert before["text"] == "0.664"  # h_1 = tanh(0.8 · 1)
     with app.expect_rerun():
-        app.move_slider("W_xh", 5)  # W_xh 0.8 → 0.85
-    app.page.wait_for_function("(sel) => document.querySelector(sel).data.find(t => t.name === 'h').text[1]"
-                               " === '0.691'", arg=DIAGRAM)  # tanh(0.85)
+        app.move_slider("W_xh", 5)  # W_xh 0.8 → 0.85 (presses during a rerun may coalesce: read it back)
+    W_xh = app.slider_value("W_xh")
+    assert W_xh > 0.8
+    h1 = f"{math.tanh(W_xh):.3f}"
+    app.page.wait_for_function("([sel, h1]) => document.querySelector(sel).data.find(t => t.name === 'h')"
+                               ".text[1] === h1", arg=[DIAGRAM, h1])
+    app.page.wait_for_function("([sel, h1]) => document.querySelector(sel).textContent.includes(h1)",
+                               arg=[LINES, h1])  # h_2's line: tanh(0.5·h_1 + W_xh·2 + 0)
+    assert num(W_xh) in app.page.locator(LINES).inner_text()
     same = app.page.evaluate("([d, l]) => window.__diagram === document.querySelector(d)"
                              " && window.__line === document.querySelector(l + ' > div')", [DIAGRAM, LINES])
     assert same, "a rerun replaced the plot or the KaTeX line instead of updating it"
-    text = app.page.locator(LINES).inner_text()
-    assert "0.85" in text and "0.691" in text  # h_2's line: tanh(0.5·0.691 + 0.85·2 + 0)
     # typeset with the page's KaTeX stylesheet: subscripts are small and raised (class names it knows)
     assert app.page.locator(f"{LINES} .msupsub .sizing").count() > 0
     app.assert_no_exception()

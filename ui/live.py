@@ -26,7 +26,10 @@ _KATEX = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("ka
 # Streamlit's Python-side "streamlit" one, whose colours are placeholders only st.plotly_chart fills in
 _FONT = '"Source Sans", sans-serif'
 _AXIS = dict(tickfont=dict(color="#808495", size=12), tickcolor="#e6eaf1", gridcolor="#e6eaf1", automargin=True,
-             zerolinecolor="#e6eaf1", title=dict(font=dict(color="#808495", size=14)))
+             zerolinecolor="#e6eaf1", title=dict(font=dict(color="#808495", size=14)),
+             # plotly's default ("hide past div") measures every tick label once per label drawn: a third
+             # of a T = 100 diagram's redraw; the figures' fixed margins keep the labels inside anyway
+             ticklabeloverflow="allow")
 LOOK = dict(layout=dict(
     font=dict(family=_FONT, size=12, color="#808495"), paper_bgcolor="#FFFFFF", plot_bgcolor="#FFFFFF",
     margin=dict(pad=8), colorway=["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1"],
@@ -43,13 +46,10 @@ function plotly(src) {  // one <script> per page, shared by every live chart
     document.head.appendChild(s);
   });
 }
-function draw(el) {  // Plotly.react with the newest figure; one draw at a time, the last one wins
+function draw(el) {  // Plotly.react with the newest figure, at the width the ResizeObserver last saw
   const {figure, config} = el.__next;
-  figure.layout.width = el.clientWidth || undefined;
-  el.__drawing = window.Plotly.react(el, figure.data, figure.layout, config).then(() => {
-    el.__drawing = null;
-    if (el.__next.figure !== figure) draw(el);
-  });
+  figure.layout.width = el.__width;  // (reading clientWidth here would force a layout of the whole page)
+  window.Plotly.react(el, figure.data, figure.layout, config);
 }
 export default function ({ parentElement, data }) {
   let el = parentElement.querySelector(':scope > .live-chart');
@@ -57,13 +57,17 @@ export default function ({ parentElement, data }) {
     el = document.createElement('div');
     el.className = 'live-chart';
     parentElement.appendChild(el);
-    new ResizeObserver(() => { if (el._fullLayout && !el.__drawing && el._fullLayout.width !== el.clientWidth) draw(el); })
-      .observe(el);
+    new ResizeObserver(([entry]) => {  // fires once on observe, then on every width change
+      const width = Math.round(entry.contentRect.width);
+      if (width === el.__width) return;
+      el.__width = width;
+      if (el.__next && window.Plotly) draw(el);
+    }).observe(el);
   }
   const figure = JSON.parse(data.figure);
   el.style.minHeight = (figure.layout.height || 450) + 'px';
   el.__next = {figure, config: data.config};
-  plotly(data.src).then(() => { if (!el.__drawing) draw(el); });
+  plotly(data.src).then(() => { if (el.__width) draw(el); });
 }
 """
 
@@ -71,6 +75,18 @@ LATEX_JS = """
 let loading = null;
 // Streamlit's KaTeX module is 0.18, its stylesheet 0.16's, which names three classes without the prefix
 const OLD_NAMES = {'katex-base': 'base', 'katex-strut': 'strut', 'katex-sizing': 'sizing'};
+function typeset(box, katex) {  // re-typeset a line only when its TeX changed
+  const lines = box.__lines;
+  while (box.children.length > lines.length) box.lastChild.remove();
+  lines.forEach((tex, i) => {
+    const line = box.children[i] || box.appendChild(document.createElement('div'));
+    if (line.__tex === tex) return;
+    katex.render(tex, line, {displayMode: true, throwOnError: false});
+    for (const [now, then] of Object.entries(OLD_NAMES))
+      line.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
+    line.__tex = tex;
+  });
+}
 export default function ({ parentElement, data }) {
   let box = parentElement.querySelector(':scope > .live-latex');
   if (!box) {
@@ -79,19 +95,8 @@ export default function ({ parentElement, data }) {
     parentElement.appendChild(box);
   }
   box.__lines = data.lines;
-  (loading ??= import(new URL(data.src, document.baseURI).href)).then(({default: katex}) => {
-    const lines = box.__lines;
-    while (box.children.length > lines.length) box.lastChild.remove();
-    lines.forEach((tex, i) => {  // re-typeset a line only when its TeX changed
-      const line = box.children[i] || box.appendChild(document.createElement('div'));
-      if (line.__tex !== tex) {
-        katex.render(tex, line, {displayMode: true, throwOnError: false});
-        for (const [now, then] of Object.entries(OLD_NAMES))
-          line.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
-        line.__tex = tex;
-      }
-    });
-  });
+  (loading ??= import(new URL(data.src, document.baseURI).href))
+    .then(({default: katex}) => typeset(box, katex));
 }
 """
 LATEX_CSS = """  /* spaced like consecutive st.latex elements */
