@@ -19,7 +19,7 @@ def _figure(traces, title, x, y, log_y=False, hlines=(), vlines=()):
     if log_y:  # annotations on a log axis are placed at log10(y)
         notes = [{**n, "y": float(np.log10(n["y"]))} for n in notes]
     layout = dict(title=dict(text=title, font=dict(size=15)), height=HEIGHT, margin=dict(l=10, r=10, t=40, b=10),
-                  legend=dict(orientation="h", y=-0.25), uirevision=title,  # keep a person's zoom on refresh
+                  legend=dict(orientation="h", y=-0.32), uirevision=title,  # keep a person's zoom on refresh
                   xaxis=dict(title=dict(text=x)),
                   yaxis=dict(title=dict(text=y), type="log" if log_y else "linear", exponentformat="power",
                              dtick=_log_dtick(traces) if log_y else None),
