@@ -1,11 +1,12 @@
 """Slider moved → chart redrawn, and cold start, in headless Debian chromium against a real `streamlit run`.
 
     python benchmarks/bench_slider.py [--moves 30] [--page forward] [--query T=100&H=8] [--slider gain_W_hh]
-                                      [--cold 3] [--port 8635]
+                                      [--watch .st-key-diagram] [--cold 3] [--port 8635]
 
 Latency of one move, measured inside the page (no Playwright round trips in the number):
     t0 = the keydown on the slider (a capturing listener stamps performance.now())
     t1 = max(last DOM mutation inside the chart after t0, the moment the app reports notRunning again)
+(the chart: the element --watch selects, by default the one keyed "diagram", st.plotly_chart or ui/live.py)
 and a move counts only once the chart's DOM has changed and the app has been idle for 300 ms.
 Cold start: Popen(`streamlit run`) → the home page's title visible with the first run finished.
 Prints one table; targets from issue 3: p50 ≤ 120 ms, p95 ≤ 250 ms, cold start ≤ 5 s.
