@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from rnnviz.datasets import build_task, csv_column, csv_columns, validate_series
-from rnnviz.train import (ADVICE, ConcatRNN, ElmanRNN, Trainer, clip_, extrapolate, global_norm, make_model,
+from rnnviz.train import (ADVICE, ConcatRNN, ElmanRNN, Trainer, clip_grads_, extrapolate, grad_norm, make_model,
                           split_indices, train)
 from rnnviz.train_config import TrainConfig
 
@@ -72,8 +72,8 @@ def test_norm_and_clip_are_bit_for_bit_torchs_clip_grad_norm(max_norm):
     for p, g in zip(params, grads):
         p.grad = g.clone()
     want = torch.nn.utils.clip_grad_norm_(params, max_norm)
-    norm = global_norm(grads)
-    clip_(grads, max_norm, norm)
+    norm = grad_norm(grads)
+    clip_grads_(grads, max_norm, norm)
     assert torch.equal(norm, want) and all(torch.equal(p.grad, g) for p, g in zip(params, grads))
 
 
