@@ -1,9 +1,12 @@
-"""What the page tests share: open a page of the real app through AppTest, read Plotly's JSON back."""
+"""What the page tests share: open a page of the real app through AppTest, read Plotly's JSON and the live
+elements (ui/live.py) back."""
 import base64
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
+
+from ui.live import shown
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -32,3 +35,13 @@ def type_sequence(at, text):
     at.text_area(key="seq_text").set_value(text).run()
     assert not at.exception
     return at
+
+
+def live_figures(at):
+    """The figures of the page's live charts (ui/live.py), in page order."""
+    return [s["figure"] for s in map(shown, at.get("bidi_component")) if "figure" in s]
+
+
+def live_lines(at):
+    """The TeX lines of the page's live maths (ui/live.py), in page order."""
+    return [line for s in map(shown, at.get("bidi_component")) for line in s.get("lines", [])]

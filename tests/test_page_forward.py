@@ -6,9 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
-from apptest_util import APP, decode, type_sequence
+from apptest_util import APP, decode, live_figures, live_lines, type_sequence
 from ui import state
-from ui.live import shown
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -32,15 +31,10 @@ def open_tab(at, view):
     return at
 
 
-def charts(at):
-    """The figures of the page's live charts (ui/live.py), in page order."""
-    return [s["figure"] for s in map(shown, at.get("bidi_component")) if "figure" in s]
-
-
 def chart(at, i=0):
     """Chart i's traces, arrays decoded."""
     return [{k: decode(v, dtype=None) if k in ("x", "y", "z") else v for k, v in t.items()}
-            for t in charts(at)[i]["data"]]
+            for t in live_figures(at)[i]["data"]]
 
 
 def diagram(at):
@@ -55,8 +49,7 @@ def band_cells(band):
 
 def latex(at):
     """Every TeX line on the page: st.latex elements and the live step-through lines."""
-    live = [line for s in map(shown, at.get("bidi_component")) for line in s.get("lines", [])]
-    return " ".join([e.value for e in at.latex] + live)
+    return " ".join([e.value for e in at.latex] + live_lines(at))
 
 
 def test_renders_seed_003_by_default():
@@ -167,16 +160,16 @@ def test_absurd_inputs_get_messages_not_exceptions():
 
 def test_only_the_open_tab_is_built_and_it_round_trips_through_the_url():
     at = forward_app()
-    assert len(charts(at)) == 2 and not at.dataframe  # the diagram + the loss bars only
+    assert len(live_figures(at)) == 2 and not at.dataframe  # the diagram + the loss bars only
     L = 0.5 * (rnnviz.forward(rnnviz.RNNParams.scalar(), X).y[:, 0] - TARGET) ** 2
     np.testing.assert_allclose(chart(at, 1)[0]["y"], L, rtol=1e-12)
     open_tab(at, "lines")
     assert [t["name"] for t in chart(at, 1)][:2] == ["target_t (next value)", "y_t"] and not at.dataframe
     assert at.query_params["fwd_view"] in ("lines", ["lines"])
     shared = forward_app({"fwd_view": "table", "H": "8"})
-    assert len(charts(shared)) == 1 and len(shared.dataframe) == 1  # diagram + the table
+    assert len(live_figures(shared)) == 1 and len(shared.dataframe) == 1  # diagram + the table
     heat = open_tab(shared, "heatmaps")
-    assert len(charts(heat)) == 3 and not heat.dataframe
+    assert len(live_figures(heat)) == 3 and not heat.dataframe
     assert [t["name"] for t in chart(forward_app({"fwd_view": "heatmaps"}), 1)] == ["L_t"]  # none at H = 1
     bad = forward_app({"fwd_view": "everything"})
     assert any("`fwd_view=everything`" in w.value for w in bad.warning)

@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnviz.train import train
 from rnnviz.train_config import TrainConfig
-from apptest_util import decode
-from ui import live
+from apptest_util import decode, live_figures
 from ui.training_worker import TrainingWorker
 
 torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
@@ -28,14 +27,9 @@ def at():
     clear_session_resource_cache(APPTEST_SESSION)  # release the session: its worker stops
 
 
-def charts(at):
-    """The Plotly figures the page shows (live charts, updated in place in the browser)."""
-    return [fig for fig in (live.shown(e).get("figure") for e in at.get("bidi_component")) if fig]
-
-
 def loss_points(at):
     """Epochs drawn on the loss chart."""
-    for spec in charts(at):
+    for spec in live_figures(at):
         if spec["layout"]["title"]["text"].startswith("Loss"):
             return len(decode(spec["data"][0]["x"]))
     raise AssertionError("no loss chart on the page")
@@ -72,7 +66,7 @@ def wait_until(condition, timeout=10.0):
 
 def test_page_renders_seed_004_defaults(at):
     assert not at.exception and not at.error
-    assert len(charts(at)) == 5 and loss_points(at) == 0
+    assert len(live_figures(at)) == 5 and loss_points(at) == 0
     assert "epoch 0/50" in progress_text(at)
     assert "W_{hh}" in at.latex[0].value
 
