@@ -5,8 +5,8 @@ The unrolled diagram puts time step t in column t (h_0 in column 0) and the rows
     h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),   y_t = W_hy h_t + b_y
 
 Edges are one trace per weight (lines with None breaks, arrows as mid-edge markers), nodes one trace
-per row, so the figure has under a dozen traces at any T. Streamlit draws every changed chart from scratch
-(Plotly.newPlot on a new element), so the layouts fix their margins (automargin: off, a second layout
+per row, so the figure has under a dozen traces at any T. The page redraws them on every slider move
+(through ui/live.py's Plotly.react), so the layouts fix their margins (automargin: off, a second layout
 pass) and heatmap rows are small images (see spaced()). Colours: blue = positive, red = negative
 (ColorBrewer RdBu, colour-blind safe).
 """

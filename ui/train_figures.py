@@ -46,9 +46,9 @@ def _positive(values):
     return np.where(np.isfinite(a) & (a > 0), a, np.nan)
 
 
-# Per trace, about one point per pixel of a half-width chart. Every tick sends and redraws each chart from
-# scratch, and full speed piles up epochs: 5000 epochs in, a tick's five charts are 160 kB of JSON at 600
-# points a trace, 400 kB at 3000.
+# Per trace, about one point per pixel of a half-width chart. Every tick sends each chart's whole JSON (the
+# browser then restyles it in place, ui/live.py), and full speed piles up epochs: 5000 epochs in, a tick's
+# five charts are 160 kB of JSON at 600 points a trace, 400 kB at 3000.
 MAX_POINTS = 600
 
 
