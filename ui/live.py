@@ -111,7 +111,9 @@ _latex = st.components.v2.component("rnnviz.live_latex", js=LATEX_JS, css=LATEX_
 
 def _plotly_url():
     """Where the browser fetches plotly.min.js: Streamlit serves plotly's package folder as a component path."""
-    files = components_v1.declare_component("plotly_js", path=_PLOTLY_DIR)  # registered, never mounted
+    # registered, never mounted; on every call, because declare_component registers with the runtime of the
+    # script run it is called from (an import-time call outside a run registers nothing)
+    files = components_v1.declare_component("plotly_js", path=_PLOTLY_DIR)
     return f"component/{files.name}/plotly.min.js?v={plotly.__version__}"
 
 
