@@ -20,58 +20,63 @@ state.field("bptt_unit", "int", 1, lo=1, hi=rnnviz.MAX_H, label="Hidden unit i")
 st.title("Backpropagation through time")
 for name in ("bptt_mode", "bptt_k", "bptt_rows", "bptt_t", "bptt_unit"):
     state.value(name)  # read the URL now, so the sidebar's notice lists a bad value of ours too
-setup = model_and_sequence(max_T=500)
-if setup is None:
-    st.stop()
-p, T, H = setup.params, setup.x.shape[0], setup.params.H
-st.caption(f"{setup.label} · T = {T}, H = {H} · loss on {'every step' if setup.loss_on == 'all' else 'the last step'}")
-st.latex(V.EQUATIONS)
 
-c1, c2 = st.columns([1, 2])
-mode = state.widget("bptt_mode", container=c1)
-k = state.widget("bptt_k", hi=max(T, 2), container=c2, disabled=mode == "full BPTT")
-truncate = k if mode != "full BPTT" else None
-try:
-    args = (p, setup.x, setup.target, setup.h0)
-    g_full = rnnviz.bptt(*args, loss_on=setup.loss_on)
-    g = g_full if truncate is None else rnnviz.bptt(*args, truncate=truncate, loss_on=setup.loss_on)
-    g1 = rnnviz.bptt(*args, truncate=1, loss_on=setup.loss_on)
-except ValueError as e:
-    st.error(str(e))
-    st.stop()
 
-st.subheader("∂L/∂Θ" + ("" if truncate is None else f" (truncated to k = {truncate})"))
-st.markdown(f"L = Σ_t L_t = **{g.loss:.6g}**")
-V.totals(g)
+def page(setup):
+    """Everything under the title: reruns alone when a weight slider moves (see model_and_sequence)."""
+    p, T, H = setup.params, setup.x.shape[0], setup.params.H
+    on = "every step" if setup.loss_on == "all" else "the last step"
+    st.caption(f"{setup.label} · T = {T}, H = {H} · loss on {on}")
+    st.latex(V.EQUATIONS)
 
-st.subheader("Autograd check")
-V.autograd_check(g, setup)
+    c1, c2 = st.columns([1, 2])
+    mode = state.widget("bptt_mode", container=c1)
+    k = state.widget("bptt_k", hi=max(T, 2), container=c2, disabled=mode == "full BPTT")
+    truncate = k if mode != "full BPTT" else None
+    try:
+        args = (p, setup.x, setup.target, setup.h0)
+        g_full = rnnviz.bptt(*args, loss_on=setup.loss_on)
+        g = g_full if truncate is None else rnnviz.bptt(*args, truncate=truncate, loss_on=setup.loss_on)
+        g1 = rnnviz.bptt(*args, truncate=1, loss_on=setup.loss_on)
+    except ValueError as e:
+        st.error(str(e))
+        return
 
-st.subheader("Which step contributes what")
-st.markdown("Θ is shared by every step, so ∂L/∂Θ is a sum over t of each step's use of it. "
-            "Each row is one parameter entry; its last column **Σ_t** is the total above.")
-rows = state.widget("bptt_rows")
-names = PARAM_NAMES if rows == "all" else (rows,)
-st.plotly_chart(F.contribution_heatmap(g, names), width="stretch")
-st.plotly_chart(F.dh_bars(g), width="stretch")
+    st.subheader("∂L/∂Θ" + ("" if truncate is None else f" (truncated to k = {truncate})"))
+    st.markdown(f"L = Σ_t L_t = **{g.loss:.6g}**")
+    V.totals(g)
 
-st.subheader("How far each loss reaches back")
-st.plotly_chart(F.reach_heatmap(g_full.reach(), truncate), width="stretch")
+    st.subheader("Autograd check")
+    V.autograd_check(g, setup)
 
-st.subheader("Truncated BPTT beside full BPTT")
-st.markdown(f"Truncation k lets each L_t flow back through at most k cells. "
-            f"{'Pick *truncated to k steps* above to compare.' if truncate is None else ''}")
-kk = truncate or k
-g_k = g if truncate is not None else rnnviz.bptt(*args, truncate=kk, loss_on=setup.loss_on)
-st.dataframe(F.truncation_table(g_k, g_full), hide_index=True, width="stretch",
-             height=min(38 + 35 * len(F.entries(g.as_dict())), 420))
+    st.subheader("Which step contributes what")
+    st.markdown("Θ is shared by every step, so ∂L/∂Θ is a sum over t of each step's use of it. "
+                "Each row is one parameter entry; its last column **Σ_t** is the total above.")
+    rows = state.widget("bptt_rows")
+    names = PARAM_NAMES if rows == "all" else (rows,)
+    st.plotly_chart(F.contribution_heatmap(g, names), width="stretch")
+    st.plotly_chart(F.dh_bars(g), width="stretch")
 
-st.subheader("Seed 003's one-step formulas, corrected, with live numbers")
-st.info(V.SEED_SLIPS)
-c1, c2 = st.columns(2)
-t = state.widget("bptt_t", hi=max(T, 2), container=c1)
-i = state.widget("bptt_unit", hi=H, container=c2) - 1 if H > 1 else 0
-t = min(t, T)
-if setup.loss_on == "last" and t < T:
-    st.warning(f"The loss is on the last step only, so L_{t} = 0 and every one-step term at t = {t} is 0.")
-V.seed003(g1, g_full, t, i)
+    st.subheader("How far each loss reaches back")
+    st.plotly_chart(F.reach_heatmap(g_full.reach(), truncate), width="stretch")
+
+    st.subheader("Truncated BPTT beside full BPTT")
+    st.markdown(f"Truncation k lets each L_t flow back through at most k cells. "
+                f"{'Pick *truncated to k steps* above to compare.' if truncate is None else ''}")
+    kk = truncate or k
+    g_k = g if truncate is not None else rnnviz.bptt(*args, truncate=kk, loss_on=setup.loss_on)
+    st.dataframe(F.truncation_table(g_k, g_full), hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(F.entries(g.as_dict())), 420))
+
+    st.subheader("Seed 003's one-step formulas, corrected, with live numbers")
+    st.info(V.SEED_SLIPS)
+    c1, c2 = st.columns(2)
+    t = state.widget("bptt_t", hi=max(T, 2), container=c1)
+    i = state.widget("bptt_unit", hi=H, container=c2) - 1 if H > 1 else 0
+    t = min(t, T)
+    if setup.loss_on == "last" and t < T:
+        st.warning(f"The loss is on the last step only, so L_{t} = 0 and every one-step term at t = {t} is 0.")
+    V.seed003(g1, g_full, t, i)
+
+
+model_and_sequence(page, max_T=500)

@@ -14,28 +14,33 @@ through_app()  # a shared link opened first on a fresh server still goes through
 st.title("Forward pass: the RNN unrolled")
 for name in ("t", "lr", "fwd_view"):
     state.value(name)  # read the URL now, so the sidebar's notice lists a bad value of ours too
-setup = model_and_sequence(max_T=500)
-if setup is None:
-    st.stop()
-p, T = setup.params, len(setup.x)
-run = rnnviz.forward(p, setup.x, setup.h0)
-with np.errstate(over="ignore"):  # targets near 1e300 overflow the square: reported below, not warned about
-    losses = 0.5 * np.sum((run.y - setup.target) ** 2, axis=1)  # (T,) L_t = ½‖y_t − target_t‖², every step
-counted = np.arange(1, T + 1) == T if setup.loss_on == "last" else np.ones(T, bool)
-loss = float(losses[counted].sum())
 
-st.latex(r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h),\qquad y_t = W_{hy}\,h_t + b_y,\qquad "
-         r"L_t = \tfrac12\,(y_t - \mathrm{target}_t)^2,\qquad L = " + (r"\sum_t L_t" if setup.loss_on == "all" else "L_T"))
-st.caption(f"**{setup.label}** · T = {T} · H = {p.H} · target_t = the next value of the sequence · "
-           f"L = {loss:.6g}")
-if not np.isfinite(loss):
-    st.error("The loss overflowed to infinity: the targets are too large to square in float64. "
-             "Scale the sequence down.")
 
-t = step_controls(T)
-live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
-st.caption("Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
-           + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
-           + ". Hover any node for its formula with the numbers.")
-live_latex(arithmetic.step_lines(run, p, setup.target, t), key="step_lines")
-views(setup, run, losses, counted, loss, t)
+def page(setup):
+    """Everything under the title: reruns alone when a weight slider moves (see model_and_sequence)."""
+    p, T = setup.params, len(setup.x)
+    run = rnnviz.forward(p, setup.x, setup.h0)
+    with np.errstate(over="ignore"):  # targets near 1e300 overflow the square: reported below, not warned about
+        losses = 0.5 * np.sum((run.y - setup.target) ** 2, axis=1)  # (T,) L_t = ½‖y_t − target_t‖², every step
+    counted = np.arange(1, T + 1) == T if setup.loss_on == "last" else np.ones(T, bool)
+    loss = float(losses[counted].sum())
+
+    st.latex(r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h),\qquad y_t = W_{hy}\,h_t + b_y,\qquad "
+             r"L_t = \tfrac12\,(y_t - \mathrm{target}_t)^2,\qquad L = "
+             + (r"\sum_t L_t" if setup.loss_on == "all" else "L_T"))
+    st.caption(f"**{setup.label}** · T = {T} · H = {p.H} · target_t = the next value of the sequence · "
+               f"L = {loss:.6g}")
+    if not np.isfinite(loss):
+        st.error("The loss overflowed to infinity: the targets are too large to square in float64. "
+                 "Scale the sequence down.")
+
+    t = step_controls(T)
+    live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
+    st.caption("Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
+               + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
+               + ". Hover any node for its formula with the numbers.")
+    live_latex(arithmetic.step_lines(run, p, setup.target, t), key="step_lines")
+    views(setup, run, losses, counted, loss, t)
+
+
+model_and_sequence(page, max_T=500)

@@ -19,44 +19,48 @@ state.field("vg_clip", "float", 1.0, lo=0.05, hi=20.0, step=0.05, label="Clip at
 st.title("Vanishing & exploding gradients")
 for name in ("vg_lo", "vg_hi", "vg_clip"):
     state.value(name)  # read the URL now, so the sidebar's notice lists a bad value of ours too
-setup = model_and_sequence(max_T=1000)
-if setup is None:
-    st.stop()
-p, T, H = setup.params, setup.x.shape[0], setup.params.H
-st.caption(f"{setup.label} · T = {T}, H = {H}")
-st.latex(V.EQUATIONS)
-try:
-    run = rnnviz.forward(p, setup.x, setup.h0)
-    curves = D.decay_curves(p, run)
-except ValueError as e:
-    st.error(str(e))
-    st.stop()
-if T < 2:
-    st.warning("With T = 1 there is no step back to take: use a longer sequence.")
-V.summary(p, run, curves)
-st.plotly_chart(D.decay_figure(curves, H), width="stretch")
-V.fake_explanation(p, curves)
 
-st.subheader("Sweep: " + ("the recurrent weight W_hh" if H == 1 else "the spectral radius of W_hh"))
-c1, c2 = st.columns(2)
-lo_min = -3.0 if H == 1 else 0.0   # a spectral radius is ≥ 0
-lo = state.widget("vg_lo", lo=lo_min, container=c1)
-hi = state.widget("vg_hi", lo=lo_min, container=c2)
-if lo >= hi:
-    st.warning(f"The sweep runs from {lo:g} to {hi:g}: the start must be below the end; swapped.")
-    lo, hi = min(lo, hi), max(lo, hi) + (0.05 if lo == hi else 0.0)
-values = np.linspace(lo, hi, SWEEP_N)
-current = float(p.W_hh[0, 0]) if H == 1 else rnnviz.spectral_radius(p.W_hh)
-try:
-    sweep = rnnviz.decay_sweep(p, setup.x, values, setup.h0)
-    st.plotly_chart(D.sweep_heatmap(values, sweep, current, H), width="stretch")
-except ValueError as e:
-    st.error(str(e))
 
-st.subheader("Gradient clipping")
-max_norm = state.widget("vg_clip")
-try:
-    g = rnnviz.bptt(p, setup.x, setup.target, setup.h0, loss_on=setup.loss_on)
-    V.clipping(g, max_norm)
-except ValueError as e:
-    st.error(str(e))
+def page(setup):
+    """Everything under the title: reruns alone when a weight slider moves (see model_and_sequence)."""
+    p, T, H = setup.params, setup.x.shape[0], setup.params.H
+    st.caption(f"{setup.label} · T = {T}, H = {H}")
+    st.latex(V.EQUATIONS)
+    try:
+        run = rnnviz.forward(p, setup.x, setup.h0)
+        curves = D.decay_curves(p, run)
+    except ValueError as e:
+        st.error(str(e))
+        return
+    if T < 2:
+        st.warning("With T = 1 there is no step back to take: use a longer sequence.")
+    V.summary(p, run, curves)
+    st.plotly_chart(D.decay_figure(curves, H), width="stretch")
+    V.fake_explanation(p, curves)
+
+    st.subheader("Sweep: " + ("the recurrent weight W_hh" if H == 1 else "the spectral radius of W_hh"))
+    c1, c2 = st.columns(2)
+    lo_min = -3.0 if H == 1 else 0.0   # a spectral radius is ≥ 0
+    lo = state.widget("vg_lo", lo=lo_min, container=c1)
+    hi = state.widget("vg_hi", lo=lo_min, container=c2)
+    if lo >= hi:
+        st.warning(f"The sweep runs from {lo:g} to {hi:g}: the start must be below the end; swapped.")
+        lo, hi = min(lo, hi), max(lo, hi) + (0.05 if lo == hi else 0.0)
+    values = np.linspace(lo, hi, SWEEP_N)
+    current = float(p.W_hh[0, 0]) if H == 1 else rnnviz.spectral_radius(p.W_hh)
+    try:
+        sweep = rnnviz.decay_sweep(p, setup.x, values, setup.h0)
+        st.plotly_chart(D.sweep_heatmap(values, sweep, current, H), width="stretch")
+    except ValueError as e:
+        st.error(str(e))
+
+    st.subheader("Gradient clipping")
+    max_norm = state.widget("vg_clip")
+    try:
+        g = rnnviz.bptt(p, setup.x, setup.target, setup.h0, loss_on=setup.loss_on)
+        V.clipping(g, max_norm)
+    except ValueError as e:
+        st.error(str(e))
+
+
+model_and_sequence(page, max_T=1000)

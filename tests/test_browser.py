@@ -53,3 +53,22 @@ def test_deep_link_on_a_fresh_server_runs_the_app(browser):
     finally:
         stop_server(proc)
         err.close()
+
+
+def test_a_weight_moved_in_a_fragment_rerun_survives_a_full_rerun(app):
+    """A weight slider reruns only the model and the page (ui/sidebar.py's fragment); what it set must still
+    reach the URL and stay put when a sequence widget then reruns the whole app."""
+    app.open("forward")
+    lines = app.page.locator(".st-key-step_lines")
+    before = lines.inner_text()
+    with app.expect_rerun():
+        app.move_slider("W_hh", 3)
+    w = app.slider_value("W_hh")
+    assert w == 0.53 and "W_hh=0.53" in app.page.url
+    moved = lines.inner_text()
+    assert moved != before  # h_2 = tanh(W_hh·h_1 + …) was written out again with the new W_hh
+    with app.expect_rerun():
+        app.move_slider("T", 1)  # the sequence: a full rerun of the app
+    assert app.slider_value("W_hh") == w and "W_hh=0.53" in app.page.url and "T=10" in app.page.url
+    assert lines.inner_text() == moved  # h_2 does not depend on T: same model, same step-2 arithmetic
+    app.assert_no_exception()

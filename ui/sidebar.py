@@ -1,6 +1,7 @@
 """The shared sidebar: the model Θ, h_0 and the sequence, every setting a shareable URL field.
 
-    setup = model_and_sequence(max_T=500)   # Setup, or None after an st.error naming the problem
+    def page(setup): ...                      # the page's content, on the model and sequence as set
+    model_and_sequence(page, max_T=500)       # the sidebar, then page(setup); an st.error instead on bad input
 
 H = 1: a slider per scalar weight (seed 003's defaults). H = 2 … 8: seeded random matrices
 (PyTorch's N(0, 1/H) init) times a gain slider per matrix, editable cell by cell (ui/matrix_grid.py).
@@ -43,32 +44,44 @@ class Setup:
     label: str                # e.g. "counting 1..10", for titles
 
 
-def model_and_sequence(max_T=500):
-    """Draw the shared sidebar; a Setup, or None when the input is unusable (an st.error says why)."""
+def model_and_sequence(page, max_T=500):
+    """Draw the shared sidebar, then `page(setup)`; an unusable input gets an st.error naming the problem instead.
+
+    The model's widgets and `page` run as one st.fragment: a weight slider reruns just them, not the page
+    list, the sequence's widgets and the rest of the app (a sequence, H or loss widget reruns it all). The
+    fragment writes the model's widgets into a box the sidebar keeps for them under H.
+    """
     sb = st.sidebar
     sb.header("Model")
     H = state.widget("H", container=sb)
-    if H == 1:
-        params = rnnviz.RNNParams.scalar(**{n: state.widget(n, container=sb) for n in SCALAR_RANGES})
-        matrix_grid.forget_all()
-    else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
-        params = matrix_grid.model(H, sb)
-    h0_value = state.widget("h0", container=sb)
+    model_box = sb.container()
     sb.header("Sequence")
     seq = sequence_sidebar(sb, max_T)
     sb.header("Loss")
     loss_on = state.widget("loss_on", container=sb)
+    st.fragment(_model_and_page)(model_box, H, seq, loss_on, page)
+
+
+def _model_and_page(box, H, seq, loss_on, page):
+    """The model's widgets (into `box`), then the page on the Setup they make (one fragment)."""
+    with box:
+        if H == 1:
+            params = rnnviz.RNNParams.scalar(**{n: state.widget(n) for n in SCALAR_RANGES})
+            matrix_grid.forget_all()
+        else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
+            params = matrix_grid.model(H, st)
+        h0_value = state.widget("h0")
     state.sync_all()
     state.show_notices()
     if params is None or seq is None:
-        return None
+        return
     big = max(float(np.max(np.abs(a))) for a in params.as_dict().values())
     if big > BIG_WEIGHT:
         st.warning(f"A weight as large as {big:.3g} saturates tanh: every h_t sits at ±1 and "
                    "tanh′ ≈ 0, so gradients through it vanish.")
     x, target, label = seq
-    return Setup(params=params, h0=np.full(params.H, h0_value), x=x[:, None], target=target[:, None],
-                 loss_on=loss_on, label=label)
+    page(Setup(params=params, h0=np.full(params.H, h0_value), x=x[:, None], target=target[:, None],
+               loss_on=loss_on, label=label))
 
 
 def set_params(p):
