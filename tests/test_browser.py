@@ -72,3 +72,18 @@ def test_a_weight_moved_in_a_fragment_rerun_survives_a_full_rerun(app):
     assert app.slider_value("W_hh") == w and "W_hh=0.53" in app.page.url and "T=10" in app.page.url
     assert lines.inner_text() == moved  # h_2 does not depend on T: same model, same step-2 arithmetic
     app.assert_no_exception()
+
+
+def test_play_steps_t_forward_and_stops_at_the_last_step(app):
+    """Play (a ticking fragment inside the page's fragment) advances t every 0.8 s and switches off at T."""
+    app.open("forward", query={"T": 4, "t": 2})
+    assert app.slider_value("t") == 2
+    app.page.locator('.st-key-play [data-testid="stCheckbox"] label').click()
+    app.page.wait_for_function(
+        """() => document.querySelector('.st-key-t input[type="range"]')?.getAttribute('value') === '4'""",
+        timeout=15_000)
+    app.page.wait_for_function(
+        """() => !document.querySelector('.st-key-play input').checked""", timeout=15_000)
+    app.wait_idle()
+    assert app.slider_value("t") == 4 and "t=4" in app.page.url
+    app.assert_no_exception()

@@ -39,9 +39,9 @@ def _tick(T):
     t = state.value("t", hi=T)
     if t >= T:
         st.session_state["play"] = False
-        return
-    state.set("t", t + 1)
-    st.rerun()
+    else:
+        state.set("t", t + 1)
+    st.rerun()  # the whole app: this fragment alone would leave the slider (or, at T, the toggle) behind
 
 
 def step_controls(T):
