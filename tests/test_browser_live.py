@@ -47,3 +47,23 @@ def test_hovering_a_node_of_the_live_diagram_shows_its_formula(app):
     hover = app.page.locator(f"{DIAGRAM} .hoverlayer .hovertext")
     hover.first.wait_for()
     assert "h_1 = tanh(W_hh·h_0 + W_xh·x_1 + b_h)" in hover.first.text_content()  # an SVG box
+
+
+BARS = ".st-key-loss_bars .live-chart"
+L1_JS = "(sel) => document.querySelector(sel).calcdata[0][0].s"  # L_1's bar, as plotly drew it
+
+
+def test_a_chart_out_of_sight_is_redrawn_when_it_comes_into_view(app):
+    app.open("forward", query={"T": 100, "H": 8})  # the loss bars sit below the fold at this size
+    app.page.evaluate("(sel) => document.querySelector(sel).scrollIntoView()", BARS)
+    app.page.wait_for_timeout(300)
+    app.page.evaluate("(sel) => document.querySelector(sel).scrollIntoView()", DIAGRAM)
+    app.page.wait_for_timeout(300)
+    before = app.page.evaluate(L1_JS, BARS)
+    with app.expect_rerun():
+        app.move_slider("gain_W_hy", 4)  # y_t = W_hy h_t + b_y: every L_t changes
+    assert app.page.evaluate(L1_JS, BARS) == before, "an out-of-sight chart was redrawn"
+    app.page.evaluate("(sel) => document.querySelector(sel).scrollIntoView()", BARS)
+    app.page.wait_for_function("([sel, before]) => document.querySelector(sel).calcdata[0][0].s !== before",
+                               arg=[BARS, before], timeout=10_000)
+    app.assert_no_exception()

@@ -7,7 +7,8 @@ Streamlit 1.67 throws a changed st.plotly_chart away and draws it again from scr
 every rerun, and re-typesets every st.latex through its markdown pipeline. These are components-v2
 elements (no iframe): each keeps one plotly.js plot, or one KaTeX box per line, under its key, hands a
 new figure to Plotly.react (which restyles only what changed) and re-typesets only the lines whose TeX
-changed. Nothing is fetched from the network: plotly.js is the copy inside the `plotly` Python package
+changed. A chart out of sight (scrolled away, 200 px to spare) keeps its last drawing and draws the newest
+figure when it comes back: a slider move redraws only what can be seen. Nothing is fetched from the network: plotly.js is the copy inside the `plotly` Python package
 (the version that wrote the figure's JSON), served by Streamlit from that package's folder; KaTeX is the
 module Streamlit's own frontend ships, styled by the KaTeX stylesheet its page already has (found by
 name; without it the lines fall back to st.latex).
@@ -46,6 +47,18 @@ function plotly(src) {  // one <script> per page, shared by every live chart
     document.head.appendChild(s);
   });
 }
+// A chart scrolled out of sight keeps its last drawing until it comes back into view (or near it), then
+// draws the newest figure once: a slider move redraws only the charts somebody can see.
+const sight = new IntersectionObserver((entries) => {
+  for (const {target: el, isIntersecting} of entries) {
+    el.__inSight = isIntersecting;
+    if (isIntersecting && el.__stale && window.Plotly) draw(el);
+  }
+}, {rootMargin: '200px'});
+function update(el) {  // draw now, or when it is next in sight; the first drawing is never put off
+  if (el.__drawn && el.__inSight === false) el.__stale = true;
+  else draw(el);
+}
 function draw(el) {  // Plotly.react with the newest figure, at the width the ResizeObserver last saw
   const {figure, config} = el.__next;
   figure.layout.width = el.__width;  // (reading clientWidth here would force a layout of the whole page)
@@ -55,6 +68,8 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   el.__config = JSON.stringify(config);
   if (same) window.Plotly.react(el, figure.data, figure.layout);
   else window.Plotly.react(el, figure.data, figure.layout, config);
+  el.__drawn = true;
+  el.__stale = false;
 }
 export default function ({ parentElement, data }) {
   let el = parentElement.querySelector(':scope > .live-chart');
@@ -66,13 +81,14 @@ export default function ({ parentElement, data }) {
       const width = Math.round(entry.contentRect.width);
       if (width === el.__width) return;
       el.__width = width;
-      if (el.__next && window.Plotly) draw(el);
+      if (el.__next && window.Plotly) update(el);
     }).observe(el);
+    sight.observe(el);
   }
   const figure = JSON.parse(data.figure);
   el.style.minHeight = (figure.layout.height || 450) + 'px';
   el.__next = {figure, config: data.config};
-  plotly(data.src).then(() => { if (el.__width) draw(el); });
+  plotly(data.src).then(() => { if (el.__width) update(el); });
 }
 """
 
