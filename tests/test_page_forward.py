@@ -7,7 +7,6 @@ from streamlit.testing.v1 import AppTest
 
 import rnnviz
 from apptest_util import APP, decode, live_figures, live_lines, type_sequence
-from ui import state
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -22,11 +21,9 @@ def forward_app(query=None):
     return at
 
 
-def open_tab(at, view):
-    """Click the tab of `view` (a rerun with the tabs' widget on that label), as a learner would."""
-    f = state.FIELDS["fwd_view"]
-    at.session_state["_tabs_fwd_view"] = dict(zip(f.choices, f.names))[view]
-    at.run()
+def open_view(at, view):
+    """Pick `view` in the segmented control under the diagram, as a learner would."""
+    at.button_group(key="fwd_view").set_value(view).run()
     assert not at.exception
     return at
 
@@ -72,7 +69,7 @@ def test_moving_W_xh_changes_h1_to_tanh_of_the_new_weight():
 
 
 def test_nudging_x3_ripples_forward_only():
-    at = open_tab(forward_app(), "table")
+    at = open_view(forward_app(), "table")
     before = at.dataframe[0].value["h_t"].to_numpy()  # the per-step table, full precision
     at.slider(key="x3").set_value(0.0).run()
     after = at.dataframe[0].value["h_t"].to_numpy()
@@ -114,7 +111,7 @@ def test_hidden_size_8_from_the_url():
 
 
 def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
-    at = open_tab(forward_app(), "sgd")
+    at = open_view(forward_app(), "sgd")
     at.slider(key="lr").set_value(0.002).run()
     p = rnnviz.RNNParams.scalar()
     g = rnnviz.bptt(p, X, TARGET)
@@ -132,13 +129,13 @@ def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
 
 
 def test_gradient_step_with_H_4_moves_the_matrices():
-    at = open_tab(forward_app({"H": "4", "seed": "5"}), "table")
+    at = open_view(forward_app({"H": "4", "seed": "5"}), "table")
     before = at.dataframe[0].value["y_t"].to_numpy()
-    open_tab(at, "sgd").slider(key="lr").set_value(0.001).run()
+    open_view(at, "sgd").slider(key="lr").set_value(0.001).run()
     loss_before = float(np.sum(0.5 * (before - TARGET) ** 2))
     at.button(key="sgd").click().run()
     assert not at.exception
-    after = open_tab(at, "table").dataframe[0].value["y_t"].to_numpy()
+    after = open_view(at, "table").dataframe[0].value["y_t"].to_numpy()
     p = rnnviz.RNNParams.random(4, seed=5)
     expected = rnnviz.sgd_step(p, rnnviz.bptt(p, X, TARGET), 0.001)
     np.testing.assert_allclose(after, rnnviz.forward(expected, X).y[:, 0], rtol=1e-8)
@@ -163,12 +160,12 @@ def test_only_the_open_tab_is_built_and_it_round_trips_through_the_url():
     assert len(live_figures(at)) == 2 and not at.dataframe  # the diagram + the loss bars only
     L = 0.5 * (rnnviz.forward(rnnviz.RNNParams.scalar(), X).y[:, 0] - TARGET) ** 2
     np.testing.assert_allclose(chart(at, 1)[0]["y"], L, rtol=1e-12)
-    open_tab(at, "lines")
+    open_view(at, "lines")
     assert [t["name"] for t in chart(at, 1)][:2] == ["target_t (next value)", "y_t"] and not at.dataframe
     assert at.query_params["fwd_view"] in ("lines", ["lines"])
     shared = forward_app({"fwd_view": "table", "H": "8"})
     assert len(live_figures(shared)) == 1 and len(shared.dataframe) == 1  # diagram + the table
-    heat = open_tab(shared, "heatmaps")
+    heat = open_view(shared, "heatmaps")
     assert len(live_figures(heat)) == 3 and not heat.dataframe
     assert [t["name"] for t in chart(forward_app({"fwd_view": "heatmaps"}), 1)] == ["L_t"]  # none at H = 1
     bad = forward_app({"fwd_view": "everything"})

@@ -16,10 +16,11 @@ VIEW_FIELDS = [
     state.field("t", "int", 2, lo=1, hi=rnnviz.MAX_T, step=1, label="Step t",
                 help="The time step to highlight and write out with its numbers."),
     state.field("lr", "float", 0.01, lo=0.0001, hi=0.5, step=0.0001, fmt="%.4f", label="Learning rate α"),
-    # the views below the diagram, one tab each; only the open one is built, sent and drawn on a rerun
+    # the views below the diagram, picked one at a time: only the picked one is built, sent and drawn
+    # (a segmented control is one element where st.tabs is six, and each element costs every rerun)
     state.field("fwd_view", "choice", "loss", choices=("loss", "lines", "heatmaps", "table", "sgd"),
                 names=("Loss per step", "y_t, target_t and h_t over time", "Weights and h_t heatmaps",
-                       "Table and CSV", "One gradient-descent step"), label="View"),
+                       "Table and CSV", "One gradient-descent step"), label="View", widget="segmented"),
 ]
 NO_CHART = {"displayModeBar": False}
 
@@ -46,42 +47,42 @@ def _tick(T):
 
 def step_controls(T):
     """Slider over t with ◀ ▶ and play; returns t."""
-    playing = bool(st.session_state.get("play"))
-    st.fragment(run_every=PLAY_EVERY if playing else None)(_tick)(T)  # before the slider: it may move t
-    c_prev, c_slider, c_next, c_play = st.columns([1, 10, 1, 2], vertical_alignment="bottom")
-    c_prev.button("◀", key="t_prev", on_click=_move, args=(-1, T), help="previous step", width="stretch")
-    c_next.button("▶", key="t_next", on_click=_move, args=(1, T), help="next step", width="stretch")
-    c_play.toggle("Play", key="play", help=f"step forward every {PLAY_EVERY} s")
-    with c_slider:
-        return state.widget("t", hi=T, default=min(2, T))
+    if st.session_state.get("play"):  # the ticking fragment only while playing (every element costs a rerun)
+        st.fragment(run_every=PLAY_EVERY)(_tick)(T)  # before the slider: it may move t
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.button("◀", key="t_prev", on_click=_move, args=(-1, T), help="previous step")
+    with row.container(width="stretch"):
+        t = state.widget("t", hi=T, default=min(2, T))
+    row.button("▶", key="t_next", on_click=_move, args=(1, T), help="next step")
+    row.toggle("Play", key="play", help=f"step forward every {PLAY_EVERY} s")
+    return t
 
 
 def views(setup, run, losses, counted, loss, t):
-    """The tabs under the diagram; builds the open one only (H = 1 has no heatmaps tab)."""
+    """The view picked under the diagram, built alone (H = 1 has no heatmaps view)."""
     choices = [c for c in state.FIELDS["fwd_view"].choices if c != "heatmaps" or setup.params.H > 1]
-    view, tabs = state.tabs("fwd_view", choices=tuple(choices))
-    with tabs[view]:
-        if view == "loss":
-            live_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
-            st.metric("Total loss L", f"{loss:.6g}")
-            if setup.loss_on == "last" and t < len(losses):
-                st.caption(f"L_{t} is shown but not counted: the loss is on the last step only.")
-            with st.expander("Seed 003's slip: L_1 = 0.719?"):
-                y1 = 1.2 * np.tanh(0.8)
-                st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
-                         rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ L_1 = {0.5 * (y1 - 2) ** 2:.6f}")
-        elif view == "lines":
-            live_chart(figures.series_lines(run, setup.target, step=t), key="lines", config=NO_CHART)
-        elif view == "heatmaps":
-            left, right = st.columns(2)
-            with left:
-                live_chart(figures.matrices_heatmap(setup.params), key="matrices", config=NO_CHART)
-            with right:
-                live_chart(figures.hidden_heatmap(run, step=t), key="hidden", config=NO_CHART)
-        elif view == "table":
-            step_table(run, setup.target, losses, counted)
-        else:
-            gradient_step(setup, loss)
+    view = state.widget("fwd_view", choices=tuple(choices))
+    if view == "loss":
+        live_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
+        st.metric("Total loss L", f"{loss:.6g}")
+        if setup.loss_on == "last" and t < len(losses):
+            st.caption(f"L_{t} is shown but not counted: the loss is on the last step only.")
+        with st.expander("Seed 003's slip: L_1 = 0.719?"):
+            y1 = 1.2 * np.tanh(0.8)
+            st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
+                     rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ L_1 = {0.5 * (y1 - 2) ** 2:.6f}")
+    elif view == "lines":
+        live_chart(figures.series_lines(run, setup.target, step=t), key="lines", config=NO_CHART)
+    elif view == "heatmaps":
+        left, right = st.columns(2)
+        with left:
+            live_chart(figures.matrices_heatmap(setup.params), key="matrices", config=NO_CHART)
+        with right:
+            live_chart(figures.hidden_heatmap(run, step=t), key="hidden", config=NO_CHART)
+    elif view == "table":
+        step_table(run, setup.target, losses, counted)
+    else:
+        gradient_step(setup, loss)
 
 
 def step_table(run, target, losses, counted):

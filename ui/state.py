@@ -25,7 +25,6 @@ How a page uses it (sidebar fields live in ui/sidebar.py; a page registers its o
     state.put("cells", text)                   # a field with no widget of its own: store + URL
     state.forget("x7")                         # a field this state of the app does not show: drop it
     state.show_notices()                       # the sidebar calls it; pages that load fields later may too
-    view, tabs = state.tabs("fwd_view")        # st.tabs over a choice field: build only tabs[view]
 
 Kinds: "float" and "int" (slider; widget="number" for st.number_input), "choice" (widget="radio" |
 "select" | "segmented"), "bool" (st.toggle), "text" (widget="text_area" | "text_input").
@@ -259,27 +258,6 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
     st.session_state.setdefault(_SHOWN, {})[f.name] = f  # with this run's overrides (a data-dependent default)
     sync_url(f, out)
     return out
-
-
-def tabs(name, *, container=None, **overrides):
-    """st.tabs over a "choice" field, one tab per choice; (open choice, {choice: tab container}).
-
-    The tabs rerun the page when clicked, so a page builds only the open tab's content (the others are
-    sent empty: nothing to transfer or draw); the open tab is in the URL like any other field.
-    """
-    f = get(name, **overrides)
-    base = FIELDS[f.name]
-    labels = {c: n for c, n in zip(base.choices, base.names or map(str, base.choices))}
-    key = f"_tabs_{f.name}"                     # the widget holds a label; the field holds the choice
-    by_label = {labels[c]: c for c in f.choices}
-    clicked = by_label.get(st.session_state.get(key))
-    v = clicked if clicked is not None else clamp(f, value(f.name, **overrides))
-    st.session_state[key] = labels[v]
-    boxes = (container or st).tabs([labels[c] for c in f.choices], key=key, on_change="rerun")
-    _store()[f.name] = v
-    st.session_state.setdefault(_SHOWN, {})[f.name] = f
-    sync_url(f, v)
-    return v, dict(zip(f.choices, boxes))
 
 
 def put(name, v):
