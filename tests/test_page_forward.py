@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import rnnviz
 from apptest_util import APP, decode, live_figures, live_lines, type_sequence
+from ui import state
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -155,7 +156,7 @@ def test_absurd_inputs_get_messages_not_exceptions():
     assert not at.exception and any("empty" in e.value for e in at.error)
 
 
-def test_only_the_open_tab_is_built_and_it_round_trips_through_the_url():
+def test_only_the_picked_view_is_built_and_it_round_trips_through_the_url():
     at = forward_app()
     assert len(live_figures(at)) == 2 and not at.dataframe  # the diagram + the loss bars only
     L = 0.5 * (rnnviz.forward(rnnviz.RNNParams.scalar(), X).y[:, 0] - TARGET) ** 2
@@ -168,6 +169,9 @@ def test_only_the_open_tab_is_built_and_it_round_trips_through_the_url():
     heat = open_view(shared, "heatmaps")
     assert len(live_figures(heat)) == 3 and not heat.dataframe
     assert [t["name"] for t in chart(forward_app({"fwd_view": "heatmaps"}), 1)] == ["L_t"]  # none at H = 1
+    names = dict(zip(state.FIELDS["fwd_view"].choices, state.FIELDS["fwd_view"].names))
+    assert shared.button_group(key="fwd_view").options == list(names.values())
+    assert at.button_group(key="fwd_view").options == [names[c] for c in ("loss", "lines", "table", "sgd")]
     bad = forward_app({"fwd_view": "everything"})
     assert any("`fwd_view=everything`" in w.value for w in bad.warning)
 

@@ -234,7 +234,8 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
     c = container or st
     common = dict(key=f.name, help=f.help, on_change=on_change, args=args, disabled=disabled)
     label = f.label or f.name
-    shown = dict(zip(f.choices, f.names))
+    base = FIELDS.get(f.name, f)  # names follow the registered choices: an override may drop some of them
+    shown = dict(zip(base.choices, base.names))
     if f.kind == "choice":
         common["format_func"] = lambda c: shown.get(c, str(c))
     if f.kind in ("float", "int") and f.widget == "number":
