@@ -192,3 +192,11 @@ def test_matrix_editors_are_built_only_while_their_expander_is_open():
     at.session_state["_grid_open"] = False
     at.run()
     assert not at.dataframe and at.query_params["cells"] in ("W_hh:0:1=0.5", ["W_hh:0:1=0.5"])
+
+
+def test_a_bad_cell_in_a_link_is_named_on_the_page_and_the_seeded_matrices_are_used():
+    at = forward_app({"H": "3", "cells": "W_hh:7:7=0.5"})  # no row 7 in a 3 × 3 matrix
+    assert any("`cells`" in w.value and "W_hh:7:7=0.5" in w.value for w in at.main.warning)
+    p = rnnviz.RNNParams.random(3, seed=0)
+    hs = rnnviz.forward(p.replace(b_h=np.zeros(3), b_y=[0.0]), X).hs
+    np.testing.assert_allclose(band_cells(diagram(at)["h"]), hs.T, atol=1e-12)

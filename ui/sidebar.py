@@ -64,13 +64,12 @@ def model_and_sequence(page, max_T=500):
 
 def _model_and_page(box, H, seq, loss_on, page):
     """The model's widgets (into `box`), then the page on the Setup they make (one fragment)."""
-    with box:
-        if H == 1:
-            params = rnnviz.RNNParams.scalar(**{n: state.widget(n) for n in SCALAR_RANGES})
-            matrix_grid.forget_all()
-        else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
-            params = matrix_grid.model(H, st)
-        h0_value = state.widget("h0")
+    if H == 1:
+        params = rnnviz.RNNParams.scalar(**{n: state.widget(n, container=box) for n in SCALAR_RANGES})
+        matrix_grid.forget_all()
+    else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
+        params = matrix_grid.model(H, box)  # its widgets in the box, its warnings and errors on the page
+    h0_value = state.widget("h0", container=box)
     state.sync_all()
     state.show_notices()
     if params is None or seq is None:
