@@ -1,0 +1,104 @@
+"""Slider latency of this checkout against an earlier revision, measured move by move in the same run.
+
+    python benchmarks/bench_slider_ab.py --base 380e894 [--moves 30] [--query T=100&H=8] [--slider gain_W_hh]
+
+The machine's speed drifts by a third from one minute to the next (a shared 2-core VM), so two separate
+runs of bench_slider.py cannot tell a 10 % change from noise. This one serves both versions at once (the
+base from a temporary `git worktree`), gives each its own chromium, and alternates the moves A, B, A, B …
+on /forward: every pair of moves sees the same moment of the machine. Each move is timed as in
+bench_slider.py (keydown → the diagram redrawn and the app idle). Prints one table: p50, p95 and min per
+side, and the median of the per-pair ratios B/A with its quartiles.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+import bench_slider as bs
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def serve(repo, port):
+    """`streamlit run app.py` in `repo`; (process, log) once healthy."""
+    log = open(REPO / "artifacts" / f"bench_slider_ab_{port}.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.headless", "true"], cwd=repo, stdout=log, stderr=log,
+                            start_new_session=True)
+    bs.healthy(port, proc)
+    return proc, log
+
+
+def open_forward(pw, port, query, watch):
+    """A chromium of its own on /forward?query, probed as bench_slider.py does; (browser, page)."""
+    browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=bs.CHROMIUM_ARGS)
+    warm = browser.new_page()  # run app.py once first (see bench_slider.py)
+    warm.goto(f"http://127.0.0.1:{port}/")
+    warm.wait_for_function(bs.READY_JS, timeout=60_000)
+    warm.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(bs.PROBE_JS)
+    page.goto(f"http://127.0.0.1:{port}/forward?{query}")
+    page.wait_for_function("() => window.__b && window.__b.finished > 0", timeout=60_000)
+    page.wait_for_function(bs.READY_JS, arg=watch, timeout=60_000)
+    page.evaluate("sel => window.__watchChart(sel)", watch)
+    return browser, page
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", required=True, help="the revision to compare against (A)")
+    ap.add_argument("--moves", type=int, default=30, help="moves per side")
+    ap.add_argument("--query", default="T=100&H=8")
+    ap.add_argument("--slider", default="gain_W_hh")
+    ap.add_argument("--watch", default=".st-key-diagram")
+    ap.add_argument("--port", type=int, default=8670)
+    a = ap.parse_args()
+    (REPO / "artifacts").mkdir(exist_ok=True)
+    base_dir = Path(tempfile.mkdtemp(prefix="rnnviz_base_")) / "repo"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base_dir), a.base], check=True)
+    servers, browsers = [], []
+    try:
+        servers = [serve(base_dir, a.port), serve(REPO, a.port + 1)]
+        with sync_playwright() as pw:
+            pages = []
+            for port in (a.port, a.port + 1):
+                browser, page = open_forward(pw, port, a.query, a.watch)
+                browsers.append(browser)
+                pages.append(page)
+            thumbs = [p.locator(f'.st-key-{a.slider} [data-testid="stSlider"] input[type="range"]') for p in pages]
+            times = ([], [])
+            for i in range(a.moves):  # right ×5, left ×5, …: stays inside the range
+                key = "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"
+                for side in (0, 1):
+                    thumbs[side].focus()
+                    times[side].append(bs.one_move(pages[side], thumbs[side], key)[0])
+            for browser in browsers:
+                browser.close()
+    finally:
+        for proc, log in servers:
+            bs.stop(proc, log)
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
+    ratios = sorted(b / x for x, b in zip(*times))
+    q1, q3 = bs.pct(ratios, 25), bs.pct(ratios, 75)
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    changed = subprocess.run(["git", "-C", str(REPO), "diff", "--quiet", "HEAD"]).returncode
+    dirty = " + uncommitted changes" if changed else ""
+    print(f"\nrnnviz slider A/B · /forward?{a.query} · slider {a.slider} · {a.moves} moves each, alternating · "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+    print(f"| {'side':<34} | {'p50 (ms)':>9} | {'p95 (ms)':>9} | {'min (ms)':>9} |")
+    print(f"|{'-' * 36}|{'-' * 11}|{'-' * 11}|{'-' * 11}|")
+    for name, ts in ((f"A  {a.base}", times[0]), (f"B  {head}{dirty}", times[1])):
+        print(f"| {name:<34} | {statistics.median(ts):>9.0f} | {bs.pct(ts, 95):>9.0f} | {min(ts):>9.0f} |")
+    print(f"\npaired ratio B/A, median of {len(ratios)} pairs: {statistics.median(ratios):.3f} "
+          f"(quartiles {q1:.3f} – {q3:.3f}); below 1 means B is faster")
+
+
+if __name__ == "__main__":
+    main()
