@@ -8,10 +8,11 @@ every rerun, and re-typesets every st.latex through its markdown pipeline. These
 elements (no iframe): each keeps one plotly.js plot, or one KaTeX box per line, under its key, hands a
 new figure to Plotly.react (which restyles only what changed) and re-typesets only the lines whose TeX
 changed. A chart out of sight (scrolled away, 200 px to spare) keeps its last drawing and draws the newest
-figure when it comes back: a slider move redraws only what can be seen. Nothing is fetched from the network: plotly.js is the copy inside the `plotly` Python package
-(the version that wrote the figure's JSON), served by Streamlit from that package's folder; KaTeX is the
-module Streamlit's own frontend ships, styled by the KaTeX stylesheet its page already has (found by
-name; without it the lines fall back to st.latex).
+figure when it comes back: a slider move redraws only what can be seen. Nothing is fetched from the
+network: plotly.js is the copy inside the `plotly` Python package (the version that wrote the figure's
+JSON), served by Streamlit from that package's folder; KaTeX is the module Streamlit's own frontend ships,
+styled by the KaTeX stylesheet its page already has (found by name; without it the lines fall back to
+st.latex).
 """
 import json
 from pathlib import Path
@@ -64,10 +65,9 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   figure.layout.width = el.__width;  // (reading clientWidth here would force a layout of the whole page)
   // the config only when it changed: given one, Plotly.react rebuilds and compares the plot's whole
   // context (a deep copy of plotly's defaults), ~12 ms a draw here for a config that never changes
-  const same = el.__config === JSON.stringify(config);
-  el.__config = JSON.stringify(config);
-  if (same) window.Plotly.react(el, figure.data, figure.layout);
-  else window.Plotly.react(el, figure.data, figure.layout, config);
+  const text = JSON.stringify(config);
+  window.Plotly.react(el, figure.data, figure.layout, ...(text === el.__config ? [] : [config]));
+  el.__config = text;
   el.__drawn = true;
   el.__stale = false;
 }
