@@ -63,10 +63,11 @@ READY_JS = """(watch) => document.querySelector('[data-testid="stApp"][data-test
 APP = "app.py"
 
 
-def start(port):
+def start(port, cwd=REPO):
+    """`streamlit run APP` in `cwd` (a checkout), its output in artifacts/; (process, log file)."""
     err = open(REPO / "artifacts" / f"bench_slider_server_{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-                             "--server.headless", "true"], cwd=REPO, stdout=err, stderr=err, start_new_session=True)
+                             "--server.headless", "true"], cwd=cwd, stdout=err, stderr=err, start_new_session=True)
     return proc, err
 
 
@@ -130,13 +131,27 @@ def one_move(page, thumb, key, settle_ms=300, timeout_s=30):
     raise SystemExit(f"no redraw within {timeout_s} s after {key}: stamps {b}")
 
 
-def slider_latencies(browser, port, page_path, query, slider, moves, watch):
+def warm(browser, port):
+    """Run app.py once, on the home page: see tests/conftest.py warm_app_url."""
+    page = browser.new_page()
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.wait_for_function(READY_JS, timeout=60_000)
+    page.close()
+
+
+def probed_page(browser, port, page_path, query, watch):
+    """/page_path?query drawn, with PROBE_JS stamping keydowns, runs and the watched chart's redraws."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(PROBE_JS)
     page.goto(f"http://127.0.0.1:{port}/{page_path}?{query}")
     page.wait_for_function("() => window.__b && window.__b.finished > 0", timeout=60_000)
     page.wait_for_function(READY_JS, arg=watch, timeout=60_000)
     page.evaluate("sel => window.__watchChart(sel)", watch)
+    return page
+
+
+def slider_latencies(browser, port, page_path, query, slider, moves, watch):
+    page = probed_page(browser, port, page_path, query, watch)
     thumb = page.locator(f'.st-key-{slider} [data-testid="stSlider"] input[type="range"]')
     thumb.focus()
     times, phases = [], []
@@ -175,10 +190,7 @@ def main():
         proc, err = start(a.port)
         try:
             healthy(a.port, proc)
-            b = browser.new_page()  # run app.py once: see tests/conftest.py warm_app_url
-            b.goto(f"http://127.0.0.1:{a.port}/")
-            b.wait_for_function(READY_JS, timeout=60_000)
-            b.close()
+            warm(browser, a.port)
             times, phases, errors = slider_latencies(browser, a.port, a.page, a.query, a.slider, a.moves, a.watch)
         finally:
             stop(proc, err)

@@ -13,7 +13,6 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -21,33 +20,7 @@ from playwright.sync_api import sync_playwright
 
 import bench_slider as bs
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def serve(repo, port):
-    """`streamlit run app.py` in `repo`; (process, log) once healthy."""
-    log = open(REPO / "artifacts" / f"bench_slider_ab_{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true"], cwd=repo, stdout=log, stderr=log,
-                            start_new_session=True)
-    bs.healthy(port, proc)
-    return proc, log
-
-
-def open_forward(pw, port, query, watch):
-    """A chromium of its own on /forward?query, probed as bench_slider.py does; (browser, page)."""
-    browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=bs.CHROMIUM_ARGS)
-    warm = browser.new_page()  # run app.py once first (see bench_slider.py)
-    warm.goto(f"http://127.0.0.1:{port}/")
-    warm.wait_for_function(bs.READY_JS, timeout=60_000)
-    warm.close()
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.add_init_script(bs.PROBE_JS)
-    page.goto(f"http://127.0.0.1:{port}/forward?{query}")
-    page.wait_for_function("() => window.__b && window.__b.finished > 0", timeout=60_000)
-    page.wait_for_function(bs.READY_JS, arg=watch, timeout=60_000)
-    page.evaluate("sel => window.__watchChart(sel)", watch)
-    return browser, page
+REPO = bs.REPO
 
 
 def main():
@@ -60,17 +33,20 @@ def main():
     ap.add_argument("--port", type=int, default=8670)
     a = ap.parse_args()
     (REPO / "artifacts").mkdir(exist_ok=True)
-    base_dir = Path(tempfile.mkdtemp(prefix="rnnviz_base_")) / "repo"
+    tmp = tempfile.TemporaryDirectory(prefix="rnnviz_base_")
+    base_dir = Path(tmp.name) / "repo"
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base_dir), a.base], check=True)
-    servers, browsers = [], []
+    servers, browsers, pages = [], [], []
     try:
-        servers = [serve(base_dir, a.port), serve(REPO, a.port + 1)]
+        for port, repo in ((a.port, base_dir), (a.port + 1, REPO)):
+            servers.append(bs.start(port, cwd=repo))
+            bs.healthy(port, servers[-1][0])
         with sync_playwright() as pw:
-            pages = []
-            for port in (a.port, a.port + 1):
-                browser, page = open_forward(pw, port, a.query, a.watch)
-                browsers.append(browser)
-                pages.append(page)
+            for port in (a.port, a.port + 1):  # a chromium each: one side's drawing never waits on the other's
+                browsers.append(pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                   args=bs.CHROMIUM_ARGS))
+                bs.warm(browsers[-1], port)
+                pages.append(bs.probed_page(browsers[-1], port, "forward", a.query, a.watch))
             thumbs = [p.locator(f'.st-key-{a.slider} [data-testid="stSlider"] input[type="range"]') for p in pages]
             times = ([], [])
             for i in range(a.moves):  # right ×5, left ×5, …: stays inside the range
@@ -84,6 +60,7 @@ def main():
         for proc, log in servers:
             bs.stop(proc, log)
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
+        tmp.cleanup()
     ratios = sorted(b / x for x, b in zip(*times))
     q1, q3 = bs.pct(ratios, 25), bs.pct(ratios, 75)
     head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
