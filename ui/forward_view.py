@@ -51,8 +51,7 @@ def step_controls(T):
         st.fragment(run_every=PLAY_EVERY)(_tick)(T)  # before the slider: it may move t
     row = st.container(horizontal=True, vertical_alignment="bottom")
     row.button("◀", key="t_prev", on_click=_move, args=(-1, T), help="previous step")
-    with row.container(width="stretch"):
-        t = state.widget("t", hi=T, default=min(2, T))
+    t = state.widget("t", container=row, hi=T, default=min(2, T))
     row.button("▶", key="t_next", on_click=_move, args=(1, T), help="next step")
     row.toggle("Play", key="play", help=f"step forward every {PLAY_EVERY} s")
     return t
