@@ -150,9 +150,15 @@ def probed_page(browser, port, page_path, query, watch):
     return page
 
 
+def slider_thumb(page, name):
+    """The range input of the slider `name`: an st.slider keyed `name`, or a ui/controls slider named so."""
+    return page.locator(f'.st-key-{name} [data-testid="stSlider"] input[type="range"], '
+                        f'input[type="range"][name="{name}"]')
+
+
 def slider_latencies(browser, port, page_path, query, slider, moves, watch):
     page = probed_page(browser, port, page_path, query, watch)
-    thumb = page.locator(f'.st-key-{slider} [data-testid="stSlider"] input[type="range"]')
+    thumb = slider_thumb(page, slider)
     thumb.focus()
     times, phases = [], []
     for i in range(moves):  # right, right, … then back left: stays inside the range

@@ -47,7 +47,7 @@ def main():
                                                    args=bs.CHROMIUM_ARGS))
                 bs.warm(browsers[-1], port)
                 pages.append(bs.probed_page(browsers[-1], port, "forward", a.query, a.watch))
-            thumbs = [p.locator(f'.st-key-{a.slider} [data-testid="stSlider"] input[type="range"]') for p in pages]
+            thumbs = [bs.slider_thumb(p, a.slider) for p in pages]
             times = ([], [])
             for i in range(a.moves):  # right ×5, left ×5, …: stays inside the range
                 key = "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"

@@ -1,6 +1,7 @@
 """What the page tests share: open a page of the real app through AppTest, read Plotly's JSON and the live
 elements (ui/live.py) back."""
 import base64
+import json
 from pathlib import Path
 
 import numpy as np
@@ -45,3 +46,21 @@ def live_figures(at):
 def live_lines(at):
     """The TeX lines of the page's live maths (ui/live.py), in page order."""
     return [line for s in map(shown, at.get("bidi_component")) for line in s.get("lines", [])]
+
+
+def move(at, name, v):
+    """Move the ui/controls slider `name` to v as its callback does (state.set), rerun; no exception."""
+    at.session_state[name] = v
+    at.run()
+    assert not at.exception
+    return at
+
+
+def slider_value(at, name):
+    """The value a ui/controls slider `name` shows (the data its element was last sent)."""
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json)
+        for f in data.get("fields") or [data.get("field") or {}]:
+            if f.get("name") == name:
+                return f["value"]
+    raise KeyError(f"no slider {name!r} on the page")

@@ -157,7 +157,7 @@ _SIGNATURE_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main) return '';
   const clone = main.cloneNode(true);
-  clone.querySelectorAll('[data-testid="stSlider"], input, textarea').forEach(e => e.remove());
+  clone.querySelectorAll('[data-testid="stSlider"], .rz-step, input, textarea').forEach(e => e.remove());
   const figs = [...document.querySelectorAll('.js-plotly-plot')].map(
       g => JSON.stringify([g.data, (g.layout || {}).title]));
   return clone.innerText + '\\u0000' + figs.join('\\u0000');
@@ -203,14 +203,14 @@ class StreamlitPage:
     def wait_idle(self, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
         """Wait until the script is idle and the page drawn: notRunning, no lazy-load skeleton left (the
         widgets' JS chunks can land seconds after the run on a busy machine), every Plotly chart drawn and
-        every live element of ui/live.py filled (a chart's SVG, or typeset KaTeX)."""
+        every live element of ui/live.py filled (a chart's SVG, or typeset KaTeX) and ui/controls.py built."""
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
         self.page.wait_for_function(
             """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
                      && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                           .every(c => c.querySelector('.main-svg'))
                      && [...document.querySelectorAll('.stBidiComponent')]
-                          .every(c => c.querySelector('.main-svg, .katex'))""", timeout=timeout_ms)
+                          .every(c => c.querySelector('.main-svg, .katex, .rz-panel, .rz-step'))""", timeout=timeout_ms)
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
 
     def signature(self) -> str:
@@ -232,11 +232,15 @@ class StreamlitPage:
         self.wait_idle(timeout_ms)
 
     def slider(self, which: str | int = 0):
-        """A slider's input[type=range]: by index, by widget key (st-key-<key>) or by label text."""
+        """A slider's input[type=range]: by index, by widget key (st-key-<key>), by name (a ui/controls
+        slider) or by label text."""
         sliders = self.page.locator('[data-testid="stSlider"]')
         if isinstance(which, int):
             box = sliders.nth(which)
         else:
+            named = self.page.locator(f'input[type="range"][name="{which}"]')
+            if named.count():
+                return named.first
             by_key = self.page.locator(f'.st-key-{which} [data-testid="stSlider"]')
             box = by_key.first if by_key.count() else sliders.filter(
                 has=self.page.locator('[data-testid="stWidgetLabel"]', has_text=which)).first
@@ -250,7 +254,7 @@ class StreamlitPage:
             thumb.press("ArrowRight" if steps > 0 else "ArrowLeft")
 
     def slider_value(self, which: str | int = 0) -> float:
-        return float(self.slider(which).get_attribute("value"))
+        return float(self.slider(which).input_value())
 
     def assert_no_exception(self, allow_errors: bool = False) -> None:
         """No traceback box, no st.error (unless allowed), no uncaught JS error."""

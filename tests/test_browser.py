@@ -75,15 +75,17 @@ def test_a_weight_moved_in_a_fragment_rerun_survives_a_full_rerun(app):
 
 
 def test_play_steps_t_forward_and_stops_at_the_last_step(app):
-    """Play (a ticking fragment inside the page's fragment) advances t every 0.8 s and switches off at T."""
+    """Play (ui/controls' stepper) advances t every 0.8 s, a fragment rerun each, and switches off at T."""
     app.open("forward", query={"T": 4, "t": 2})
     assert app.slider_value("t") == 2
-    app.page.locator('.st-key-play [data-testid="stCheckbox"] label').click()
+    play = app.page.locator('.rz-step [data-play]')
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true"
     app.page.wait_for_function(
-        """() => document.querySelector('.st-key-t input[type="range"]')?.getAttribute('value') === '4'""",
+        """() => document.querySelector('.rz-step input[name="t"]')?.value === '4'""", timeout=15_000)
+    app.page.wait_for_function(
+        """() => document.querySelector('.rz-step [data-play]').getAttribute('aria-pressed') === 'false'""",
         timeout=15_000)
-    app.page.wait_for_function(
-        """() => !document.querySelector('.st-key-play input').checked""", timeout=15_000)
     app.wait_idle()
     assert app.slider_value("t") == 4 and "t=4" in app.page.url
     app.assert_no_exception()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import open_page, type_sequence
+from apptest_util import move, open_page, slider_value, type_sequence
 from ui.figures_bptt import fmt
 
 X, TARGET = rnnviz.data.counting(10)
@@ -45,7 +45,7 @@ def test_renders_full_bptt_of_seed_003_checked_by_autograd():
 def test_moving_W_hh_changes_the_gradient_to_the_engines_value():
     at = bptt_app()
     before = shown_grads(at)["W_hh"]
-    at.slider(key="W_hh").set_value(0.9).run()
+    move(at, "W_hh", 0.9)
     assert not at.exception
     g = rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.9), X, TARGET)
     assert_grads(at, g)
@@ -101,7 +101,7 @@ def test_bad_sequence_shows_an_error_not_an_exception():
 def test_url_parameters_restore_the_view():
     at = bptt_app({"W_hh": "0.3", "bptt_mode": "truncated to k steps", "bptt_k": "4", "bptt_t": "5",
                    "bptt_rows": "W_hh"})
-    assert at.slider(key="W_hh").value == 0.3
+    assert slider_value(at, "W_hh") == 0.3
     assert at.slider(key="bptt_k").value == 4
     assert at.slider(key="bptt_t").value == 5
     assert at.segmented_control(key="bptt_rows").value == "W_hh"

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
-from apptest_util import APP, decode, live_figures, live_lines, type_sequence
+from apptest_util import APP, decode, live_figures, live_lines, move, slider_value, type_sequence
 from ui import state
 
 X, TARGET = rnnviz.data.counting(10)
@@ -60,8 +60,8 @@ def test_renders_seed_003_by_default():
 
 def test_moving_W_xh_changes_h1_to_tanh_of_the_new_weight():
     at = forward_app()
-    at.slider(key="W_xh").set_value(1.37).run()
-    at.slider(key="t").set_value(1).run()
+    move(at, "W_xh", 1.37)
+    move(at, "t", 1)
     assert not at.exception
     h1 = rnnviz.forward(rnnviz.RNNParams.scalar(W_xh=1.37), X).h[0, 0]
     assert h1 == pytest.approx(math.tanh(1.37))
@@ -93,7 +93,7 @@ def test_bad_typed_sequence_shows_an_error_and_the_page_survives():
 
 def test_url_parameters_restore_the_picture():
     at = forward_app({"W_hh": "-0.6", "W_xh": "1.1", "preset": "sine", "T": "30", "t": "7"})
-    assert at.slider(key="W_hh").value == -0.6 and at.slider(key="t").value == 7
+    assert slider_value(at, "W_hh") == -0.6 and slider_value(at, "t") == 7
     d = diagram(at)
     assert len(d["x"]["x"]) == 30 and d["W_hh"]["line"]["color"] == "#b2182b"  # negative weight → red
     x = np.sin(np.arange(31) * 0.25)[:-1]
@@ -120,7 +120,7 @@ def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
     assert not at.exception
     expected = rnnviz.sgd_step(p, g, 0.002)
     for n in rnnviz.PARAM_NAMES:
-        assert at.slider(key=n).value == pytest.approx(float(getattr(expected, n).item()))
+        assert slider_value(at, n) == pytest.approx(float(getattr(expected, n).item()))
     after = rnnviz.bptt(expected, X, TARGET).loss
     assert after < g.loss
     metric = at.metric[-1]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import decode, open_page, type_sequence
+from apptest_util import decode, move, open_page, slider_value, type_sequence
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -38,7 +38,7 @@ def test_renders_the_real_decay_of_seed_003():
 
 def test_moving_W_hh_moves_the_decay_and_the_sweep_marker():
     at = vanishing_app()
-    at.slider(key="W_hh").set_value(1.5).run()
+    move(at, "W_hh", 1.5)
     assert not at.exception
     p = rnnviz.RNNParams.scalar(W_hh=1.5)
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
@@ -81,7 +81,7 @@ def test_bad_sequence_shows_an_error_not_an_exception():
 
 def test_url_parameters_restore_model_and_view():
     at = vanishing_app({"W_hh": "1.2", "vg_lo": "-1.0", "vg_hi": "2.5", "vg_clip": "0.5"})
-    assert at.slider(key="W_hh").value == 1.2
+    assert slider_value(at, "W_hh") == 1.2
     assert (at.slider(key="vg_lo").value, at.slider(key="vg_hi").value) == (-1.0, 2.5)
     assert float(metrics(at)["factor min(1, θ/‖g‖)"]) < 1
     p = rnnviz.RNNParams.scalar(W_hh=1.2)

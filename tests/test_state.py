@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest_util import move, slider_value
+
 from ui import state
 import ui.sidebar  # noqa: F401  (registers the sidebar's fields)
 import ui.forward_view  # noqa: F401  (registers the forward page's view fields)
@@ -71,14 +73,14 @@ def forward_app(query=None):
 
 def test_app_writes_moved_widgets_to_the_url_and_a_fresh_session_restores_them():
     at = forward_app()
-    at.slider(key="W_hh").set_value(-0.7).run()
+    move(at, "W_hh", -0.7)
     at.radio(key="loss_on").set_value("last").run()
     at.slider(key="T").set_value(11).run()
     assert not at.exception
     query = {k: v for k, v in at.query_params.items()}
     assert {"W_hh", "loss_on", "T"} <= set(query)
     again = forward_app({k: v[-1] if isinstance(v, list) else v for k, v in query.items()})
-    assert again.slider(key="W_hh").value == -0.7
+    assert slider_value(again, "W_hh") == -0.7
     assert again.radio(key="loss_on").value == "last"
     assert again.slider(key="T").value == 11
     assert not again.warning
@@ -90,6 +92,6 @@ def test_invalid_url_values_show_a_warning_and_use_defaults():
     for name in ("W_xh", "H", "T"):
         assert f"`{name}=" in text
     assert "whatever" not in text
-    assert at.slider(key="W_xh").value == state.FIELDS["W_xh"].default
+    assert slider_value(at, "W_xh") == state.FIELDS["W_xh"].default
     assert at.radio(key="H").value == 1
     assert math.isclose(at.slider(key="T").value, 9)

@@ -1,12 +1,10 @@
 """Components of the forward-pass page: step-through controls, the tabbed views, the table, the gradient step."""
-import time
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import rnnviz
-from ui import arithmetic, figures, state
+from ui import arithmetic, controls, figures, state
 from ui.live import live_chart
 from ui.sidebar import set_params
 
@@ -25,36 +23,9 @@ VIEW_FIELDS = [
 NO_CHART = {"displayModeBar": False}
 
 
-def _move(dt, T):
-    state.set("t", min(max(state.value("t", hi=T) + dt, 1), T))
-
-
-def _tick(T):
-    """While playing: advance t once per PLAY_EVERY and redraw the whole page; stop at T."""
-    if not st.session_state.get("play"):
-        return
-    now = time.monotonic()
-    if now - st.session_state.get("_play_last", 0.0) < PLAY_EVERY * 0.9:
-        return
-    st.session_state["_play_last"] = now
-    t = state.value("t", hi=T)
-    if t >= T:
-        st.session_state["play"] = False
-    else:
-        state.set("t", t + 1)
-    st.rerun()  # the whole app: this fragment alone would leave the slider (or, at T, the toggle) behind
-
-
 def step_controls(T):
-    """Slider over t with ◀ ▶ and play; returns t."""
-    if st.session_state.get("play"):  # the ticking fragment only while playing (every element costs a rerun)
-        st.fragment(run_every=PLAY_EVERY)(_tick)(T)  # before the slider: it may move t
-    row = st.container(horizontal=True, vertical_alignment="bottom")
-    row.button("◀", key="t_prev", on_click=_move, args=(-1, T), help="previous step")
-    t = state.widget("t", container=row, hi=T, default=min(2, T))
-    row.button("▶", key="t_next", on_click=_move, args=(1, T), help="next step")
-    row.toggle("Play", key="play", help=f"step forward every {PLAY_EVERY} s")
-    return t
+    """◀ a slider over t ▶ and Play (a step every PLAY_EVERY s, off at t = T), as one element; returns t."""
+    return controls.stepper("t", key="stepper", every=PLAY_EVERY, hi=T, default=min(2, T))
 
 
 def views(setup, run, losses, counted, loss, t):

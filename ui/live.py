@@ -157,4 +157,6 @@ def live_latex(lines, key):
 def shown(element):
     """What a live element shows, for tests: {"figure": Plotly JSON} or {"lines": [TeX, …]}."""
     data = json.loads(element.proto.json)
-    return {"figure": json.loads(data["figure"])} if "figure" in data else {"lines": data["lines"]}
+    if "figure" in data:
+        return {"figure": json.loads(data["figure"])}
+    return {"lines": data["lines"]} if "lines" in data else {}  # {}: another custom element (ui/controls)

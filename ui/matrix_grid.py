@@ -99,11 +99,10 @@ def _fold_edits(grid):
     return grid["shown"]
 
 
-def model(H, sb):
-    """RNNParams for H > 1 from the seed, the gains and the grid; None after an st.error."""
-    seed = state.widget("seed", container=sb)
-    gains = tuple(state.widget(f"gain_{n}", container=sb) for n in GAINS)
-    b_y = state.widget("b_y", container=sb)
+def model(H, sb, values):
+    """RNNParams for H > 1 from the seed, the gains and b_y in `values` and the grid; None after an st.error."""
+    seed, b_y = values["seed"], values["b_y"]
+    gains = tuple(values[f"gain_{n}"] for n in GAINS)
     base = seeded(H, seed, gains)
     grid = _grid_state(H, seed, gains, base)
     # The four grids are the sidebar's costliest widgets: build them only while the expander is open.

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from ui import matrix_grid, state
+from ui import controls, matrix_grid, state
 from ui.sequence import SEQUENCE_FIELDS, sequence_sidebar
 
 SCALAR_RANGES = {"W_xh": (-5.0, 5.0), "W_hh": (-5.0, 5.0), "b_h": (-5.0, 5.0),
@@ -65,11 +65,14 @@ def model_and_sequence(page, max_T=500):
 def _model_and_page(box, H, seq, loss_on, page):
     """The model's widgets (into `box`), then the page on the Setup they make (one fragment)."""
     if H == 1:
-        params = rnnviz.RNNParams.scalar(**{n: state.widget(n, container=box) for n in SCALAR_RANGES})
+        v = controls.panel([*SCALAR_RANGES, "h0"], key="model_panel", container=box)
+        params = rnnviz.RNNParams.scalar(**{n: v[n] for n in SCALAR_RANGES})
         matrix_grid.forget_all()
     else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
-        params = matrix_grid.model(H, box)  # its widgets in the box, its warnings and errors on the page
-    h0_value = state.widget("h0", container=box)
+        v = controls.panel(["seed", *(f"gain_{n}" for n in matrix_grid.GAINS), "b_y", "h0"], key="model_panel",
+                           container=box)
+        params = matrix_grid.model(H, box, v)  # its grids in the box, its warnings and errors on the page
+    h0_value = v["h0"]
     state.sync_all()
     state.show_notices()
     if params is None or seq is None:

@@ -1,0 +1,267 @@
+"""Several sliders as ONE page element: the sidebar's model controls and the step-through controls.
+
+    values = controls.panel(["gain_W_xh", "gain_W_hh", "b_y"], key="model_panel", container=box)
+    t = controls.stepper("t", key="stepper", hi=T)          # ◀ slider ▶ and Play, one element
+
+Streamlit re-renders every element of the page two or three times per rerun (the run starting, its
+deltas, the run ending), whether or not the element changed: with ~35 elements that, not the script,
+is most of a slider move's latency. These are components-v2 elements (no iframe) drawing native
+`<input type="range">`s: a panel of N sliders costs one element. The values still live in ui/state
+(session state, URL, validation, notices): the panel shows them and reports a user's change through a
+trigger, whose callback writes the one field that moved (state.set) before the rerun, so a value set
+from Python (a gradient step, a link) moves the slider the same way it moves a widget.
+
+AppTest cannot press a custom element: tests/apptest_util.move does what the trigger's callback does
+(state.set) and reruns; the browser tests press the real sliders.
+"""
+import math
+from functools import partial
+
+import streamlit as st
+
+from ui import state
+
+PANEL_CSS = """
+.rz-panel { display: flex; flex-direction: column; gap: 0.9rem; font-family: inherit; }
+.rz-field { display: flex; flex-direction: column; gap: 0.15rem; }
+.rz-head { display: flex; align-items: baseline; justify-content: space-between; gap: 0.5rem;
+  font-size: 0.875rem; color: var(--st-text-color, #31333f); }
+.rz-head label { display: flex; align-items: center; gap: 0.3rem; }
+.rz-help { display: inline-flex; width: 1rem; height: 1rem; border-radius: 50%; align-items: center;
+  justify-content: center; font-size: 0.7rem; color: rgba(49, 51, 63, 0.6); border: 1px solid rgba(49, 51, 63, 0.3);
+  cursor: help; }
+.rz-value { color: var(--st-primary-color, #ff4b4b); font-variant-numeric: tabular-nums; font-size: 0.875rem; }
+.rz-range { -webkit-appearance: none; appearance: none; width: 100%; height: 1.25rem; margin: 0;
+  background: transparent; cursor: pointer; --fill: 50%; }
+.rz-range:focus { outline: none; }
+.rz-range::-webkit-slider-runnable-track { height: 0.25rem; border-radius: 0.25rem;
+  background: linear-gradient(to right, var(--st-primary-color, #ff4b4b) var(--fill), rgba(151, 166, 195, 0.25) var(--fill)); }
+.rz-range::-webkit-slider-thumb { -webkit-appearance: none; width: 0.75rem; height: 0.75rem; margin-top: -0.25rem;
+  border-radius: 50%; background: var(--st-primary-color, #ff4b4b); border: none; }
+.rz-range:focus-visible::-webkit-slider-thumb { box-shadow: 0 0 0 0.2rem rgba(255, 75, 75, 0.5); }
+.rz-range::-moz-range-track { height: 0.25rem; border-radius: 0.25rem; background: rgba(151, 166, 195, 0.25); }
+.rz-range::-moz-range-progress { height: 0.25rem; border-radius: 0.25rem; background: var(--st-primary-color, #ff4b4b); }
+.rz-range::-moz-range-thumb { width: 0.75rem; height: 0.75rem; border-radius: 50%; border: none;
+  background: var(--st-primary-color, #ff4b4b); }
+.rz-range:disabled { opacity: 0.4; cursor: not-allowed; }
+.rz-ends { display: flex; justify-content: space-between; font-size: 0.75rem; color: rgba(49, 51, 63, 0.45);
+  font-variant-numeric: tabular-nums; }
+.rz-number { font: inherit; font-size: 0.875rem; padding: 0.35rem 0.6rem; border-radius: 0.5rem;
+  border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-secondary-background-color, #f0f2f6);
+  color: var(--st-text-color, #31333f); width: 100%; box-sizing: border-box; }
+.rz-step { display: flex; align-items: flex-end; gap: 0.6rem; }
+.rz-step .rz-field { flex: 1; }
+.rz-btn { font: inherit; font-size: 0.875rem; min-width: 2.5rem; height: 2.4rem; padding: 0 0.75rem;
+  border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-background-color, #fff);
+  color: var(--st-text-color, #31333f); cursor: pointer; }
+.rz-btn:hover:not(:disabled) { border-color: var(--st-primary-color, #ff4b4b); color: var(--st-primary-color, #ff4b4b); }
+.rz-btn:disabled { opacity: 0.4; cursor: not-allowed; }
+.rz-btn[aria-pressed="true"] { background: var(--st-primary-color, #ff4b4b); color: #fff;
+  border-color: var(--st-primary-color, #ff4b4b); }
+"""
+
+PANEL_JS = """
+const decimals = (f) => f.decimals;
+const show = (f, v) => Number(v).toFixed(decimals(f));
+function fill(input) {  // the track left of the thumb in the primary colour
+  const lo = Number(input.min), hi = Number(input.max);
+  input.style.setProperty('--fill', (hi > lo ? (Number(input.value) - lo) / (hi - lo) * 100 : 0) + '%');
+}
+function field(f, commit) {  // label, value, native range (or number box), ends
+  const box = document.createElement('div');
+  box.className = 'rz-field';
+  box.dataset.name = f.name;
+  const head = document.createElement('div');
+  head.className = 'rz-head';
+  const label = document.createElement('label');
+  label.textContent = f.label;
+  if (f.help) {
+    const q = document.createElement('span');
+    q.className = 'rz-help'; q.textContent = '?'; q.title = f.help;
+    label.appendChild(q);
+  }
+  const input = document.createElement('input');
+  input.name = f.name;
+  input.setAttribute('aria-label', f.label);
+  head.appendChild(label);
+  box.appendChild(head);
+  if (f.widget === 'number') {
+    input.type = 'number';
+    input.className = 'rz-number';
+    box.appendChild(input);
+  } else {
+    const value = document.createElement('span');
+    value.className = 'rz-value';
+    head.appendChild(value);
+    input.type = 'range';
+    input.className = 'rz-range';
+    box.appendChild(input);
+    const ends = document.createElement('div');
+    ends.className = 'rz-ends';
+    ends.innerHTML = '<span></span><span></span>';
+    box.appendChild(ends);
+    input.addEventListener('input', () => { value.textContent = show(f, input.value); fill(input); });
+  }
+  input.addEventListener('pointerdown', () => { input.__held = true; });
+  input.addEventListener('pointerup', () => { input.__held = false; });
+  input.addEventListener('change', () => {
+    const v = Number(input.value);
+    if (input.value === '' || !Number.isFinite(v)) { set(box, f); return; }  // an emptied number box
+    commit(f.name, v);
+  });
+  return box;
+}
+function set(box, f) {  // show Python's value unless the user holds this slider
+  const input = box.querySelector('input');
+  Object.assign(input, {min: f.lo, max: f.hi, step: f.step, disabled: !!f.disabled});
+  if (!input.__held && (input.value === "" || Number(input.value) !== f.value)) input.value = f.value;
+  const value = box.querySelector('.rz-value');
+  if (value) {
+    value.textContent = show(f, input.value);
+    const [lo, hi] = box.querySelectorAll('.rz-ends span');
+    lo.textContent = show(f, f.lo); hi.textContent = show(f, f.hi);
+    fill(input);
+  }
+}
+export default function ({ parentElement, data, setTriggerValue }) {
+  let panel = parentElement.querySelector(':scope > .rz-panel');
+  if (!panel) {
+    panel = document.createElement('div');
+    panel.className = 'rz-panel';
+    parentElement.appendChild(panel);
+  }
+  const commit = (name, v) => setTriggerValue('commit', {[name]: v});
+  const names = data.fields.map(f => f.name).join(' ');
+  if (panel.__names !== names) {  // the set of sliders changed (H = 1 ↔ H > 1): build them again
+    panel.replaceChildren(...data.fields.map(f => field(f, commit)));
+    panel.__names = names;
+  }
+  data.fields.forEach((f, i) => set(panel.children[i], f));
+}
+"""
+
+STEPPER_JS = """
+export default function ({ parentElement, data, setTriggerValue }) {
+  let row = parentElement.querySelector(':scope > .rz-step');
+  const f = data.field;
+  if (!row) {
+    row = document.createElement('div');
+    row.className = 'rz-step';
+    row.innerHTML = `<button class="rz-btn" data-move="-1" title="previous step">◀</button>
+      <div class="rz-field"><div class="rz-head"><label></label><span class="rz-value"></span></div>
+      <input class="rz-range" type="range" name="${f.name}"></div>
+      <button class="rz-btn" data-move="1" title="next step">▶</button>
+      <button class="rz-btn" data-play aria-pressed="false"></button>`;
+    parentElement.appendChild(row);
+    const input = row.querySelector('input');
+    input.setAttribute('aria-label', f.label);
+    input.addEventListener('input', () => {
+      row.querySelector('.rz-value').textContent = input.value;
+      input.style.setProperty('--fill', (input.value - input.min) / Math.max(input.max - input.min, 1) * 100 + '%');
+    });
+    input.addEventListener('pointerdown', () => { input.__held = true; });
+    input.addEventListener('pointerup', () => { input.__held = false; });
+    input.addEventListener('change', () => row.__commit(Number(input.value)));
+    row.querySelectorAll('[data-move]').forEach(b => b.addEventListener('click', () => {
+      const t = Number(input.value) + Number(b.dataset.move);
+      if (t >= Number(input.min) && t <= Number(input.max)) row.__commit(t);
+    }));
+    const play = row.querySelector('[data-play]');
+    play.addEventListener('click', () => row.__play(!row.__timer));
+    row.__play = (on) => {  // Play: one step forward every `every` s, off again at the last step
+      clearInterval(row.__timer);
+      row.__timer = null;
+      if (on && Number(input.value) >= Number(input.max)) row.__commit(Number(input.min));  // replay
+      if (on) row.__timer = setInterval(() => {
+        const t = Number(row.__t) + 1;
+        if (t > Number(input.max)) row.__play(false); else row.__commit(t);
+      }, row.__every * 1000);
+      play.setAttribute('aria-pressed', String(!!row.__timer));
+      play.textContent = row.__timer ? '❚❚ Pause' : '▶▶ Play';
+    };
+    row.__play(false);
+  }
+  row.__commit = (t) => { row.__t = t; setTriggerValue('commit', {[f.name]: t}); };
+  row.__every = data.every;
+  row.__t = f.value;
+  const input = row.querySelector('input');
+  row.querySelector('label').textContent = f.label;
+  Object.assign(input, {min: f.lo, max: f.hi, step: 1});
+  if (!input.__held && (input.value === "" || Number(input.value) !== f.value)) input.value = f.value;
+  row.querySelector('.rz-value').textContent = input.value;
+  input.style.setProperty('--fill', (f.value - f.lo) / Math.max(f.hi - f.lo, 1) * 100 + '%');
+  row.querySelector('[data-move="-1"]').disabled = f.value <= f.lo;
+  row.querySelector('[data-move="1"]').disabled = f.value >= f.hi;
+  if (row.__timer && f.value >= f.hi) row.__play(false);
+}
+"""
+
+_panel = st.components.v2.component("rnnviz.controls", js=PANEL_JS, css=PANEL_CSS, isolate_styles=False)
+_stepper = st.components.v2.component("rnnviz.stepper", js=STEPPER_JS, css=PANEL_CSS, isolate_styles=False)
+
+
+def _decimals(f):
+    """Digits the slider shows: the field's %.Nf format, else as many as its step has."""
+    if f.fmt and f.fmt.startswith("%.") and f.fmt.endswith("f"):
+        return int(f.fmt[2:-1])
+    if f.kind == "int" or not f.step:
+        return 0
+    return max(0, -math.floor(math.log10(f.step) + 1e-9))
+
+
+def _show(f):
+    """The field's current value, kept valid and in the URL (as state.widget does for a widget)."""
+    v = state.clamp(f, state.value(f.name, **_overrides(f)))
+    state.put(f.name, v)
+    st.session_state[f.name] = v
+    st.session_state.setdefault(state._SHOWN, {})[f.name] = f
+    return v
+
+
+def _overrides(f):
+    base = state.FIELDS[f.name]
+    return {k: getattr(f, k) for k in ("lo", "hi", "default") if getattr(f, k) != getattr(base, k)}
+
+
+def _commit(key, fields):
+    """The trigger's callback: the field the user moved, coerced and clamped, into ui/state."""
+    result = st.session_state.get(key) or {}
+    moved = result.get("commit") if hasattr(result, "get") else None
+    for name, v in (moved if isinstance(moved, dict) else {}).items():
+        f = fields.get(name)
+        if f is not None and isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+            state.set(name, state.clamp(f, round(v) if f.kind == "int" else float(v)))
+
+
+def _spec(f, v, disabled=False):
+    return {"name": f.name, "label": f.label or f.name, "help": f.help, "lo": f.lo, "hi": f.hi,
+            "step": f.step or (1 if f.kind == "int" else 0.01), "value": v, "decimals": _decimals(f),
+            "widget": f.widget or "slider", "disabled": disabled}
+
+
+def panel(names, *, key, container=None, overrides=None):
+    """One element of sliders (number boxes for widget="number" fields) over ui/state fields; {name: value}."""
+    fields = {n: state.get(n, **(overrides or {}).get(n, {})) for n in names}
+    for f in fields.values():
+        if f.kind not in ("float", "int"):
+            raise ValueError(f"controls.panel: {f.name} is a {f.kind} field; only numbers have sliders")
+    values = {n: _show(f) for n, f in fields.items()}
+    _mount(_panel, container, key=key, data={"fields": [_spec(f, values[n]) for n, f in fields.items()]},
+           on_commit_change=partial(_commit, key, fields))
+    return values
+
+
+def stepper(name, *, key, every, container=None, **overrides):
+    """◀ a slider over the int field `name` ▶ and Play (a step every `every` s, off at the end); its value."""
+    f = state.get(name, **overrides)
+    v = _show(f)
+    _mount(_stepper, container, key=key, data={"field": _spec(f, v), "every": every},
+           on_commit_change=partial(_commit, key, {name: f}))
+    return v
+
+
+def _mount(component, container, **kw):
+    if container is None:
+        return component(**kw)
+    with container:  # (a fragment may write into a container made outside it: the sidebar's model box)
+        return component(**kw)
