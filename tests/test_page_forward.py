@@ -72,7 +72,7 @@ def test_moving_W_xh_changes_h1_to_tanh_of_the_new_weight():
 def test_nudging_x3_ripples_forward_only():
     at = open_view(forward_app(), "table")
     before = at.dataframe[0].value["h_t"].to_numpy()  # the per-step table, full precision
-    at.slider(key="x3").set_value(0.0).run()
+    move(at, "x3", 0.0)
     after = at.dataframe[0].value["h_t"].to_numpy()
     assert np.array_equal(before[:2], after[:2]) and np.all(before[2:5] != after[2:5])  # h_1, h_2 same; h_3.. move
     x = X.copy()

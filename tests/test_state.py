@@ -75,14 +75,14 @@ def test_app_writes_moved_widgets_to_the_url_and_a_fresh_session_restores_them()
     at = forward_app()
     move(at, "W_hh", -0.7)
     at.radio(key="loss_on").set_value("last").run()
-    at.slider(key="T").set_value(11).run()
+    move(at, "T", 11)
     assert not at.exception
     query = {k: v for k, v in at.query_params.items()}
     assert {"W_hh", "loss_on", "T"} <= set(query)
     again = forward_app({k: v[-1] if isinstance(v, list) else v for k, v in query.items()})
     assert slider_value(again, "W_hh") == -0.7
     assert again.radio(key="loss_on").value == "last"
-    assert again.slider(key="T").value == 11
+    assert slider_value(again, "T") == 11
     assert not again.warning
 
 
@@ -94,4 +94,4 @@ def test_invalid_url_values_show_a_warning_and_use_defaults():
     assert "whatever" not in text
     assert slider_value(at, "W_xh") == state.FIELDS["W_xh"].default
     assert at.radio(key="H").value == 1
-    assert math.isclose(at.slider(key="T").value, 9)
+    assert math.isclose(slider_value(at, "T"), 9)

@@ -9,13 +9,15 @@ import streamlit as st
 
 import rnnviz
 from rnnviz import data
-from ui import state
+from ui import controls, state
 
 PRESETS = ("counting", "sine", "stock prices", "step", "noisy sine")
 DEFAULT_T = {"counting": 9, "sine": 40, "step": 20, "noisy sine": 40}  # stock prices: seed 000's 7 values
 DT = 0.25          # sine sampling interval: at f = 1 one period is 2π/0.25 ≈ 25 steps
 MAX_NUDGE_T = 12   # a slider per x_t up to this length
 SEED_003_TEXT = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+SHAPE = {"counting": (), "step": ("amplitude", "step_pos"), "sine": ("amplitude", "freq"),  # sliders after T
+         "noisy sine": ("amplitude", "freq", "noise")}
 
 SEQUENCE_FIELDS = [
     state.field("source", "choice", "preset", choices=("preset", "typed"), names=("Preset", "Type it"),
@@ -48,18 +50,20 @@ def preset_series(sb, preset, max_T):
         sb.caption("Seed 000's seven closing prices (T = 6). Values near 100 saturate tanh: "
                    "expect large losses unless the weights are tiny.")
         return np.array(data.STOCK_PRICES), "stock prices (seed 000)"
-    T = state.widget("T", container=sb, hi=max_T, default=min(DEFAULT_T[preset], max_T))
-    k = np.arange(T + 1)
+    over = {"T": dict(hi=max_T, default=min(DEFAULT_T[preset], max_T))}
+    over["step_pos"] = dict(hi=state.clamp(state.get("T", **over["T"]), state.value("T", **over["T"])))
+    v = controls.panel(["T", *SHAPE[preset]], key="shape_panel", container=sb, overrides=over)  # one element
+    T, k = v["T"], np.arange(v["T"] + 1)
     if preset == "counting":
         return np.arange(1.0, T + 2), f"counting 1..{T + 1}"
-    A = state.widget("amplitude", container=sb)
+    A = v["amplitude"]
     if preset == "step":
-        pos = state.widget("step_pos", container=sb, hi=T)
+        pos = v["step_pos"]
         return data.step(T + 1, pos, A), f"step at {pos} (A={A:g}, T={T})"
-    f = state.widget("freq", container=sb)
+    f = v["freq"]
     if preset == "sine":
         return data.sine(k * DT, f, A), f"sine (f={f:g}, A={A:g}, T={T})"
-    sigma = state.widget("noise", container=sb)
+    sigma = v["noise"]
     return data.noisy_sine(k * DT, f, A, sigma, seed=0), f"noisy sine (f={f:g}, A={A:g}, σ={sigma:g}, T={T})"
 
 
@@ -95,8 +99,10 @@ def nudges(sb, x):
     with sb.expander(f"Nudge single inputs x_1 … x_{T}", expanded=False):
         st.caption("Targets stay the series' next values: a nudge shows how one input ripples "
                    "forward through every later h_t, y_t and L_t.")
-        for t in range(1, T + 1):
-            out[t - 1] = state.widget(f"x{t}", default=float(x[t - 1]), lo=lo, hi=hi, step=0.01)
+        v = controls.panel([f"x{t}" for t in range(1, T + 1)], key="nudge_panel",  # T sliders, one element
+                           overrides={f"x{t}": dict(default=float(x[t - 1]), lo=lo, hi=hi, step=0.01)
+                                      for t in range(1, T + 1)})
+        out[:] = [v[f"x{t}"] for t in range(1, T + 1)]
     for t in range(T + 1, MAX_NUDGE_T + 1):
         state.forget(f"x{t}")
     return out

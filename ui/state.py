@@ -271,6 +271,7 @@ def put(name, v):
 def forget(name):
     """Drop a field that is not shown in this state of the app (its URL parameter goes too)."""
     _store().pop(name, None)
+    st.session_state.pop(name, None)  # (a ui/controls slider keeps its value there, not in a widget's key)
     st.session_state.get(_SHOWN, {}).pop(name, None)
     if name in st.query_params:
         del st.query_params[name]
