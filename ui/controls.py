@@ -60,13 +60,22 @@ PANEL_CSS = """
   border-color: var(--st-primary-color, #ff4b4b); }
 """
 
-PANEL_JS = """
-const decimals = (f) => f.decimals;
-const show = (f, v) => Number(v).toFixed(decimals(f));
+COMMON_JS = """
 function fill(input) {  // the track left of the thumb in the primary colour
   const lo = Number(input.min), hi = Number(input.max);
   input.style.setProperty('--fill', (hi > lo ? (Number(input.value) - lo) / (hi - lo) * 100 : 0) + '%');
 }
+function hold(input) {  // while the pointer holds a thumb, Python's value does not pull it back
+  input.addEventListener('pointerdown', () => { input.__held = true; });
+  for (const e of ['pointerup', 'pointercancel', 'change']) input.addEventListener(e, () => { input.__held = false; });
+}
+function place(input, v) {  // show Python's value unless the user holds this slider
+  if (!input.__held && (input.value === "" || Number(input.value) !== v)) input.value = v;
+}
+"""
+
+PANEL_JS = COMMON_JS + """
+const show = (f, v) => Number(v).toFixed(f.decimals);
 function field(f, commit) {  // label, value, native range (or number box), ends
   const box = document.createElement('div');
   box.className = 'rz-field';
@@ -102,8 +111,7 @@ function field(f, commit) {  // label, value, native range (or number box), ends
     box.appendChild(ends);
     input.addEventListener('input', () => { value.textContent = show(f, input.value); fill(input); });
   }
-  input.addEventListener('pointerdown', () => { input.__held = true; });
-  input.addEventListener('pointerup', () => { input.__held = false; });
+  hold(input);
   input.addEventListener('change', () => {
     const v = Number(input.value);
     if (input.value === '' || !Number.isFinite(v)) { set(box, f); return; }  // an emptied number box
@@ -111,10 +119,10 @@ function field(f, commit) {  // label, value, native range (or number box), ends
   });
   return box;
 }
-function set(box, f) {  // show Python's value unless the user holds this slider
+function set(box, f) {  // the field's range and Python's value
   const input = box.querySelector('input');
   Object.assign(input, {min: f.lo, max: f.hi, step: f.step, disabled: !!f.disabled});
-  if (!input.__held && (input.value === "" || Number(input.value) !== f.value)) input.value = f.value;
+  place(input, f.value);
   const value = box.querySelector('.rz-value');
   if (value) {
     value.textContent = show(f, input.value);
@@ -140,7 +148,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
 }
 """
 
-STEPPER_JS = """
+STEPPER_JS = COMMON_JS + """
 export default function ({ parentElement, data, setTriggerValue }) {
   let row = parentElement.querySelector(':scope > .rz-step');
   const f = data.field;
@@ -155,12 +163,8 @@ export default function ({ parentElement, data, setTriggerValue }) {
     parentElement.appendChild(row);
     const input = row.querySelector('input');
     input.setAttribute('aria-label', f.label);
-    input.addEventListener('input', () => {
-      row.querySelector('.rz-value').textContent = input.value;
-      input.style.setProperty('--fill', (input.value - input.min) / Math.max(input.max - input.min, 1) * 100 + '%');
-    });
-    input.addEventListener('pointerdown', () => { input.__held = true; });
-    input.addEventListener('pointerup', () => { input.__held = false; });
+    input.addEventListener('input', () => { row.querySelector('.rz-value').textContent = input.value; fill(input); });
+    hold(input);
     input.addEventListener('change', () => row.__commit(Number(input.value)));
     row.querySelectorAll('[data-move]').forEach(b => b.addEventListener('click', () => {
       const t = Number(input.value) + Number(b.dataset.move);
@@ -187,9 +191,9 @@ export default function ({ parentElement, data, setTriggerValue }) {
   const input = row.querySelector('input');
   row.querySelector('label').textContent = f.label;
   Object.assign(input, {min: f.lo, max: f.hi, step: 1});
-  if (!input.__held && (input.value === "" || Number(input.value) !== f.value)) input.value = f.value;
+  place(input, f.value);
   row.querySelector('.rz-value').textContent = input.value;
-  input.style.setProperty('--fill', (f.value - f.lo) / Math.max(f.hi - f.lo, 1) * 100 + '%');
+  fill(input);
   row.querySelector('[data-move="-1"]').disabled = f.value <= f.lo;
   row.querySelector('[data-move="1"]').disabled = f.value >= f.hi;
   if (row.__timer && f.value >= f.hi) row.__play(false);
