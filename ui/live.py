@@ -102,7 +102,9 @@ function typeset(box, katex) {  // re-typeset a line only when its TeX changed
   lines.forEach((tex, i) => {
     const line = box.children[i] || box.appendChild(document.createElement('div'));
     if (line.__tex === tex) return;
-    katex.render(tex, line, {displayMode: true, throwOnError: false});
+    katex.render(tex, line, {displayMode: true, throwOnError: false, output: 'html'});
+    line.setAttribute('role', 'math');
+    line.setAttribute('aria-label', tex);  // for screen readers, instead of KaTeX's MathML copy (a third of the nodes)
     for (const [now, then] of Object.entries(OLD_NAMES))
       line.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
     line.__tex = tex;
@@ -117,10 +119,13 @@ export default function ({ parentElement, data }) {
   }
   box.__lines = data.lines;
   (loading ??= import(new URL(data.src, document.baseURI).href))
-    .then(({default: katex}) => typeset(box, katex));
+    // in a task of its own: the charts drawn in this same update reach the screen first (a KaTeX pass over
+    // an H = 8 step's matrices is tens of ms), and the lines follow a frame later
+    .then(({default: katex}) => setTimeout(() => typeset(box, katex), 0));
 }
 """
 LATEX_CSS = """  /* spaced like consecutive st.latex elements */
+.live-latex { contain: content; }
 .live-latex .katex-display { overflow-x: auto; overflow-y: hidden; margin: 0; }
 .live-latex > div { padding-top: 1rem; }
 .live-latex > div + div { padding-top: 2rem; }
