@@ -32,7 +32,7 @@ def decode(v, dtype=float):
 
 def type_sequence(at, text):
     """Switch the sidebar to a typed sequence and type `text`; the page must not raise, whatever the text."""
-    at.radio(key="source").set_value("typed").run()
+    move(at, "source", "typed")
     at.text_area(key="seq_text").set_value(text).run()
     assert not at.exception
     return at
@@ -57,7 +57,7 @@ def move(at, name, v):
 
 
 def slider_value(at, name):
-    """The value a ui/controls slider `name` shows (the data its element was last sent)."""
+    """The value a ui/controls slider `name` shows (the data its element was last sent; a choice as text)."""
     for el in at.get("bidi_component"):
         data = json.loads(el.proto.json)
         for f in data.get("fields") or [data.get("field") or {}]:

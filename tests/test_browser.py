@@ -89,3 +89,18 @@ def test_play_steps_t_forward_and_stops_at_the_last_step(app):
     app.wait_idle()
     assert app.slider_value("t") == 4 and "t=4" in app.page.url
     app.assert_no_exception()
+
+
+def test_sidebar_choices_rerun_the_app_and_a_new_preset_resets_T(app):
+    """ui/controls' radio buttons and drop-down: H and the preset reach the URL; a preset starts at its own T."""
+    app.open("forward")
+    with app.expect_rerun():
+        app.page.locator('select[name="preset"]').select_option("sine")
+    app.page.wait_for_function("() => location.search.includes('preset=sine')")
+    assert app.slider_value("T") == 40  # sequence.DEFAULT_T["sine"], set by the preset's on_change
+    with app.expect_rerun():
+        app.page.locator('input[type="radio"][name="H"][value="4"]').check()
+    app.page.wait_for_function("() => location.search.includes('H=4')")
+    app.wait_idle()
+    assert app.page.locator('input[type="range"][name="gain_W_hh"]').count() == 1  # H > 1: gains, not W_hh
+    app.assert_no_exception()

@@ -146,7 +146,7 @@ def test_gradient_step_with_H_4_moves_the_matrices():
 
 def test_absurd_inputs_get_messages_not_exceptions():
     at = forward_app()
-    at.radio(key="source").set_value("typed").run()
+    move(at, "source", "typed")
     at.text_area(key="seq_text").input("1e300, -1e300, 1e300").run()  # (y − target)² overflows float64
     assert not at.exception
     assert any("overflow" in e.value for e in at.error) and any("saturates" in w.value for w in at.warning)

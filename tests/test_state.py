@@ -74,14 +74,14 @@ def forward_app(query=None):
 def test_app_writes_moved_widgets_to_the_url_and_a_fresh_session_restores_them():
     at = forward_app()
     move(at, "W_hh", -0.7)
-    at.radio(key="loss_on").set_value("last").run()
+    move(at, "loss_on", "last")
     move(at, "T", 11)
     assert not at.exception
     query = {k: v for k, v in at.query_params.items()}
     assert {"W_hh", "loss_on", "T"} <= set(query)
     again = forward_app({k: v[-1] if isinstance(v, list) else v for k, v in query.items()})
     assert slider_value(again, "W_hh") == -0.7
-    assert again.radio(key="loss_on").value == "last"
+    assert slider_value(again, "loss_on") == "last"
     assert slider_value(again, "T") == 11
     assert not again.warning
 
@@ -93,5 +93,5 @@ def test_invalid_url_values_show_a_warning_and_use_defaults():
         assert f"`{name}=" in text
     assert "whatever" not in text
     assert slider_value(at, "W_xh") == state.FIELDS["W_xh"].default
-    assert at.radio(key="H").value == 1
+    assert slider_value(at, "H") == "1"
     assert math.isclose(slider_value(at, "T"), 9)

@@ -1,12 +1,13 @@
-"""Several sliders as ONE page element: the sidebar's model controls and the step-through controls.
+"""Several sliders (and choices) as ONE page element: the sidebar's controls and the step-through controls.
 
     values = controls.panel(["gain_W_xh", "gain_W_hh", "b_y"], key="model_panel", container=box)
-    t = controls.stepper("t", key="stepper", hi=T)          # ◀ slider ▶ and Play, one element
+    H = controls.panel(["H"], key="h_panel", container=sb)["H"]   # a choice field: radio buttons
+    t = controls.stepper("t", key="stepper", every=0.8, hi=T)   # ◀ slider ▶ and Play, one element
 
 Streamlit re-renders every element of the page two or three times per rerun (the run starting, its
 deltas, the run ending), whether or not the element changed: with ~35 elements that, not the script,
 is most of a slider move's latency. These are components-v2 elements (no iframe) drawing native
-`<input type="range">`s: a panel of N sliders costs one element. The values still live in ui/state
+`<input type="range">`s, radio buttons and `<select>`s: a panel of N controls costs one element. The values still live in ui/state
 (session state, URL, validation, notices): the panel shows them and reports a user's change through a
 trigger, whose callback writes the one field that moved (state.set) before the rerun, so a value set
 from Python (a gradient step, a link) moves the slider the same way it moves a widget.
@@ -49,6 +50,12 @@ PANEL_CSS = """
 .rz-number { font: inherit; font-size: 0.875rem; padding: 0.35rem 0.6rem; border-radius: 0.5rem;
   border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-secondary-background-color, #f0f2f6);
   color: var(--st-text-color, #31333f); width: 100%; box-sizing: border-box; }
+.rz-choices { display: flex; flex-wrap: wrap; gap: 0.35rem 1rem; font-size: 0.875rem; }
+.rz-choices label { display: flex; align-items: center; gap: 0.35rem; cursor: pointer; min-width: 2.2rem; }
+.rz-choices input { accent-color: var(--st-primary-color, #ff4b4b); width: 1rem; height: 1rem; margin: 0; }
+.rz-select { font: inherit; font-size: 0.875rem; padding: 0.45rem 0.6rem; border-radius: 0.5rem; width: 100%;
+  border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-secondary-background-color, #f0f2f6);
+  color: var(--st-text-color, #31333f); }
 .rz-step { display: flex; align-items: flex-end; gap: 0.6rem; }
 .rz-step .rz-field { flex: 1; }
 .rz-btn { font: inherit; font-size: 0.875rem; min-width: 2.5rem; height: 2.4rem; padding: 0 0.75rem;
@@ -94,6 +101,7 @@ function field(f, commit) {  // label, value, native range (or number box), ends
   input.setAttribute('aria-label', f.label);
   head.appendChild(label);
   box.appendChild(head);
+  if (f.kind === 'choice') return choice(box, f, commit);
   if (f.widget === 'number') {
     input.type = 'number';
     input.className = 'rz-number';
@@ -119,7 +127,34 @@ function field(f, commit) {  // label, value, native range (or number box), ends
   });
   return box;
 }
+function choice(box, f, commit) {  // a row of radio buttons, or a drop-down for widget="select"
+  let pick;
+  if (f.widget === 'select') {
+    pick = document.createElement('select');
+    pick.className = 'rz-select';
+    pick.name = f.name;
+    pick.setAttribute('aria-label', f.label);
+    f.choices.forEach((c, i) => pick.add(new Option(f.names[i], c)));
+  } else {
+    pick = document.createElement('div');
+    pick.className = 'rz-choices';
+    pick.setAttribute('role', 'radiogroup');
+    pick.setAttribute('aria-label', f.label);
+    pick.innerHTML = f.choices.map((c, i) =>
+      `<label><input type="radio" name="${f.name}" value="${c}"><span></span></label>`).join('');
+    pick.querySelectorAll('span').forEach((s, i) => { s.textContent = f.names[i]; });
+  }
+  pick.addEventListener('change', (e) => commit(f.name, e.target.value));
+  box.appendChild(pick);
+  return box;
+}
 function set(box, f) {  // the field's range and Python's value
+  if (f.kind === 'choice') {
+    const select = box.querySelector('select');
+    if (select) select.value = f.value;
+    else box.querySelectorAll('input').forEach(r => { r.checked = r.value === f.value; });
+    return;
+  }
   const input = box.querySelector('input');
   Object.assign(input, {min: f.lo, max: f.hi, step: f.step, disabled: !!f.disabled});
   place(input, f.value);
@@ -139,7 +174,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     parentElement.appendChild(panel);
   }
   const commit = (name, v) => setTriggerValue('commit', {[name]: v});
-  const names = data.fields.map(f => f.name).join(' ');
+  const names = data.fields.map(f => f.name + ':' + (f.choices || []).join(',')).join(' ');
   if (panel.__names !== names) {  // the set of sliders changed (H = 1 ↔ H > 1): build them again
     panel.replaceChildren(...data.fields.map(f => field(f, commit)));
     panel.__names = names;
@@ -227,31 +262,49 @@ def _overrides(f):
     return {k: getattr(f, k) for k in ("lo", "hi", "default") if getattr(f, k) != getattr(base, k)}
 
 
-def _commit(key, fields):
-    """The trigger's callback: the field the user moved, coerced and clamped, into ui/state."""
+def _commit(key, fields, on_change):
+    """The trigger's callback: the field the user moved, coerced and clamped, into ui/state; its on_change."""
     result = st.session_state.get(key) or {}
     moved = result.get("commit") if hasattr(result, "get") else None
     for name, v in (moved if isinstance(moved, dict) else {}).items():
         f = fields.get(name)
-        if f is not None and isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+        if f is None:
+            continue
+        if f.kind == "choice":
+            try:
+                state.set(name, state.check(f, v))
+            except ValueError:
+                continue
+        elif isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
             state.set(name, state.clamp(f, round(v) if f.kind == "int" else float(v)))
+        else:
+            continue
+        if name in on_change:
+            on_change[name]()
 
 
 def _spec(f, v, disabled=False):
+    if f.kind == "choice":
+        base = state.FIELDS.get(f.name, f)  # names follow the registered choices (as in state.widget)
+        shown = dict(zip(base.choices, base.names))
+        return {"name": f.name, "label": f.label or f.name, "help": f.help, "kind": "choice", "value": str(v),
+                "choices": [str(c) for c in f.choices], "names": [shown.get(c, str(c)) for c in f.choices],
+                "widget": f.widget or "radio", "disabled": disabled}
     return {"name": f.name, "label": f.label or f.name, "help": f.help, "lo": f.lo, "hi": f.hi,
             "step": f.step or (1 if f.kind == "int" else 0.01), "value": v, "decimals": _decimals(f),
             "widget": f.widget or "slider", "disabled": disabled}
 
 
-def panel(names, *, key, container=None, overrides=None):
-    """One element of sliders (number boxes for widget="number" fields) over ui/state fields; {name: value}."""
+def panel(names, *, key, container=None, overrides=None, on_change=None):
+    """One element over ui/state fields: sliders (number boxes for widget="number"), radio buttons or a
+    drop-down (widget="select") for choices; {name: value}. on_change: {name: callback} run after a move."""
     fields = {n: state.get(n, **(overrides or {}).get(n, {})) for n in names}
     for f in fields.values():
-        if f.kind not in ("float", "int"):
-            raise ValueError(f"controls.panel: {f.name} is a {f.kind} field; only numbers have sliders")
+        if f.kind not in ("float", "int", "choice"):
+            raise ValueError(f"controls.panel: {f.name} is a {f.kind} field; a panel holds numbers and choices")
     values = {n: _show(f) for n, f in fields.items()}
     _mount(_panel, container, key=key, data={"fields": [_spec(f, values[n]) for n, f in fields.items()]},
-           on_commit_change=partial(_commit, key, fields))
+           on_commit_change=partial(_commit, key, fields, on_change or {}))
     return values
 
 
@@ -260,7 +313,7 @@ def stepper(name, *, key, every, container=None, **overrides):
     f = state.get(name, **overrides)
     v = _show(f)
     _mount(_stepper, container, key=key, data={"field": _spec(f, v), "every": every},
-           on_commit_change=partial(_commit, key, {name: f}))
+           on_commit_change=partial(_commit, key, {name: f}, {}))
     return v
 
 

@@ -45,14 +45,16 @@ def _reset_T():
 
 
 def preset_series(sb, preset, max_T):
-    """(s (T+1,), label) from the preset's shape sliders."""
+    """(s (T+1,), label) from the preset's shape sliders: one element with the source and preset choices."""
     if preset == "stock prices":
+        controls.panel(["source", "preset"], key="sequence_panel", container=sb, on_change={"preset": _reset_T})
         sb.caption("Seed 000's seven closing prices (T = 6). Values near 100 saturate tanh: "
                    "expect large losses unless the weights are tiny.")
         return np.array(data.STOCK_PRICES), "stock prices (seed 000)"
     over = {"T": dict(hi=max_T, default=min(DEFAULT_T[preset], max_T))}
     over["step_pos"] = dict(hi=state.clamp(state.get("T", **over["T"]), state.value("T", **over["T"])))
-    v = controls.panel(["T", *SHAPE[preset]], key="shape_panel", container=sb, overrides=over)  # one element
+    v = controls.panel(["source", "preset", "T", *SHAPE[preset]], key="sequence_panel", container=sb,
+                       overrides=over, on_change={"preset": _reset_T})  # one element
     T, k = v["T"], np.arange(v["T"] + 1)
     if preset == "counting":
         return np.arange(1.0, T + 2), f"counting 1..{T + 1}"
@@ -110,11 +112,11 @@ def nudges(sb, x):
 
 def sequence_sidebar(sb, max_T):
     """(x (T,), target (T,), label) or None after an st.error."""
-    source = state.widget("source", container=sb)
+    source, preset = (state.clamp(state.get(n), state.value(n)) for n in ("source", "preset"))
     if source == "preset":
-        preset = state.widget("preset", container=sb, on_change=_reset_T)
         series = preset_series(sb, preset, max_T)
     else:
+        controls.panel(["source"], key="sequence_panel", container=sb)
         series = typed_series(sb, max_T)
     if series is None:
         return None

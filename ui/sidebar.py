@@ -53,12 +53,12 @@ def model_and_sequence(page, max_T=500):
     """
     sb = st.sidebar
     sb.header("Model")
-    H = state.widget("H", container=sb)
+    H = controls.panel(["H"], key="h_panel", container=sb)["H"]
     model_box = sb.container()
     sb.header("Sequence")
     seq = sequence_sidebar(sb, max_T)
     sb.header("Loss")
-    loss_on = state.widget("loss_on", container=sb)
+    loss_on = controls.panel(["loss_on"], key="loss_panel", container=sb)["loss_on"]
     st.fragment(_model_and_page)(model_box, H, seq, loss_on, page)
 
 
