@@ -56,11 +56,16 @@ def move(at, name, v):
     return at
 
 
-def slider_value(at, name):
-    """The value a ui/controls slider `name` shows (the data its element was last sent; a choice as text)."""
+def shown_field(at, name):
+    """What a ui/controls element shows of the field `name`: its label, value, range or choices and names."""
     for el in at.get("bidi_component"):
         data = json.loads(el.proto.json)
         for f in data.get("fields") or [data.get("field") or {}]:
             if f.get("name") == name:
-                return f["value"]
-    raise KeyError(f"no slider {name!r} on the page")
+                return f
+    raise KeyError(f"no control {name!r} on the page")
+
+
+def slider_value(at, name):
+    """The value a ui/controls slider `name` shows (a choice as its text)."""
+    return shown_field(at, name)["value"]

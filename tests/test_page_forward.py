@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
-from apptest_util import APP, decode, live_figures, live_lines, move, slider_value, type_sequence
+from apptest_util import APP, decode, live_figures, live_lines, move, shown_field, slider_value, type_sequence
 from ui import state
 
 X, TARGET = rnnviz.data.counting(10)
@@ -23,8 +23,8 @@ def forward_app(query=None):
 
 
 def open_view(at, view):
-    """Pick `view` in the segmented control under the diagram, as a learner would."""
-    at.button_group(key="fwd_view").set_value(view).run()
+    """Pick `view` in the segmented control under the diagram (ui/controls), as its callback does."""
+    move(at, "fwd_view", view)
     assert not at.exception
     return at
 
@@ -170,8 +170,8 @@ def test_only_the_picked_view_is_built_and_it_round_trips_through_the_url():
     assert len(live_figures(heat)) == 3 and not heat.dataframe
     assert [t["name"] for t in chart(forward_app({"fwd_view": "heatmaps"}), 1)] == ["L_t"]  # none at H = 1
     names = dict(zip(state.FIELDS["fwd_view"].choices, state.FIELDS["fwd_view"].names))
-    assert shared.button_group(key="fwd_view").options == list(names.values())
-    assert at.button_group(key="fwd_view").options == [names[c] for c in ("loss", "lines", "table", "sgd")]
+    assert shown_field(shared, "fwd_view")["names"] == list(names.values())
+    assert shown_field(at, "fwd_view")["names"] == [names[c] for c in ("loss", "lines", "table", "sgd")]
     bad = forward_app({"fwd_view": "everything"})
     assert any("`fwd_view=everything`" in w.value for w in bad.warning)
 

@@ -53,6 +53,15 @@ PANEL_CSS = """
 .rz-choices { display: flex; flex-wrap: wrap; gap: 0.35rem 1rem; font-size: 0.875rem; }
 .rz-choices label { display: flex; align-items: center; gap: 0.35rem; cursor: pointer; min-width: 2.2rem; }
 .rz-choices input { accent-color: var(--st-primary-color, #ff4b4b); width: 1rem; height: 1rem; margin: 0; }
+.rz-segmented { gap: 0; }
+.rz-segmented label { position: relative; padding: 0.3rem 0.75rem; border: 1px solid rgba(49, 51, 63, 0.2);
+  margin-left: -1px; background: var(--st-background-color, #fff); color: var(--st-text-color, #31333f); }
+.rz-segmented label:first-child { border-radius: 0.5rem 0 0 0.5rem; margin-left: 0; }
+.rz-segmented label:last-child { border-radius: 0 0.5rem 0.5rem 0; }
+.rz-segmented input { position: absolute; opacity: 0; pointer-events: none; }
+.rz-segmented label:has(input:checked) { z-index: 1; border-color: var(--st-primary-color, #ff4b4b);
+  color: var(--st-primary-color, #ff4b4b); background: rgba(255, 75, 75, 0.08); }
+.rz-segmented label:has(input:focus-visible) { outline: 2px solid rgba(255, 75, 75, 0.5); }
 .rz-select { font: inherit; font-size: 0.875rem; padding: 0.45rem 0.6rem; border-radius: 0.5rem; width: 100%;
   border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-secondary-background-color, #f0f2f6);
   color: var(--st-text-color, #31333f); }
@@ -137,7 +146,7 @@ function choice(box, f, commit) {  // a row of radio buttons, or a drop-down for
     f.choices.forEach((c, i) => pick.add(new Option(f.names[i], c)));
   } else {
     pick = document.createElement('div');
-    pick.className = 'rz-choices';
+    pick.className = f.widget === 'segmented' ? 'rz-choices rz-segmented' : 'rz-choices';
     pick.setAttribute('role', 'radiogroup');
     pick.setAttribute('aria-label', f.label);
     pick.innerHTML = f.choices.map((c, i) =>
