@@ -4,9 +4,10 @@
     H = controls.panel(["H"], key="h_panel", container=sb)["H"]   # a choice field: radio buttons
     t = controls.stepper("t", key="stepper", every=0.8, hi=T)   # ◀ slider ▶ and Play, one element
 
-Streamlit re-renders every element of the page two or three times per rerun (the run starting, its
-deltas, the run ending), whether or not the element changed: with ~35 elements that, not the script,
-is most of a slider move's latency. These are components-v2 elements (no iframe) drawing native
+A Streamlit slider, radio or segmented control is a heavy React component that the browser renders
+again on every rerun that redraws it, unchanged or not (measured with benchmarks/bench_slider_ab.py: the
+model's five sliders and the four step controls as two of these elements, paired p50 ratio 0.93; plain
+static elements moved out of the weight fragment, no change). These are components-v2 elements (no iframe) drawing native
 `<input type="range">`s, radio buttons and `<select>`s: a panel of N controls costs one element. The values still live in ui/state
 (session state, URL, validation, notices): the panel shows them and reports a user's change through a
 trigger, whose callback writes the one field that moved (state.set) before the rerun, so a value set
