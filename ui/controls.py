@@ -7,9 +7,9 @@
 A Streamlit slider, radio or segmented control is a heavy React component that the browser renders
 again on every rerun that redraws it, unchanged or not (measured with benchmarks/bench_slider_ab.py: the
 model's five sliders and the four step controls as two of these elements, paired p50 ratio 0.93; plain
-static elements moved out of the weight fragment, no change). These are components-v2 elements (no iframe) drawing native
-`<input type="range">`s, radio buttons and `<select>`s: a panel of N controls costs one element. The values still live in ui/state
-(session state, URL, validation, notices): the panel shows them and reports a user's change through a
+static elements moved out of the weight fragment, no change). These are components-v2 elements (no
+iframe) drawing native `<input type="range">`s, radio buttons and `<select>`s: a panel of N controls
+costs one element. The values still live in ui/state (session state, URL, validation, notices): the panel shows them and reports a user's change through a
 trigger, whose callback writes the one field that moved (state.set) before the rerun, so a value set
 from Python (a gradient step, a link) moves the slider the same way it moves a widget.
 
