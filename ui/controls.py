@@ -260,16 +260,10 @@ def _decimals(f):
 
 def _show(f):
     """The field's current value, kept valid and in the URL (as state.widget does for a widget)."""
-    v = state.clamp(f, state.value(f.name, **_overrides(f)))
-    state.put(f.name, v)
-    st.session_state[f.name] = v
-    st.session_state.setdefault(state._SHOWN, {})[f.name] = f
+    v = state.current(f)
+    st.session_state[f.name] = v  # what state.value reads first: a value pulled into a shrunken range sticks
+    state.keep(f, v)
     return v
-
-
-def _overrides(f):
-    base = state.FIELDS[f.name]
-    return {k: getattr(f, k) for k in ("lo", "hi", "default") if getattr(f, k) != getattr(base, k)}
 
 
 def _commit(key, fields, on_change):
@@ -295,8 +289,7 @@ def _commit(key, fields, on_change):
 
 def _spec(f, v, disabled=False):
     if f.kind == "choice":
-        base = state.FIELDS.get(f.name, f)  # names follow the registered choices (as in state.widget)
-        shown = dict(zip(base.choices, base.names))
+        shown = state.choice_names(f)
         return {"name": f.name, "label": f.label or f.name, "help": f.help, "kind": "choice", "value": str(v),
                 "choices": [str(c) for c in f.choices], "names": [shown.get(c, str(c)) for c in f.choices],
                 "widget": f.widget or "radio", "disabled": disabled}

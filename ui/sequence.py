@@ -52,7 +52,7 @@ def preset_series(sb, preset, max_T):
                    "expect large losses unless the weights are tiny.")
         return np.array(data.STOCK_PRICES), "stock prices (seed 000)"
     over = {"T": dict(hi=max_T, default=min(DEFAULT_T[preset], max_T))}
-    over["step_pos"] = dict(hi=state.clamp(state.get("T", **over["T"]), state.value("T", **over["T"])))
+    over["step_pos"] = dict(hi=state.current("T", **over["T"]))
     v = controls.panel(["source", "preset", "T", *SHAPE[preset]], key="sequence_panel", container=sb,
                        overrides=over, on_change={"preset": _reset_T})  # one element
     T, k = v["T"], np.arange(v["T"] + 1)
@@ -112,7 +112,7 @@ def nudges(sb, x):
 
 def sequence_sidebar(sb, max_T):
     """(x (T,), target (T,), label) or None after an st.error."""
-    source, preset = (state.clamp(state.get(n), state.value(n)) for n in ("source", "preset"))
+    source, preset = state.current("source"), state.current("preset")  # the panel below shows them
     if source == "preset":
         series = preset_series(sb, preset, max_T)
     else:

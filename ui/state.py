@@ -21,6 +21,8 @@ How a page uses it (sidebar fields live in ui/sidebar.py; a page registers its o
     k = state.widget("bptt_k", hi=T)          # draws a slider keyed "bptt_k", clamps to 1…T, syncs the URL
     k = state.widget("bptt_k", container=st.sidebar)
     state.value("W_hh")                        # current value without drawing anything
+    state.current("t", hi=T)                   # … pulled into the range a control would show it in
+    state.keep(f, v)                           # a control drawn elsewhere (ui/controls) showed f at v
     state.set("W_hh", 0.42)                    # from a callback (on_click), before widgets are drawn
     state.put("cells", text)                   # a field with no widget of its own: store + URL
     state.forget("x7")                         # a field this state of the app does not show: drop it
@@ -215,6 +217,25 @@ def value(name, **overrides):
     return store[f.name]
 
 
+def current(name_or_field, **overrides):
+    """The value the field's control shows now: value() pulled into its (possibly overridden) range."""
+    f = get(name_or_field, **overrides)
+    return clamp(f, value(f))
+
+
+def keep(f, v):
+    """After drawing the field `f` (overrides included) with value v: store v, remember f, sync the URL."""
+    _store()[f.name] = v
+    st.session_state.setdefault(_SHOWN, {})[f.name] = f  # with this run's overrides (a data-dependent default)
+    sync_url(f, v)
+
+
+def choice_names(f):
+    """{choice: what a control shows for it}, from the registered field (an override may drop choices)."""
+    base = FIELDS.get(f.name, f)
+    return dict(zip(base.choices, base.names))
+
+
 def set(name, v):  # noqa: A001 — state.set reads like the operation it is
     """Set a field from a callback (before its widget is drawn this run); the widget moves to v."""
     f = get(name)
@@ -226,7 +247,7 @@ def set(name, v):  # noqa: A001 — state.set reads like the operation it is
 def widget(name_or_field, *, container=None, on_change=None, args=None, disabled=False, **overrides):
     """Draw the field's widget (key = field name), keep it valid and in the URL; returns its value."""
     f = get(name_or_field, **overrides)
-    v = clamp(f, value(f.name, **overrides))
+    v = current(f)
     cur = st.session_state.get(f.name, v)
     # re-assign on every run: after a page switch Streamlit keeps the key but not the widget's value
     # (same key, new widget id → the widget would fall back to its minimum); also pulls into a shrunken range
@@ -234,8 +255,7 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
     c = container or st
     common = dict(key=f.name, help=f.help, on_change=on_change, args=args, disabled=disabled)
     label = f.label or f.name
-    base = FIELDS.get(f.name, f)  # names follow the registered choices: an override may drop some of them
-    shown = dict(zip(base.choices, base.names))
+    shown = choice_names(f)
     if f.kind == "choice":
         common["format_func"] = lambda c: shown.get(c, str(c))
     if f.kind in ("float", "int") and f.widget == "number":
@@ -255,9 +275,7 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
         out = c.text_input(label, max_chars=f.max_chars, **common)
     else:
         out = c.text_area(label, max_chars=f.max_chars, **common)
-    _store()[f.name] = out
-    st.session_state.setdefault(_SHOWN, {})[f.name] = f  # with this run's overrides (a data-dependent default)
-    sync_url(f, out)
+    keep(f, out)
     return out
 
 
