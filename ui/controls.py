@@ -9,9 +9,10 @@ again on every rerun that redraws it, unchanged or not (measured with benchmarks
 model's five sliders and the four step controls as two of these elements, paired p50 ratio 0.93; plain
 static elements moved out of the weight fragment, no change). These are components-v2 elements (no
 iframe) drawing native `<input type="range">`s, radio buttons and `<select>`s: a panel of N controls
-costs one element. The values still live in ui/state (session state, URL, validation, notices): the panel shows them and reports a user's change through a
-trigger, whose callback writes the one field that moved (state.set) before the rerun, so a value set
-from Python (a gradient step, a link) moves the slider the same way it moves a widget.
+costs one element. The values still live in ui/state (session state, URL, validation, notices): the
+panel shows them and reports a user's change through a trigger, whose callback writes the one field
+that moved (state.set) before the rerun, so a value set from Python (a gradient step, a link) moves the
+slider the same way it moves a widget.
 
 AppTest cannot press a custom element: tests/apptest_util.move does what the trigger's callback does
 (state.set) and reruns; the browser tests press the real sliders.
@@ -23,7 +24,7 @@ import streamlit as st
 
 from ui import state
 
-PANEL_CSS = """
+CSS = """
 .rz-panel { display: flex; flex-direction: column; gap: 0.9rem; font-family: inherit; }
 .rz-field { display: flex; flex-direction: column; gap: 0.15rem; }
 .rz-head { display: flex; align-items: baseline; justify-content: space-between; gap: 0.5rem;
@@ -45,7 +46,6 @@ PANEL_CSS = """
 .rz-range::-moz-range-progress { height: 0.25rem; border-radius: 0.25rem; background: var(--st-primary-color, #ff4b4b); }
 .rz-range::-moz-range-thumb { width: 0.75rem; height: 0.75rem; border-radius: 50%; border: none;
   background: var(--st-primary-color, #ff4b4b); }
-.rz-range:disabled { opacity: 0.4; cursor: not-allowed; }
 .rz-ends { display: flex; justify-content: space-between; font-size: 0.75rem; color: rgba(49, 51, 63, 0.45);
   font-variant-numeric: tabular-nums; }
 .rz-number { font: inherit; font-size: 0.875rem; padding: 0.35rem 0.6rem; border-radius: 0.5rem;
@@ -68,6 +68,7 @@ PANEL_CSS = """
   color: var(--st-text-color, #31333f); }
 .rz-step { display: flex; align-items: flex-end; gap: 0.6rem; }
 .rz-step .rz-field { flex: 1; }
+.rz-step .rz-ends { display: none; }  /* the buttons sit level with the track */
 .rz-btn { font: inherit; font-size: 0.875rem; min-width: 2.5rem; height: 2.4rem; padding: 0 0.75rem;
   border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-background-color, #fff);
   color: var(--st-text-color, #31333f); cursor: pointer; }
@@ -89,9 +90,7 @@ function hold(input) {  // while the pointer holds a thumb, Python's value does 
 function place(input, v) {  // show Python's value unless the user holds this slider
   if (!input.__held && (input.value === "" || Number(input.value) !== v)) input.value = v;
 }
-"""
 
-PANEL_JS = COMMON_JS + """
 const show = (f, v) => Number(v).toFixed(f.decimals);
 function field(f, commit) {  // label, value, native range (or number box), ends
   const box = document.createElement('div');
@@ -106,12 +105,12 @@ function field(f, commit) {  // label, value, native range (or number box), ends
     q.className = 'rz-help'; q.textContent = '?'; q.title = f.help;
     label.appendChild(q);
   }
-  const input = document.createElement('input');
-  input.name = f.name;
-  input.setAttribute('aria-label', f.label);
   head.appendChild(label);
   box.appendChild(head);
   if (f.kind === 'choice') return choice(box, f, commit);
+  const input = document.createElement('input');
+  input.name = f.name;
+  input.setAttribute('aria-label', f.label);
   if (f.widget === 'number') {
     input.type = 'number';
     input.className = 'rz-number';
@@ -166,7 +165,7 @@ function set(box, f) {  // the field's range and Python's value
     return;
   }
   const input = box.querySelector('input');
-  Object.assign(input, {min: f.lo, max: f.hi, step: f.step, disabled: !!f.disabled});
+  Object.assign(input, {min: f.lo, max: f.hi, step: f.step});
   place(input, f.value);
   const value = box.querySelector('.rz-value');
   if (value) {
@@ -176,6 +175,9 @@ function set(box, f) {  // the field's range and Python's value
     fill(input);
   }
 }
+"""
+
+PANEL_JS = COMMON_JS + """
 export default function ({ parentElement, data, setTriggerValue }) {
   let panel = parentElement.querySelector(':scope > .rz-panel');
   if (!panel) {
@@ -197,20 +199,15 @@ STEPPER_JS = COMMON_JS + """
 export default function ({ parentElement, data, setTriggerValue }) {
   let row = parentElement.querySelector(':scope > .rz-step');
   const f = data.field;
-  if (!row) {
+  if (!row) {  // ◀, the panel's slider for t, ▶, Play
     row = document.createElement('div');
     row.className = 'rz-step';
     row.innerHTML = `<button class="rz-btn" data-move="-1" title="previous step">◀</button>
-      <div class="rz-field"><div class="rz-head"><label></label><span class="rz-value"></span></div>
-      <input class="rz-range" type="range" name="${f.name}"></div>
       <button class="rz-btn" data-move="1" title="next step">▶</button>
       <button class="rz-btn" data-play aria-pressed="false"></button>`;
+    row.insertBefore(field(f, (name, t) => row.__commit(t)), row.children[1]);
     parentElement.appendChild(row);
     const input = row.querySelector('input');
-    input.setAttribute('aria-label', f.label);
-    input.addEventListener('input', () => { row.querySelector('.rz-value').textContent = input.value; fill(input); });
-    hold(input);
-    input.addEventListener('change', () => row.__commit(Number(input.value)));
     row.querySelectorAll('[data-move]').forEach(b => b.addEventListener('click', () => {
       const t = Number(input.value) + Number(b.dataset.move);
       if (t >= Number(input.min) && t <= Number(input.max)) row.__commit(t);
@@ -233,20 +230,15 @@ export default function ({ parentElement, data, setTriggerValue }) {
   row.__commit = (t) => { row.__t = t; setTriggerValue('commit', {[f.name]: t}); };
   row.__every = data.every;
   row.__t = f.value;
-  const input = row.querySelector('input');
-  row.querySelector('label').textContent = f.label;
-  Object.assign(input, {min: f.lo, max: f.hi, step: 1});
-  place(input, f.value);
-  row.querySelector('.rz-value').textContent = input.value;
-  fill(input);
+  set(row.querySelector('.rz-field'), f);
   row.querySelector('[data-move="-1"]').disabled = f.value <= f.lo;
   row.querySelector('[data-move="1"]').disabled = f.value >= f.hi;
   if (row.__timer && f.value >= f.hi) row.__play(false);
 }
 """
 
-_panel = st.components.v2.component("rnnviz.controls", js=PANEL_JS, css=PANEL_CSS, isolate_styles=False)
-_stepper = st.components.v2.component("rnnviz.stepper", js=STEPPER_JS, css=PANEL_CSS, isolate_styles=False)
+_panel = st.components.v2.component("rnnviz.controls", js=PANEL_JS, css=CSS, isolate_styles=False)
+_stepper = st.components.v2.component("rnnviz.stepper", js=STEPPER_JS, css=CSS, isolate_styles=False)
 
 
 def _decimals(f):
@@ -287,15 +279,16 @@ def _commit(key, fields, on_change):
             on_change[name]()
 
 
-def _spec(f, v, disabled=False):
+def _spec(f, v):
+    """What the browser side draws for the field f at value v."""
     if f.kind == "choice":
         shown = state.choice_names(f)
         return {"name": f.name, "label": f.label or f.name, "help": f.help, "kind": "choice", "value": str(v),
                 "choices": [str(c) for c in f.choices], "names": [shown.get(c, str(c)) for c in f.choices],
-                "widget": f.widget or "radio", "disabled": disabled}
+                "widget": f.widget or "radio"}
     return {"name": f.name, "label": f.label or f.name, "help": f.help, "lo": f.lo, "hi": f.hi,
             "step": f.step or (1 if f.kind == "int" else 0.01), "value": v, "decimals": _decimals(f),
-            "widget": f.widget or "slider", "disabled": disabled}
+            "widget": f.widget or "slider"}
 
 
 def panel(names, *, key, container=None, overrides=None, on_change=None):
