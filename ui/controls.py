@@ -169,7 +169,7 @@ function set(box, f) {  // the field's range and Python's value
   place(input, f.value);
   const value = box.querySelector('.rz-value');
   if (value) {
-    value.textContent = show(f, input.value);
+    value.textContent = show(f, input.__held ? input.value : f.value);  // off the step grid too (a gradient step)
     const [lo, hi] = box.querySelectorAll('.rz-ends span');
     lo.textContent = show(f, f.lo); hi.textContent = show(f, f.hi);
     fill(input);
