@@ -1,4 +1,4 @@
-"""Components of the forward-pass page: step-through controls, the tabbed views, the table, the gradient step."""
+"""Components of the forward-pass page: step-through controls, the views under the diagram, the table, the gradient step."""
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -31,8 +31,8 @@ def step_controls(T):
 def views(setup, run, losses, counted, loss, t):
     """The view picked under the diagram, built alone (H = 1 has no heatmaps view)."""
     choices = [c for c in state.FIELDS["fwd_view"].choices if c != "heatmaps" or setup.params.H > 1]
-    view = controls.panel(["fwd_view"], key="view_panel", overrides={"fwd_view": dict(choices=tuple(choices))})[
-        "fwd_view"]
+    over = {"fwd_view": dict(choices=tuple(choices))}
+    view = controls.panel(["fwd_view"], key="view_panel", overrides=over)["fwd_view"]
     if view == "loss":
         live_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
         st.metric("Total loss L", f"{loss:.6g}")
