@@ -14,6 +14,10 @@ def trace(fig, name):
     return next(t for t in fig.data if t.name == name)
 
 
+def shape(fig, name):
+    return next(s for s in fig.layout.shapes if s.name == name)
+
+
 def seed003(**kw):
     p = rnnviz.RNNParams.scalar(**kw)
     return p, rnnviz.forward(p, X)
@@ -69,14 +73,27 @@ def test_long_sequences_draw_rows_as_strips_with_the_same_values():
     x = np.cos(np.arange(100) * 0.3)
     run = rnnviz.forward(p, x)
     fig = figures.unrolled(run, p, step=70)
-    assert len(fig.data) == 6
+    assert [t.name for t in fig.data] == ["x", "h", "y"]  # the edges are layout shapes beyond ARROW_MAX_T
     np.testing.assert_array_equal(np.asarray(trace(fig, "h").z)[0, ::2], run.hs[:, 0])  # gap columns between
     np.testing.assert_array_equal(np.asarray(trace(fig, "y").z)[0, ::2], run.y[:, 0])
     x = trace(fig, "x")
     assert np.asarray(x.z).shape == (1, 200) and x.x0 == 1 and x.dx == 0.5  # T cells on t = 1 … T
     assert "h_70 = tanh(" in trace(fig, "h").text[0][2 * 70]
     assert not any(getattr(t, "xgap", None) for t in fig.data)  # uniform grids: plotly's fast image path
-    assert trace(fig, "W_hh").line.color == figures.NEG
+
+
+def test_long_sequences_draw_each_weights_edges_as_one_path():
+    p = rnnviz.RNNParams.scalar(W_hh=-0.9, W_xh=0.8, W_hy=0.0)
+    run = rnnviz.forward(p, np.cos(np.arange(100) * 0.3))
+    fig = figures.unrolled(run, p)
+    assert [shape(fig, n).line.color for n in ("W_xh", "W_hh", "W_hy")] == [figures.POS, figures.NEG, figures.ZERO]
+    segments = [[float(v) for v in seg.split("L")[0].split(",")] + [float(v) for v in seg.split("L")[1].split(",")]
+                for seg in shape(fig, "W_hh").path.split("M")[1:]]
+    assert len(segments) == 100  # h_(t−1) → h_t for t = 1 … T, along the h row
+    assert all(y0 == y1 == 1.0 and x0 < x1 and round(x1) == t for t, (x0, y0, x1, y1) in enumerate(segments, 1))
+    assert shape(fig, "W_hh").line.width < shape(figures.unrolled(run, p.replace(W_hh=np.array([[-2.0]]))), "W_hh").line.width
+    ticks = fig.layout.xaxis.tickvals
+    assert ticks == tuple(range(0, 101, 10))  # a dozen tick labels at most, on round steps
 
 
 def test_hover_shows_the_formula_with_numbers():

@@ -4,8 +4,9 @@ The unrolled diagram puts time step t in column t (h_0 in column 0) and the rows
 
     h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),   y_t = W_hy h_t + b_y
 
-Edges are one trace per weight (lines with None breaks, arrows as mid-edge markers), nodes one trace
-per row, so the figure has under a dozen traces at any T. The page redraws them on every slider move
+Edges are one trace per weight (lines with None breaks, arrows as mid-edge markers, hover text; beyond
+ARROW_MAX_T columns one svg path shape per weight), nodes one trace per row, so the figure has under a
+dozen traces at any T. The page redraws them on every slider move
 (through ui/live.py's Plotly.react), so the layouts fix their margins (automargin: off, a second layout
 pass) and heatmap rows are small images (see spaced()). Colours: blue = positive, red = negative
 (ColorBrewer RdBu, colour-blind safe).
@@ -23,6 +24,7 @@ LIGHT = [[0.0, "#d6604d"], [0.2, "#f4a582"], [0.4, "#fddbc7"], [0.5, "#f7f7f7"],
 ROW = {"x": 0.0, "h": 1.0, "y": 2.0}
 HIGHLIGHT = "rgba(230, 159, 0, 0.18)"             # Okabe–Ito orange, translucent
 TEXT_MAX_T = 30                                   # print node values up to this many columns
+ARROW_MAX_T = 40                                  # beyond this the edges are specks: no arrows, one shape each
 MARKER_MAX_T = 40                                 # beyond this a row of nodes is drawn as a heatmap strip
 
 
@@ -37,23 +39,33 @@ def fmt(v, d=3):
 
 
 def edge_trace(name, starts, ends, w, T, hover):
-    """All edges of one weight as one trace: width ∝ |w|, colour by sign, an arrow at each midpoint (T ≤ 40)."""
+    """All edges of one weight as one trace: width ∝ |w|, colour by sign, an arrow at each midpoint (T ≤ 40).
+
+    Beyond ARROW_MAX_T columns the edges are one layout shape instead (edge_shape): see unrolled()."""
     n = len(starts)
-    arrows = T <= 40  # beyond that the arrows are specks, and per-point marker styling is the costly part
-    xs = np.full((n, 4 if arrows else 3), np.nan)
+    xs = np.full((n, 4), np.nan)
     ys = np.full_like(xs, np.nan)
     xs[:, 0], ys[:, 0] = starts[:, 0], starts[:, 1]
-    xs[:, -2], ys[:, -2] = ends[:, 0], ends[:, 1]
-    colour = sign_colour(w)
-    line = dict(color=colour, width=float(np.clip((1 + 2.5 * abs(w)) * min(1.0, 25 / T), 0.7, 9)))
-    common = dict(name=name, hoverinfo="text", hoveron="points", text=hover, line=line, showlegend=False)
-    if not arrows:
-        return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines", **common)
+    xs[:, 2], ys[:, 2] = ends[:, 0], ends[:, 1]
     xs[:, 1], ys[:, 1] = (xs[:, 0] + xs[:, 2]) / 2, (ys[:, 0] + ys[:, 2]) / 2
+    colour = sign_colour(w)
     horizontal = bool(np.all(starts[:, 1] == ends[:, 1]))
     marker = dict(size=np.tile([0.0, 9.0, 0.0, 0.0], n), color=colour,
                   symbol="triangle-right" if horizontal else "triangle-up")
-    return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines+markers", marker=marker, **common)
+    return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines+markers", marker=marker, name=name,
+                      hoverinfo="text", hoveron="points", text=hover, line=_edge_line(w, T), showlegend=False)
+
+
+def edge_shape(name, starts, ends, w, T):
+    """All edges of one weight as ONE svg path (a layout shape), for T > ARROW_MAX_T: plotly draws a
+    trace's line pieces as a <path> each (3 × T of them), redrawn on every move; one shape per weight is
+    a third of the diagram's redraw at T = 100. Under the traces, like the edges meeting the nodes."""
+    path = "".join(f"M{x0:.4g},{y0:.4g}L{x1:.4g},{y1:.4g}" for (x0, y0), (x1, y1) in zip(starts, ends))
+    return dict(type="path", path=path, line=_edge_line(w, T), layer="below", name=name)
+
+
+def _edge_line(w, T):
+    return dict(color=sign_colour(w), width=float(np.clip((1 + 2.5 * abs(w)) * min(1.0, 25 / T), 0.7, 9)))
 
 
 def spaced(z):
@@ -135,15 +147,18 @@ def unrolled(run, params, target=None, losses=None, step=None):
     sym = (lambda n: n) if scalar else (lambda n: f"‖{n}‖₂")
     half = 0.22 if scalar else 0.38  # where an edge meets a node (clear of the marker / band)
     gap = 0.12 if scalar else 0.3    # the recurrent edge runs between the h nodes / the band's cells
-    traces = [
-        edge_trace("W_xh", np.c_[ts, np.full(T, ROW["x"] + 0.1)], np.c_[ts, np.full(T, ROW["h"] - half)],
-                   w["W_xh"], T, f"{sym('W_xh')} = {fmt(w['W_xh'])}: x_t → h_t"),
-        edge_trace("W_hh", np.c_[ts - 1 + gap, np.ones(T)], np.c_[ts - gap, np.ones(T)],
-                   w["W_hh"], T, f"{sym('W_hh')} = {fmt(w['W_hh'])}: h_(t−1) → h_t, the recurrence"),
-        edge_trace("W_hy", np.c_[ts, np.full(T, ROW["h"] + half)], np.c_[ts, np.full(T, ROW["y"] - 0.1)],
-                   w["W_hy"], T, f"{sym('W_hy')} = {fmt(w['W_hy'])}: h_t → y_t"),
-        node_trace("x", ts, run.x[:, 0], [f"x_{t} = {fmt(v, 4)}" for t, v in zip(range(1, T + 1), run.x[:, 0])], T),
-    ]
+    edges = {  # weight: (starts, ends, hover) of its T edges
+        "W_xh": (np.c_[ts, np.full(T, ROW["x"] + 0.1)], np.c_[ts, np.full(T, ROW["h"] - half)], "x_t → h_t"),
+        "W_hh": (np.c_[ts - 1 + gap, np.ones(T)], np.c_[ts - gap, np.ones(T)], "h_(t−1) → h_t, the recurrence"),
+        "W_hy": (np.c_[ts, np.full(T, ROW["h"] + half)], np.c_[ts, np.full(T, ROW["y"] - 0.1)], "h_t → y_t"),
+    }
+    if T <= ARROW_MAX_T:
+        traces = [edge_trace(n, a, b, w[n], T, f"{sym(n)} = {fmt(w[n])}: {what}") for n, (a, b, what) in edges.items()]
+        shapes = []
+    else:
+        traces, shapes = [], [edge_shape(n, a, b, w[n], T) for n, (a, b, _) in edges.items()]
+    traces.append(node_trace("x", ts, run.x[:, 0], [f"x_{t} = {fmt(v, 4)}" for t, v in zip(range(1, T + 1), run.x[:, 0])],
+                             T))
     if scalar:
         hs = run.hs[:, 0]
         hover = ["h_0 = {} (initial state)".format(fmt(hs[0], 4))] + _h_hover(
@@ -163,12 +178,13 @@ def unrolled(run, params, target=None, losses=None, step=None):
             s += f"<br>L_{t + 1} = ½(y − target)² = {fmt(float(losses[t]), 4)}"
         hover_y.append(s)
     traces.append(node_trace("y", ts, y, hover_y, T))
-    return go.Figure(traces, _diagram_layout(T, step), _validate=False)
+    return go.Figure(traces, _diagram_layout(T, step, shapes), _validate=False)
 
 
-def _diagram_layout(T, step):
-    """Rows labelled x_t / h_t / y_t, a column tick per step (thinned at large T), step t shaded."""
-    every = max(1, int(np.ceil(T / 25)))
+def _diagram_layout(T, step, edges=()):
+    """Rows labelled x_t / h_t / y_t, a column tick per step (every 1, 2, 5, 10, … steps at large T, a dozen
+    at most: each tick label is rebuilt on every redraw), step t shaded, then the edge shapes."""
+    every = 1 if T <= 25 else next(e for e in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if T / e <= 12)
     ticks = list(range(0, T + 1, every))
     shapes = []
     if step is not None and 1 <= step <= T:
@@ -180,7 +196,7 @@ def _diagram_layout(T, step):
                    showgrid=False, zeroline=False, fixedrange=T <= 40, automargin=False),
         yaxis=dict(range=[-0.5, 2.5], tickvals=[0, 1, 2], ticktext=["x_t", "h_t", "y_t"],
                    showgrid=False, zeroline=False, fixedrange=True, automargin=False),
-        shapes=shapes, dragmode="pan" if T > 40 else False)
+        shapes=shapes + list(edges), dragmode="pan" if T > 40 else False)
 
 
 def loss_bars(losses, counted, step=None):
