@@ -21,6 +21,7 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 from plotly.io.json import to_json_plotly
+from streamlit.runtime import Runtime, get_instance
 
 _PLOTLY_DIR = str(Path(plotly.__file__).parent / "package_data")  # plotly.min.js, as pip installed it
 _KATEX = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
@@ -135,12 +136,19 @@ _chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, isolate_st
 _latex = st.components.v2.component("rnnviz.live_latex", js=LATEX_JS, css=LATEX_CSS, isolate_styles=False)
 
 
+_registered = {}  # the runtime plotly.js was last registered with → its URL
+
+
 def _plotly_url():
     """Where the browser fetches plotly.min.js: Streamlit serves plotly's package folder as a component path."""
-    # registered, never mounted; on every call, because declare_component registers with the runtime of the
-    # script run it is called from (an import-time call outside a run registers nothing)
-    files = components_v1.declare_component("plotly_js", path=_PLOTLY_DIR)
-    return f"component/{files.name}/plotly.min.js?v={plotly.__version__}"
+    # registered (never mounted) with the runtime of the script run it is called from (an import-time call
+    # outside a run registers nothing); once per runtime: declare_component looks its caller's module up
+    # through inspect.getmodule, a few ms a call
+    runtime = get_instance() if Runtime.exists() else None
+    if runtime is None or _registered.get("runtime") is not runtime:
+        files = components_v1.declare_component("plotly_js", path=_PLOTLY_DIR)
+        _registered.update(runtime=runtime, url=f"component/{files.name}/plotly.min.js?v={plotly.__version__}")
+    return _registered["url"]
 
 
 def live_chart(fig, key, config=None):
