@@ -192,7 +192,10 @@ class StreamlitPage:
         return f"{self.base_url}/{path.strip('/')}" + (f"?{urlencode(query)}" if query else "")
 
     def open(self, path: str = "", query: dict | None = None, expect: str | None = None) -> "StreamlitPage":
-        """Go to /path?query and wait for the first script run to finish (and `expect` text, if given)."""
+        """Go to /path?query and wait for the first script run to finish (and `expect` text, if given).
+
+        A run stopped by st.rerun counts as finished too: on a fresh server, a deep link's first run is
+        ui/boot.through_app handing over to app.py, so pass `expect` (text only the page itself draws)."""
         self.page.goto(self.url(path, query))
         self.page.wait_for_function("() => window.__stFinishedRuns > 0")  # the first run, not the connect
         if expect:

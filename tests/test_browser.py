@@ -44,8 +44,7 @@ def test_deep_link_on_a_fresh_server_runs_the_app(browser):
     try:
         ctx = browser.new_context()
         app = StreamlitPage(ctx.new_page(), f"http://127.0.0.1:{port}")
-        # The very first visit is a shared link, not the home page. ui/boot.through_app's first run stops
-        # for a rerun and counts as a finished run, so wait for the page's own title from the second one.
+        # the very first visit is a shared link, not the home page (see StreamlitPage.open on `expect`)
         app.open("shapes", query={"nn_batch": 3}, expect="takes and returns")
         nav = app.page.locator('[data-testid="stSidebarNav"]').inner_text()
         batch = app.page.get_by_label("batch B").input_value()
