@@ -6,7 +6,7 @@ import rnnviz
 from ui import arithmetic, figures, state
 from ui.live import live_chart, live_latex
 from ui.boot import through_app
-from ui.forward_view import NO_CHART, step_controls, views
+from ui.forward_view import NO_CHART, seed_slip, step_controls, views
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -25,9 +25,9 @@ def page(setup):
     counted = np.arange(1, T + 1) == T if setup.loss_on == "last" else np.ones(T, bool)
     loss = float(losses[counted].sum())
 
-    st.latex(r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h),\qquad y_t = W_{hy}\,h_t + b_y,\qquad "
+    live_latex([r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h),\qquad y_t = W_{hy}\,h_t + b_y,\qquad "
              r"L_t = \tfrac12\,(y_t - \mathrm{target}_t)^2,\qquad L = "
-             + (r"\sum_t L_t" if setup.loss_on == "all" else "L_T"))
+             + (r"\sum_t L_t" if setup.loss_on == "all" else "L_T")], key="equations")
     st.caption(f"**{setup.label}** · T = {T} · H = {p.H} · target_t = the next value of the sequence · "
                f"L = {loss:.6g}")
     if not np.isfinite(loss):
@@ -44,3 +44,4 @@ def page(setup):
 
 
 model_and_sequence(page, max_T=500)
+seed_slip()

@@ -200,3 +200,15 @@ def test_a_bad_cell_in_a_link_is_named_on_the_page_and_the_seeded_matrices_are_u
     p = rnnviz.RNNParams.random(3, seed=0)
     hs = rnnviz.forward(p.replace(b_h=np.zeros(3), b_y=[0.0]), X).hs
     np.testing.assert_allclose(band_cells(diagram(at)["h"]), hs.T, atol=1e-12)
+
+
+def test_loss_view_titles_the_total_and_the_seed_slip_stays_under_every_view():
+    at = forward_app()
+    move(at, "W_hh", 0.9)
+    total = rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.9), X, TARGET).loss
+    title = live_figures(at)[1]["layout"]["title"]["text"]  # [0] is the diagram, [1] the loss bars
+    assert title.endswith(f"total L = {total:.6g}")
+    for view in ("loss", "table"):
+        open_view(at, view)
+        slip = [e for e in at.expander if e.label.startswith("Seed 003's slip")]
+        assert len(slip) == 1 and "0.7236" in slip[0].latex[0].value

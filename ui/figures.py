@@ -210,7 +210,8 @@ def loss_bars(losses, counted, step=None):
                  hovertemplate=hover + ("%{customdata}" if extra else "") + "<extra></extra>", **extra)
     shapes = [] if step is None else [dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=0, y1=1, yref="paper",
                                            fillcolor=HIGHLIGHT, line=dict(color="#e69f00", width=2), layer="below")]
-    layout = dict(height=260, margin=dict(l=70, r=10, t=30, b=45), title=dict(text="Loss per step L_t", x=0),
+    title = f"Loss per step L_t · total L = {float(np.sum(losses[counted])):.6g}"  # (the page's one total)
+    layout = dict(height=260, margin=dict(l=70, r=10, t=30, b=45), title=dict(text=title, x=0),
                   shapes=shapes, plot_bgcolor="white", bargap=0.15,
                   xaxis=dict(title=dict(text="t", standoff=8), automargin=False),
                   yaxis=dict(title=dict(text="L_t", standoff=8), automargin=False))

@@ -35,13 +35,8 @@ def views(setup, run, losses, counted, loss, t):
     view = controls.panel(["fwd_view"], key="view_panel", overrides=over)["fwd_view"]
     if view == "loss":
         live_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
-        st.metric("Total loss L", f"{loss:.6g}")
         if setup.loss_on == "last" and t < len(losses):
             st.caption(f"L_{t} is shown but not counted: the loss is on the last step only.")
-        with st.expander("Seed 003's slip: L_1 = 0.719?"):
-            y1 = 1.2 * np.tanh(0.8)
-            st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
-                     rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ L_1 = {0.5 * (y1 - 2) ** 2:.6f}")
     elif view == "lines":
         live_chart(figures.series_lines(run, setup.target, step=t), key="lines", config=NO_CHART)
     elif view == "heatmaps":
@@ -54,6 +49,14 @@ def views(setup, run, losses, counted, loss, t):
         step_table(run, setup.target, losses, counted)
     else:
         gradient_step(setup, loss)
+
+
+def seed_slip():
+    """Seed 003's L_1 = 0.719, worked out (static: drawn once under the page, not on every weight move)."""
+    with st.expander("Seed 003's slip: L_1 = 0.719?"):
+        y1 = 1.2 * np.tanh(0.8)
+        st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
+                 rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ L_1 = {0.5 * (y1 - 2) ** 2:.6f}")
 
 
 def step_table(run, target, losses, counted):
