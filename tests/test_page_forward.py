@@ -208,7 +208,8 @@ def test_loss_view_titles_the_total_and_the_seed_slip_stays_under_every_view():
     total = rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.9), X, TARGET).loss
     title = live_figures(at)[1]["layout"]["title"]["text"]  # [0] is the diagram, [1] the loss bars
     assert title.endswith(f"total L = {total:.6g}")
+    L1 = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET).losses[0]  # seed 003's L_1, unrounded
     for view in ("loss", "table"):
         open_view(at, view)
         slip = [e for e in at.expander if e.label.startswith("Seed 003's slip")]
-        assert len(slip) == 1 and "0.7236" in slip[0].latex[0].value
+        assert len(slip) == 1 and "0.7236" in slip[0].latex[0].value and f"L_1 = {L1:.6f}" in slip[0].latex[0].value
