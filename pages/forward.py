@@ -20,8 +20,7 @@ def page(setup):
     """Everything under the title: reruns alone when a weight slider moves (see model_and_sequence)."""
     p, T = setup.params, len(setup.x)
     run = rnnviz.forward(p, setup.x, setup.h0)
-    with np.errstate(over="ignore"):  # targets near 1e300 overflow the square: reported below, not warned about
-        losses = 0.5 * np.sum((run.y - setup.target) ** 2, axis=1)  # (T,) L_t = ½‖y_t − target_t‖², every step
+    losses = rnnviz.step_losses(run.y, setup.target)  # every step (inf when targets near 1e300 overflow: reported below)
     counted = np.arange(1, T + 1) == T if setup.loss_on == "last" else np.ones(T, bool)
     loss = float(losses[counted].sum())
 

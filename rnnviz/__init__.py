@@ -20,7 +20,7 @@ from ._malloc import keep_freed_memory  # noqa: E402
 # fresh pages each call (see _malloc).
 keep_freed_memory()
 
-from .bptt import Grads, bptt  # noqa: E402
+from .bptt import Grads, bptt, step_losses  # noqa: E402
 from .data import MAX_T, SequenceParseError, parse_sequence
 from .decay import (decay_bound, decay_sweep, gradient_decay, jacobians, log10_decay, spectral_norm,
                     spectral_radius, with_recurrent_strength)

@@ -135,12 +135,22 @@ def bptt(params, x, target, h0=None, truncate=None, loss_on="all"):
         return _backward(params, run, target, truncate, loss_on)
 
 
+def step_losses(y, target):
+    """(T,) L_t = ½‖y_t − target_t‖² at every step, for outputs and targets (T, O); too large to square → inf."""
+    return _half_square(np.asarray(y, dtype=np.float64) - np.asarray(target, dtype=np.float64))
+
+
+def _half_square(err):
+    with np.errstate(over="ignore"):
+        return 0.5 * np.einsum("to,to->t", err, err)   # (T,) ½‖err_t‖²
+
+
 def _backward(params, run, target, truncate, loss_on):
     T = run.T
     err = run.y - target                               # (T, O) y_t − target_t
     if loss_on == "last":
         err[:-1] = 0.0                                 # only L_T carries a loss
-    losses = 0.5 * np.einsum("to,to->t", err, err)     # (T,) L_t = ½‖y_t − target_t‖²
+    losses = _half_square(err)                         # (T,) L_t = ½‖y_t − target_t‖²
     dy = err                                           # ∂L/∂y_t = y_t − target_t
     if truncate is None or truncate >= T:
         dh, da = _dh_full(params, dy, run.dtanh)

@@ -191,3 +191,18 @@ def test_overflowing_gradients_raise_instead_of_returning_inf():
     p = rnnviz.RNNParams.scalar(W_xh=0.0, W_hh=1e300, b_h=0.0, W_hy=1e300)
     with pytest.raises(ValueError, match="overflow"):
         rnnviz.bptt(p, np.zeros(5), np.ones(5))
+
+
+@pytest.mark.parametrize("H, I, O, T", [(1, 1, 1, 9), (5, 2, 3, 12)])
+def test_step_losses_are_each_steps_autograd_loss(H, I, O, T):
+    """L_t for every t, counted or not: autograd's loss of the prefix 1 … t with the loss on its last step."""
+    params, x, target, h0 = problem(H, I, O, T)
+    losses = rnnviz.step_losses(rnnviz.forward(params, x, h0).y, target)
+    expected = [autograd(params, x[:t], target[:t], h0, loss_on="last")[0] for t in range(1, T + 1)]
+    np.testing.assert_allclose(losses, expected, rtol=1e-12)
+
+
+def test_step_losses_overflow_to_inf_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert rnnviz.step_losses([[1e200], [1.0]], [[-1e200], [0.0]]).tolist() == [np.inf, 0.5]

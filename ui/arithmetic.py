@@ -5,6 +5,8 @@ same line for any step t, and the vector/matrix form when H > 1.
 """
 import numpy as np
 
+import rnnviz
+
 
 def num(v, d=3):
     """A number as seed 003 writes it: d decimals, trailing zeros dropped only when exact (0.5, 2), (−x)."""
@@ -33,7 +35,7 @@ def scalar_step(run, params, target, t):
     W_hy, b_y = float(params.W_hy[0, 0]), float(params.b_y[0])
     h_prev, x, a, h, y = run.hs[i, 0], run.x[i, 0], run.a[i, 0], run.h[i, 0], run.y[i, 0]
     tg = float(target[i, 0])
-    L = 0.5 * (y - tg) ** 2
+    L = rnnviz.step_losses(run.y[i:i + 1], target[i:i + 1])[0]
     return [
         rf"h_{{{t}}} = \tanh(W_{{hh}}\,h_{{{t - 1}}} + W_{{xh}}\,x_{{{t}}} + b_h)"
         rf" = \tanh({num(W_hh)}\cdot{num(h_prev)} + {num(W_xh)}\cdot{num(x)} + {num(b_h)})"
@@ -48,7 +50,7 @@ def vector_step(run, params, target, t):
     """The same three lines in vector/matrix form for H > 1 (2 decimals)."""
     i = t - 1
     x, y, tg = run.x[i, 0], run.y[i, 0], float(target[i, 0])
-    L = 0.5 * (y - tg) ** 2
+    L = rnnviz.step_losses(run.y[i:i + 1], target[i:i + 1])[0]
     return [
         rf"h_{{{t}}} = \tanh\big(W_{{xh}}\,x_{{{t}}} + W_{{hh}}\,h_{{{t - 1}}} + b_h\big)",
         rf"= \tanh\Big({bmatrix(params.W_xh)}\,{num(x)} + {bmatrix(params.W_hh)}{bmatrix(run.hs[i][:, None])}"

@@ -54,11 +54,12 @@ def views(setup, run, losses, counted, loss, t):
 def seed_slip():
     """Seed 003's L_1 = 0.719, worked out (static: drawn once under the page, not on every weight move)."""
     x, target = rnnviz.data.counting(2)  # seed 003's model on its first step: x_1 = 1, target_1 = 2
-    y1 = float(rnnviz.forward(rnnviz.RNNParams.scalar(), x[:, None]).y[0, 0])
+    y = rnnviz.forward(rnnviz.RNNParams.scalar(), x[:, None]).y
+    y1, L1 = float(y[0, 0]), float(rnnviz.step_losses(y, target[:, None])[0])
     with st.expander("Seed 003's slip: L_1 = 0.719?"):
         st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
                  rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ "
-                 rf"L_1 = {0.5 * (y1 - target[0]) ** 2:.6f}")
+                 rf"L_1 = {L1:.6f}")
 
 
 def step_table(run, target, losses, counted):
