@@ -1,6 +1,8 @@
 """rnnviz: an interactive, exact view of how a recurrent neural network computes and learns."""
 import streamlit as st
 
+from ui import url
+
 st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide")
 
 PAGES = [
@@ -12,4 +14,7 @@ PAGES = [
     st.Page("pages/shapes.py", title="PyTorch shapes", icon=":material/view_in_ar:", url_path="shapes"),
 ]
 
-st.navigation(PAGES).run()
+try:
+    st.navigation(PAGES).run()
+finally:  # (a page may end its run with st.stop())
+    url.publish("app")  # the shareable link, written into the address bar

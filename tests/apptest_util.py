@@ -22,6 +22,20 @@ def open_page(page, query=None):
     return at
 
 
+def link(at):
+    """The query the address bar shows after the run: the link the page opened with, and on it the entries
+    the last ui/url.py element writes (None takes a parameter out). {name: text}."""
+    query = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    bars = [d["url"] for d in (json.loads(el.proto.json) for el in at.get("bidi_component")) if "url" in d]
+    assert bars, "no ui/url.py element on the page"
+    for name, text in bars[-1].items():
+        if text is None:
+            query.pop(name, None)
+        else:
+            query[name] = text
+    return query
+
+
 def decode(v, dtype=float):
     """Plotly's JSON keeps numpy arrays as {"dtype", "bdata" (base64), "shape"}; lists stay lists."""
     if isinstance(v, dict) and "bdata" in v:

@@ -206,14 +206,15 @@ class StreamlitPage:
     def wait_idle(self, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
         """Wait until the script is idle and the page drawn: notRunning, no lazy-load skeleton left (the
         widgets' JS chunks can land seconds after the run on a busy machine), every Plotly chart drawn and
-        every live element of ui/live.py filled (a chart's SVG, or typeset KaTeX) and ui/controls.py built."""
+        every live element of ui/live.py filled (a chart's SVG, or typeset KaTeX), ui/controls.py built and
+        ui/url.py's run."""
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
         self.page.wait_for_function(
             """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
                      && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                           .every(c => c.querySelector('.main-svg'))
                      && [...document.querySelectorAll('.stBidiComponent')]
-                          .every(c => c.querySelector('.main-svg, .katex, .rz-panel, .rz-step'))""", timeout=timeout_ms)
+                          .every(c => c.querySelector('.main-svg, .katex, .rz-panel, .rz-step, .rz-url'))""", timeout=timeout_ms)
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
 
     def signature(self) -> str:

@@ -75,6 +75,29 @@ def test_a_weight_moved_in_a_fragment_rerun_survives_a_full_rerun(app):
     app.assert_no_exception()
 
 
+def test_slider_moves_rewrite_the_link_in_place_and_keep_what_they_do_not_own(app):
+    """ui/url.py: each move rewrites the address bar without a new history entry (Back leaves the page, not
+    the last nudge); a parameter for a page not yet opened (bptt_k) stays in the link, and opens there."""
+    app.open("forward", query={"bptt_k": 3})
+    entries = app.page.evaluate("() => history.length")
+    for _ in range(3):
+        with app.expect_rerun():
+            app.move_slider("W_hh", 1)
+    w = app.slider_value("W_hh")
+    app.page.wait_for_function("w => location.search.includes('W_hh=' + w)", arg=repr(w))
+    assert app.page.evaluate("() => history.length") == entries and "bptt_k=3" in app.page.url
+    for where in ("app", "model"):  # the two url elements take no room on the page
+        assert app.page.locator(f".st-key-rnnviz_url_{where}").bounding_box() is None
+    with app.expect_rerun():
+        app.move_slider("W_hh", -3)  # back to the default: the parameter leaves the link
+    app.page.wait_for_function("() => !location.search.includes('W_hh=')")
+    app.page.goto(app.page.url.replace("/forward", "/bptt").replace("bptt_k=3", "bptt_k=3&W_hh=0.6"))
+    app.page.wait_for_function("() => window.__stFinishedRuns > 0")
+    app.wait_idle()
+    assert app.slider_value("bptt_k") == 3 and app.slider_value("W_hh") == 0.6
+    app.assert_no_exception()
+
+
 def test_play_steps_t_forward_and_stops_at_the_last_step(app):
     """Play (ui/controls' stepper) advances t every 0.8 s, a fragment rerun each, and switches off at T."""
     app.open("forward", query={"T": 4, "t": 2})

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
-from apptest_util import APP, decode, live_figures, live_lines, move, shown_field, slider_value, type_sequence
+from apptest_util import APP, decode, link, live_figures, live_lines, move, shown_field, slider_value, type_sequence
 from ui import state
 
 X, TARGET = rnnviz.data.counting(10)
@@ -141,7 +141,7 @@ def test_gradient_step_with_H_4_moves_the_matrices():
     expected = rnnviz.sgd_step(p, rnnviz.bptt(p, X, TARGET), 0.001)
     np.testing.assert_allclose(after, rnnviz.forward(expected, X).y[:, 0], rtol=1e-8)
     assert float(np.sum(0.5 * (after - TARGET) ** 2)) < loss_before
-    assert "cells" in at.query_params  # the stepped matrices are in the shareable link
+    assert "cells" in link(at)  # the stepped matrices are in the shareable link
 
 
 def test_absurd_inputs_get_messages_not_exceptions():
@@ -163,7 +163,7 @@ def test_only_the_picked_view_is_built_and_it_round_trips_through_the_url():
     np.testing.assert_allclose(chart(at, 1)[0]["y"], L, rtol=1e-12)
     open_view(at, "lines")
     assert [t["name"] for t in chart(at, 1)][:2] == ["target_t (next value)", "y_t"] and not at.dataframe
-    assert at.query_params["fwd_view"] in ("lines", ["lines"])
+    assert link(at)["fwd_view"] == "lines"
     shared = forward_app({"fwd_view": "table", "H": "8"})
     assert len(live_figures(shared)) == 1 and len(shared.dataframe) == 1  # diagram + the table
     heat = open_view(shared, "heatmaps")
@@ -191,7 +191,7 @@ def test_matrix_editors_are_built_only_while_their_expander_is_open():
     np.testing.assert_allclose(band_cells(diagram(at)["h"]), hs.T, atol=1e-12)
     at.session_state["_grid_open"] = False
     at.run()
-    assert not at.dataframe and at.query_params["cells"] in ("W_hh:0:1=0.5", ["W_hh:0:1=0.5"])
+    assert not at.dataframe and link(at)["cells"] == "W_hh:0:1=0.5"
 
 
 def test_a_bad_cell_in_a_link_is_named_on_the_page_and_the_seeded_matrices_are_used():

@@ -7,6 +7,8 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from apptest_util import link
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -62,7 +64,7 @@ def test_widgets_change_the_real_module(B, T, I, H, L, bidirectional, batch_firs
     assert drawn_shapes(at) == expected                           # out (B, T, D·H) and h_n (D·L, B, H), from torch
     table = at.dataframe[0].value
     assert dict(zip(table["name"], table["shape"])) == {n: str(tuple(p.shape)) for n, p in rnn.named_parameters()}
-    assert at.query_params["nn_batch"] == str(B)                 # and the URL now holds the settings
+    assert link(at)["nn_batch"] == str(B)                 # and the URL now holds the settings
 
 
 def test_url_restores_the_settings():

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from ui import controls, matrix_grid, state
+from ui import controls, matrix_grid, state, url
 from ui.sequence import SEQUENCE_FIELDS, sequence_sidebar
 
 SCALAR_RANGES = {"W_xh": (-5.0, 5.0), "W_hh": (-5.0, 5.0), "b_h": (-5.0, 5.0),
@@ -63,7 +63,15 @@ def model_and_sequence(page, max_T=500):
 
 
 def _model_and_page(box, H, seq, loss_on, page):
-    """The model's widgets (into `box`), then the page on the Setup they make (one fragment)."""
+    """The model's widgets (into `box`), then the page on the Setup they make (one fragment), then the
+    link in the address bar (a fragment's rerun does not reach app.py's)."""
+    try:
+        _model_then_page(box, H, seq, loss_on, page)
+    finally:
+        url.publish("model")
+
+
+def _model_then_page(box, H, seq, loss_on, page):
     if H == 1:
         v = controls.panel([*SCALAR_RANGES, "h0"], key="model_panel", container=box)
         params = rnnviz.RNNParams.scalar(**{n: v[n] for n in SCALAR_RANGES})
@@ -73,7 +81,6 @@ def _model_and_page(box, H, seq, loss_on, page):
                            container=box)
         params = matrix_grid.model(H, box, v)  # its grids in the box, its warnings and errors on the page
     h0_value = v["h0"]
-    state.sync_all()
     state.show_notices()
     if params is None or seq is None:
         return

@@ -5,7 +5,7 @@ range or choices, label). The field's name is at once the widget key, the `st.se
 URL query parameter, so a link such as `/forward?W_hh=0.9&H=4&seed=7` restores the same picture.
 
     URL ──(first use of a field in a session: parse + validate)──▶ st.session_state[name] ──▶ widget
-    widget value ──(every run: write if ≠ default, else delete)──▶ st.query_params[name]
+    widget value ──(every run: write if ≠ default, else delete)──▶ the address bar (ui/url.py)
 
 - Unknown URL keys are ignored (never read).
 - An invalid value (unparsable, NaN/inf, out of range, not a choice) falls back to the default and is
@@ -42,6 +42,7 @@ KINDS = ("float", "int", "bool", "choice", "text")
 _STORE = "_rnnviz_state"       # {name: value} for the whole session, across pages
 _SHOWN = "_rnnviz_fields_shown"  # {name: Field as last drawn, overrides included}
 _NOTICES = "_rnnviz_notices"   # [message] from URL values that fell back to defaults
+_URL = "_rnnviz_url"           # {name: URL text or None}: the link's entries, see sync_url
 MAX_URL_TEXT = 4000            # longer text is not written to the URL (a 10^6-value paste would break it)
 
 
@@ -291,27 +292,26 @@ def forget(name):
     _store().pop(name, None)
     st.session_state.pop(name, None)  # (a ui/controls slider keeps its value there, not in a widget's key)
     st.session_state.get(_SHOWN, {}).pop(name, None)
-    if name in st.query_params:
-        del st.query_params[name]
+    _url()[name] = None
 
 
 def sync_url(f, v):
-    """Write the field to st.query_params when it differs from the default; remove it otherwise."""
+    """Put the field in the shareable link when it differs from the default; take it out otherwise.
+
+    Recorded here and written into the address bar by ui/url.py at the end of the run, not through
+    st.query_params: each write of that sends the browser a message that pushes a history entry (Back
+    would walk through every slider nudge) and re-renders the whole app: a tenth of a slider move's time."""
     text = to_url(f, v)
-    qp = st.query_params
-    if v == f.default or len(text) > MAX_URL_TEXT:
-        if f.name in qp:
-            del qp[f.name]
-    elif qp.get(f.name) != text:
-        qp[f.name] = text
+    _url()[f.name] = None if v == f.default or len(text) > MAX_URL_TEXT else text
 
 
-def sync_all():
-    """Rewrite the URL from every stored field (after a page switch Streamlit may have dropped them)."""
-    shown = st.session_state.get(_SHOWN, {})
-    for name, v in _store().items():
-        if name in FIELDS:
-            sync_url(shown.get(name, FIELDS[name]), v)
+def _url():
+    return st.session_state.setdefault(_URL, {})
+
+
+def url_entries():
+    """{name: URL text, or None to take it out of the link} for every field this session has shown."""
+    return dict(_url())
 
 
 def _dismiss():
