@@ -155,7 +155,9 @@ def live_chart(fig, key, config=None):
     """Draw `fig` under `key`; on later reruns the same plot is updated in place."""
     spec = fig.to_dict()  # a copy: the caller's figure is left as it was
     spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)
-    _chart(key=key, data={"figure": to_json_plotly(spec), "config": config or {}, "src": _plotly_url()})
+    # engine="json": plotly's default ("auto") takes orjson whenever it happens to be installed, and its
+    # orjson path cleans the figure first, 1.3 ms slower for a T = 100 diagram here; the text is the same
+    _chart(key=key, data={"figure": to_json_plotly(spec, engine="json"), "config": config or {}, "src": _plotly_url()})
 
 
 def live_latex(lines, key):
