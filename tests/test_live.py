@@ -51,6 +51,34 @@ def test_without_streamlits_katex_module_the_lines_fall_back_to_st_latex(monkeyp
     assert len(at.get("bidi_component")) == 1  # the chart only
 
 
+def _spec_script():
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    import rnnviz
+    from ui import figures
+    from ui.live import live_chart
+    p = rnnviz.RNNParams.random(8, seed=3)
+    x, target = rnnviz.data.counting(61)
+    run = rnnviz.forward(p, x[:60, None])
+    losses = rnnviz.step_losses(run.y, target[:60, None])
+    args = (run, p, target[:60, None], losses, 7)
+    live_chart(figures.unrolled_spec(*args), key="as_dicts")
+    live_chart(go.Figure(figures.unrolled_spec(*args), _validate=False), key="as_figure")
+    live_chart(figures.loss_bars_spec(losses, losses > 1, 7), key="bars_as_dicts")
+    live_chart(figures.loss_bars(losses, losses > 1, 7), key="bars_as_figure")
+
+
+def test_a_figure_given_as_plain_dicts_sends_the_same_json_as_its_go_figure():
+    at = AppTest.from_function(_spec_script, default_timeout=30)
+    at.run()
+    assert not at.exception
+    diagram, diagram_fig, bars, bars_fig = (live.shown(e)["figure"] for e in at.get("bidi_component"))
+    assert diagram == diagram_fig and bars == bars_fig
+    heat = next(t for t in diagram["data"] if t["name"] == "h")
+    assert "bdata" in heat["z"]  # numpy arrays still travel as plotly's base64, not as lists
+
+
 def test_the_katex_module_and_plotly_js_are_where_the_components_load_them_from():
     assert live._KATEX and live._KATEX[-1].stat().st_size > 100_000  # Streamlit's own KaTeX build
     assert (live.Path(live._PLOTLY_DIR) / "plotly.min.js").stat().st_size > 1_000_000

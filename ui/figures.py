@@ -52,8 +52,8 @@ def edge_trace(name, starts, ends, w, T, hover):
     horizontal = bool(np.all(starts[:, 1] == ends[:, 1]))
     marker = dict(size=np.tile([0.0, 9.0, 0.0, 0.0], n), color=colour,
                   symbol="triangle-right" if horizontal else "triangle-up")
-    return go.Scatter(_validate=False, x=xs.ravel(), y=ys.ravel(), mode="lines+markers", marker=marker, name=name,
-                      hoverinfo="text", hoveron="points", text=hover, line=_edge_line(w, T), showlegend=False)
+    return dict(type="scatter", x=xs.ravel(), y=ys.ravel(), mode="lines+markers", marker=marker, name=name,
+                hoverinfo="text", hoveron="points", text=hover, line=_edge_line(w, T), showlegend=False)
 
 
 def edge_shape(name, starts, ends, w, T):
@@ -95,12 +95,12 @@ def node_trace(row, ts, values, hover, T, label_text=True):
     if T > MARKER_MAX_T:
         text = np.full((1, 2 * len(values)), None, dtype=object)
         text[0, ::2] = hover
-        return go.Heatmap(_validate=False, z=spaced(values), text=text, hoverinfo="text", zmin=-vmax, zmax=vmax,
-                          colorscale=LIGHT, showscale=False, name=row, **_cell_grid(ts[0], ROW[row], 0.28))
+        return dict(type="heatmap", z=spaced(values), text=text, hoverinfo="text", zmin=-vmax, zmax=vmax,
+                    colorscale=LIGHT, showscale=False, name=row, **_cell_grid(ts[0], ROW[row], 0.28))
     size = float(np.clip(700 / max(T, 1), 7, 38))
     show = label_text and T <= TEXT_MAX_T
-    return go.Scatter(
-        _validate=False, x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
+    return dict(
+        type="scatter", x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
         text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None,
         textfont=dict(size=11 if T <= 14 else 9, color="#000000"), hovertext=hover, hoverinfo="text",
         showlegend=False, marker=dict(size=size, color=values, colorscale=LIGHT, cmin=-vmax, cmax=vmax,
@@ -123,22 +123,28 @@ def _hidden_band(run):
     unit = np.zeros((H, 2 * (run.T + 1)), np.int8)  # (H, 2(T+1)) which unit a cell is (gaps: never hovered)
     unit[:, ::2] = np.arange(1, H + 1)[:, None]
     dy = 0.7 / H
-    return go.Heatmap(_validate=False, z=spaced(run.hs.T), zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
-                      customdata=unit, name="h", **_cell_grid(0, 0.65 + dy / 2, dy),
-                      hovertemplate="h_%{x}[%{customdata}] = %{z:.4f}<br>= tanh(a_%{x}[%{customdata}])"
-                                    "<br>h = tanh(W_xh x + W_hh h_prev + b_h)<extra></extra>")
+    return dict(type="heatmap", z=spaced(run.hs.T), zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
+                customdata=unit, name="h", **_cell_grid(0, 0.65 + dy / 2, dy),
+                hovertemplate="h_%{x}[%{customdata}] = %{z:.4f}<br>= tanh(a_%{x}[%{customdata}])"
+                              "<br>h = tanh(W_xh x + W_hh h_prev + b_h)<extra></extra>")
 
 
 def _unit_rules(H, T):
     """Thin white lines between the band's units (plotly's fast image path has no ygap)."""
     ys = 0.65 + 0.7 * np.arange(1, H) / H
-    return go.Scatter(_validate=False, x=np.tile([-0.5, T + 0.5, np.nan], H - 1), y=np.repeat(ys, 3),
-                      mode="lines", line=dict(color="white", width=1), hoverinfo="skip", showlegend=False,
-                      name="units")
+    return dict(type="scatter", x=np.tile([-0.5, T + 0.5, np.nan], H - 1), y=np.repeat(ys, 3),
+                mode="lines", line=dict(color="white", width=1), hoverinfo="skip", showlegend=False, name="units")
 
 
 def unrolled(run, params, target=None, losses=None, step=None):
-    """The unrolled network: x_t → h_t → y_t per column, h_{t−1} → h_t along the row, step t highlighted."""
+    """unrolled_spec() as a go.Figure."""
+    return go.Figure(unrolled_spec(run, params, target, losses, step), _validate=False)
+
+
+def unrolled_spec(run, params, target=None, losses=None, step=None):
+    """The unrolled network: x_t → h_t → y_t per column, h_{t−1} → h_t along the row, step t highlighted.
+
+    As plotly's JSON spec in plain dicts (see _spec), for ui/live.live_chart on every slider move."""
     T, H = run.T, run.hs.shape[1]
     ts = np.arange(1, T + 1, dtype=float)
     scalar = H == 1
@@ -178,7 +184,13 @@ def unrolled(run, params, target=None, losses=None, step=None):
             s += f"<br>L_{t + 1} = ½(y − target)² = {fmt(float(losses[t]), 4)}"
         hover_y.append(s)
     traces.append(node_trace("y", ts, y, hover_y, T))
-    return go.Figure(traces, _diagram_layout(T, step, shapes), _validate=False)
+    return _spec(traces, _diagram_layout(T, step, shapes))
+
+
+def _spec(data, layout):
+    """{"data", "layout"}: a figure as plain dicts. Building plotly's objects (go.Figure, even unvalidated)
+    and copying them back out (to_dict) took 3 of the 5.5 ms a T = 100, H = 8 diagram costs per move."""
+    return {"data": data, "layout": layout}
 
 
 def _diagram_layout(T, step, edges=()):
@@ -200,14 +212,19 @@ def _diagram_layout(T, step, edges=()):
 
 
 def loss_bars(losses, counted, step=None):
-    """L_t per step; the bars that enter L are blue, the rest grey; step t outlined."""
+    """loss_bars_spec() as a go.Figure."""
+    return go.Figure(loss_bars_spec(losses, counted, step), _validate=False)
+
+
+def loss_bars_spec(losses, counted, step=None):
+    """L_t per step; the bars that enter L are blue, the rest grey; step t outlined (plain dicts, see _spec)."""
     T = len(losses)
     ts = np.arange(1, T + 1)
     colours = POS if np.all(counted) else np.where(counted, POS, "#cccccc")
     hover = "L_%{x} = ½(y_%{x} − target_%{x})² = %{y:.4f}"
     extra = {} if np.all(counted) else dict(customdata=np.where(counted, "", "<br>(not in L: loss on last step only)"))
-    bar = go.Bar(_validate=False, x=ts, y=losses, name="L_t", marker=dict(color=colours),
-                 hovertemplate=hover + ("%{customdata}" if extra else "") + "<extra></extra>", **extra)
+    bar = dict(type="bar", x=ts, y=losses, name="L_t", marker=dict(color=colours),
+               hovertemplate=hover + ("%{customdata}" if extra else "") + "<extra></extra>", **extra)
     shapes = [] if step is None else [dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=0, y1=1, yref="paper",
                                            fillcolor=HIGHLIGHT, line=dict(color="#e69f00", width=2), layer="below")]
     title = f"Loss per step L_t · total L = {float(np.sum(losses[counted])):.6g}"  # (the page's one total)
@@ -215,7 +232,7 @@ def loss_bars(losses, counted, step=None):
                   shapes=shapes, plot_bgcolor="white", bargap=0.15,
                   xaxis=dict(title=dict(text="t", standoff=8), automargin=False),
                   yaxis=dict(title=dict(text="L_t", standoff=8), automargin=False))
-    return go.Figure([bar], layout, _validate=False)
+    return _spec([bar], layout)
 
 
 def series_lines(run, target, step=None):
