@@ -42,7 +42,7 @@ KINDS = ("float", "int", "bool", "choice", "text")
 _STORE = "_rnnviz_state"       # {name: value} for the whole session, across pages
 _SHOWN = "_rnnviz_fields_shown"  # {name: Field as last drawn, overrides included}
 _NOTICES = "_rnnviz_notices"   # [message] from URL values that fell back to defaults
-_URL = "_rnnviz_url"           # {name: URL text or None}: the link's entries, see sync_url
+_FORGOTTEN = "_rnnviz_forgotten"  # {name: None} for the fields forget() dropped: taken out of the link
 MAX_URL_TEXT = 4000            # longer text is not written to the URL (a 10^6-value paste would break it)
 
 
@@ -225,10 +225,9 @@ def current(name_or_field, **overrides):
 
 
 def keep(f, v):
-    """After drawing the field `f` (overrides included) with value v: store v, remember f, sync the URL."""
+    """After drawing the field `f` (overrides included) with value v: store v, remember f (the link's rule)."""
     _store()[f.name] = v
     st.session_state.setdefault(_SHOWN, {})[f.name] = f  # with this run's overrides (a data-dependent default)
-    sync_url(f, v)
 
 
 def choice_names(f):
@@ -281,10 +280,8 @@ def widget(name_or_field, *, container=None, on_change=None, args=None, disabled
 
 
 def put(name, v):
-    """Store a field that has no widget of its own (e.g. matrix-grid edits) and sync it to the URL."""
-    f = get(name)
-    _store()[f.name] = v
-    sync_url(f, v)
+    """Store a field that has no widget of its own (e.g. matrix-grid edits); it reaches the link too."""
+    _store()[get(name).name] = v
 
 
 def forget(name):
@@ -292,26 +289,22 @@ def forget(name):
     _store().pop(name, None)
     st.session_state.pop(name, None)  # (a ui/controls slider keeps its value there, not in a widget's key)
     st.session_state.get(_SHOWN, {}).pop(name, None)
-    _url()[name] = None
-
-
-def sync_url(f, v):
-    """Put the field in the shareable link when it differs from the default; take it out otherwise.
-
-    Recorded here and written into the address bar by ui/url.py at the end of the run, not through
-    st.query_params: each write of that sends the browser a message that pushes a history entry (Back
-    would walk through every slider nudge) and re-renders the whole app: a tenth of a slider move's time."""
-    text = to_url(f, v)
-    _url()[f.name] = None if v == f.default or len(text) > MAX_URL_TEXT else text
-
-
-def _url():
-    return st.session_state.setdefault(_URL, {})
+    st.session_state.setdefault(_FORGOTTEN, {})[name] = None  # out of the link (see url_entries)
 
 
 def url_entries():
-    """{name: URL text, or None to take it out of the link} for every field this session has shown."""
-    return dict(_url())
+    """{name: URL text, or None to take it out of the link}, for ui/url.py to write into the address bar.
+
+    Every stored field by dump()'s rule (its value as last shown, and only when that differs from the
+    default), plus None for each field forget() dropped. Not written through st.query_params: each write of
+    that makes the browser push a history entry (Back would walk through every slider nudge) and re-render
+    the whole app, a tenth of a slider move's time."""
+    store, shown = _store(), st.session_state.get(_SHOWN, {})
+    fields = [shown.get(name, FIELDS[name]) for name in store if name in FIELDS]
+    text = dump(fields, store)
+    out = dict(st.session_state.get(_FORGOTTEN, {}))
+    out.update({f.name: text.get(f.name) for f in fields})
+    return out
 
 
 def _dismiss():
