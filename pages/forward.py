@@ -34,7 +34,7 @@ def page(setup):
                  "Scale the sequence down.")
 
     t = step_controls(T)
-    live_chart(figures.unrolled_spec(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
+    live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
     st.caption("Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
                + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
                + ". Hover any node for its formula with the numbers.")

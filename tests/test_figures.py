@@ -2,12 +2,22 @@
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 import rnnviz
 from ui import arithmetic, figures
 
 X, TARGET = rnnviz.data.counting(10)  # seed 003: x = 1..9, target = 2..10
+
+
+def diagram(*args, **kw):
+    """figures.unrolled (plain dicts) as a go.Figure, for its attribute API."""
+    return go.Figure(figures.unrolled(*args, **kw), _validate=False)
+
+
+def loss_figure(*args, **kw):
+    return go.Figure(figures.loss_bars(*args, **kw), _validate=False)
 
 
 def trace(fig, name):
@@ -25,7 +35,7 @@ def seed003(**kw):
 
 def test_diagram_has_a_column_per_time_step():
     p, run = seed003()
-    fig = figures.unrolled(run, p, TARGET[:, None], step=3)
+    fig = diagram(run, p, TARGET[:, None], step=3)
     assert list(trace(fig, "x").x) == list(range(1, run.T + 1))
     assert list(trace(fig, "y").x) == list(range(1, run.T + 1))
     assert list(trace(fig, "h").x) == list(range(0, run.T + 1))  # h_0 … h_T
@@ -34,7 +44,7 @@ def test_diagram_has_a_column_per_time_step():
 
 def test_printed_node_values_are_the_engines():
     p, run = seed003(W_xh=1.3, W_hh=-0.4)
-    fig = figures.unrolled(run, p)
+    fig = diagram(run, p)
     assert [float(s) for s in trace(fig, "h").text] == pytest.approx(np.r_[0.0, run.h[:, 0]], abs=5e-4)
     assert [float(s) for s in trace(fig, "y").text] == pytest.approx(run.y[:, 0], abs=5e-4)
     assert float(trace(fig, "h").text[1]) == pytest.approx(math.tanh(1.3), abs=5e-4)
@@ -43,14 +53,14 @@ def test_printed_node_values_are_the_engines():
 @pytest.mark.parametrize("W_hh, colour", [(0.5, figures.POS), (-0.5, figures.NEG), (0.0, figures.ZERO)])
 def test_edge_colour_follows_the_sign_of_the_weight(W_hh, colour):
     p, run = seed003(W_hh=W_hh, W_xh=-0.8)
-    fig = figures.unrolled(run, p)
+    fig = diagram(run, p)
     assert trace(fig, "W_hh").line.color == colour
     assert trace(fig, "W_xh").line.color == figures.NEG
     assert trace(fig, "W_hy").line.color == figures.POS
 
 
 def test_edge_width_grows_with_the_weight():
-    widths = [trace(figures.unrolled(*seed003(W_hh=w)[::-1]), "W_hh").line.width for w in (0.2, 1.0, 2.0)]
+    widths = [trace(diagram(*seed003(W_hh=w)[::-1]), "W_hh").line.width for w in (0.2, 1.0, 2.0)]
     assert widths == sorted(widths) and widths[0] < widths[-1]
 
 
@@ -58,7 +68,7 @@ def test_large_T_and_H_stay_a_handful_of_traces():
     p = rnnviz.RNNParams.random(8, seed=1)
     x = np.sin(np.arange(100) * 0.25)
     run = rnnviz.forward(p, x)
-    fig = figures.unrolled(run, p, step=50)
+    fig = diagram(run, p, step=50)
     assert len(fig.data) <= 8
     band = trace(fig, "h")
     z = np.asarray(band.z, dtype=float)  # a transparent gap column after each t
@@ -72,7 +82,7 @@ def test_long_sequences_draw_rows_as_strips_with_the_same_values():
     p = rnnviz.RNNParams.scalar(W_hh=-0.9)
     x = np.cos(np.arange(100) * 0.3)
     run = rnnviz.forward(p, x)
-    fig = figures.unrolled(run, p, step=70)
+    fig = diagram(run, p, step=70)
     assert [t.name for t in fig.data] == ["x", "h", "y"]  # the edges are layout shapes beyond ARROW_MAX_T
     np.testing.assert_array_equal(np.asarray(trace(fig, "h").z)[0, ::2], run.hs[:, 0])  # gap columns between
     np.testing.assert_array_equal(np.asarray(trace(fig, "y").z)[0, ::2], run.y[:, 0])
@@ -85,20 +95,20 @@ def test_long_sequences_draw_rows_as_strips_with_the_same_values():
 def test_long_sequences_draw_each_weights_edges_as_one_path():
     p = rnnviz.RNNParams.scalar(W_hh=-0.9, W_xh=0.8, W_hy=0.0)
     run = rnnviz.forward(p, np.cos(np.arange(100) * 0.3))
-    fig = figures.unrolled(run, p)
+    fig = diagram(run, p)
     assert [shape(fig, n).line.color for n in ("W_xh", "W_hh", "W_hy")] == [figures.POS, figures.NEG, figures.ZERO]
     segments = [[float(v) for v in seg.split("L")[0].split(",")] + [float(v) for v in seg.split("L")[1].split(",")]
                 for seg in shape(fig, "W_hh").path.split("M")[1:]]
     assert len(segments) == 100  # h_(t−1) → h_t for t = 1 … T, along the h row
     assert all(y0 == y1 == 1.0 and x0 < x1 and round(x1) == t for t, (x0, y0, x1, y1) in enumerate(segments, 1))
-    assert shape(fig, "W_hh").line.width < shape(figures.unrolled(run, p.replace(W_hh=np.array([[-2.0]]))), "W_hh").line.width
+    assert shape(fig, "W_hh").line.width < shape(diagram(run, p.replace(W_hh=np.array([[-2.0]]))), "W_hh").line.width
     ticks = fig.layout.xaxis.tickvals
     assert ticks == tuple(range(0, 101, 10))  # a dozen tick labels at most, on round steps
 
 
 def test_hover_shows_the_formula_with_numbers():
     p, run = seed003()
-    hover = trace(figures.unrolled(run, p), "h").hovertext[2]
+    hover = trace(diagram(run, p), "h").hovertext[2]
     assert "tanh(0.500·0.664 + 0.800·2.000 + 0.000)" in hover and "0.9589" in hover
 
 
@@ -130,7 +140,7 @@ def test_other_figures_build_from_the_same_run():
     p = rnnviz.RNNParams.random(4, seed=2)
     run = rnnviz.forward(p, X)
     losses = 0.5 * (run.y[:, 0] - TARGET) ** 2
-    bars = figures.loss_bars(losses, np.ones(9, bool), step=2)
+    bars = loss_figure(losses, np.ones(9, bool), step=2)
     np.testing.assert_allclose(bars.data[0].y, losses)
     lines = figures.series_lines(run, TARGET[:, None], step=2)
     assert len(lines.data) == 2 + 4  # target, y, one line per unit
@@ -146,7 +156,7 @@ def test_diverging_scale_is_colorbrewer_rdbu_red_low_blue_high():
     assert rgb == [tuple(map(int, c[4:-1].split(","))) for c in px.colors.diverging.RdBu]  # red at −1 … blue at +1
     p = rnnviz.RNNParams.random(3, seed=0)
     run = rnnviz.forward(p, X)
-    for fig in (figures.unrolled(run, p), figures.hidden_heatmap(run), figures.matrices_heatmap(p)):
+    for fig in (diagram(run, p), figures.hidden_heatmap(run), figures.matrices_heatmap(p)):
         heat = [t.to_plotly_json() for t in fig.data if t.type == "heatmap"]
         assert heat and all(not isinstance(t.get("colorscale"), str) for t in heat)
 

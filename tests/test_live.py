@@ -63,10 +63,10 @@ def _spec_script():
     run = rnnviz.forward(p, x[:60, None])
     losses = rnnviz.step_losses(run.y, target[:60, None])
     args = (run, p, target[:60, None], losses, 7)
-    live_chart(figures.unrolled_spec(*args), key="as_dicts")
-    live_chart(go.Figure(figures.unrolled_spec(*args), _validate=False), key="as_figure")
-    live_chart(figures.loss_bars_spec(losses, losses > 1, 7), key="bars_as_dicts")
-    live_chart(figures.loss_bars(losses, losses > 1, 7), key="bars_as_figure")
+    live_chart(figures.unrolled(*args), key="as_dicts")
+    live_chart(go.Figure(figures.unrolled(*args), _validate=False), key="as_figure")
+    live_chart(figures.loss_bars(losses, losses > 1, 7), key="bars_as_dicts")
+    live_chart(go.Figure(figures.loss_bars(losses, losses > 1, 7), _validate=False), key="bars_as_figure")
 
 
 def test_a_figure_given_as_plain_dicts_sends_the_same_json_as_its_go_figure():

@@ -1,4 +1,6 @@
-"""Figures for the forward pass: pure functions (engine results → plotly Figure), no Streamlit.
+"""Figures for the forward pass: pure functions (engine results → a plotly figure), no Streamlit.
+
+unrolled() and loss_bars(), drawn on every slider move, return plain dicts (see _spec); the rest go.Figure.
 
 The unrolled diagram puts time step t in column t (h_0 in column 0) and the rows x_t → h_t → y_t:
 
@@ -137,14 +139,9 @@ def _unit_rules(H, T):
 
 
 def unrolled(run, params, target=None, losses=None, step=None):
-    """unrolled_spec() as a go.Figure."""
-    return go.Figure(unrolled_spec(run, params, target, losses, step), _validate=False)
-
-
-def unrolled_spec(run, params, target=None, losses=None, step=None):
     """The unrolled network: x_t → h_t → y_t per column, h_{t−1} → h_t along the row, step t highlighted.
 
-    As plotly's JSON spec in plain dicts (see _spec), for ui/live.live_chart on every slider move."""
+    As plain dicts (see _spec): ui/live.live_chart draws it on every slider move; go.Figure(…) wraps it."""
     T, H = run.T, run.hs.shape[1]
     ts = np.arange(1, T + 1, dtype=float)
     scalar = H == 1
@@ -188,8 +185,9 @@ def unrolled_spec(run, params, target=None, losses=None, step=None):
 
 
 def _spec(data, layout):
-    """{"data", "layout"}: a figure as plain dicts. Building plotly's objects (go.Figure, even unvalidated)
-    and copying them back out (to_dict) took 3 of the 5.5 ms a T = 100, H = 8 diagram costs per move."""
+    """{"data", "layout"}: a figure as plain dicts, for the figures drawn on every slider move. Building
+    plotly's objects (go.Figure, even unvalidated) and copying them back out (to_dict) took about 3 of the
+    6 ms a T = 100, H = 8 diagram cost to build and serialise."""
     return {"data": data, "layout": layout}
 
 
@@ -212,11 +210,6 @@ def _diagram_layout(T, step, edges=()):
 
 
 def loss_bars(losses, counted, step=None):
-    """loss_bars_spec() as a go.Figure."""
-    return go.Figure(loss_bars_spec(losses, counted, step), _validate=False)
-
-
-def loss_bars_spec(losses, counted, step=None):
     """L_t per step; the bars that enter L are blue, the rest grey; step t outlined (plain dicts, see _spec)."""
     T = len(losses)
     ts = np.arange(1, T + 1)

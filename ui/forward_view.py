@@ -34,7 +34,7 @@ def views(setup, run, losses, counted, loss, t):
     over = {"fwd_view": dict(choices=tuple(choices))}
     view = controls.panel(["fwd_view"], key="view_panel", overrides=over)["fwd_view"]
     if view == "loss":
-        live_chart(figures.loss_bars_spec(losses, counted, step=t), key="loss_bars", config=NO_CHART)
+        live_chart(figures.loss_bars(losses, counted, step=t), key="loss_bars", config=NO_CHART)
         if setup.loss_on == "last" and t < len(losses):
             st.caption(f"L_{t} is shown but not counted: the loss is on the last step only.")
     elif view == "lines":
