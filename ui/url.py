@@ -36,6 +36,8 @@ _bar = st.components.v2.component("rnnviz.url", js=URL_JS, css=_HIDDEN, isolate_
 def publish(where):
     """Send the link's entries to the address bar (an invisible element keyed KEY + `where`)."""
     runs = st.session_state["_rnnviz_url_runs"] = st.session_state.get("_rnnviz_url_runs", 0) + 1
-    # the run number makes every publish a change, so the browser rewrites the bar even when the entries
-    # are as before but Streamlit has just put the page's old query string back (a page switch)
+    # the run number makes every publish a change, so every run reaches the element's script: on a page
+    # switch Streamlit's frontend writes the address bar itself (from the query string it last knew), and
+    # the entries, though unchanged, must go on again. (Whether Streamlit would re-run a component whose
+    # data did not change at all was not checked; the number makes it not matter.)
     _bar(key=f"{KEY}_{where}", data={"url": state.url_entries(), "run": runs})
