@@ -1,7 +1,7 @@
 """rnnviz: an interactive, exact view of how a recurrent neural network computes and learns."""
 import streamlit as st
 
-from ui import url
+from ui import fade, url
 
 st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide")
 
@@ -17,4 +17,5 @@ PAGES = [
 try:
     st.navigation(PAGES).run()
 finally:  # (a page may end its run with st.stop())
+    fade.install()  # Streamlit's fade of out-of-date elements, for runs slower than 0.5 s only
     url.publish("app")  # the shareable link, written into the address bar

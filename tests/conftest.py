@@ -207,14 +207,14 @@ class StreamlitPage:
         """Wait until the script is idle and the page drawn: notRunning, no lazy-load skeleton left (the
         widgets' JS chunks can land seconds after the run on a busy machine), every Plotly chart drawn and
         every live element of ui/live.py filled (a chart's SVG, or typeset KaTeX), ui/controls.py built and
-        ui/url.py's run."""
+        ui/url.py and ui/fade.py run."""
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
         self.page.wait_for_function(
             """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
                      && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                           .every(c => c.querySelector('.main-svg'))
                      && [...document.querySelectorAll('.stBidiComponent')]
-                          .every(c => c.querySelector('.main-svg, .katex, .rz-panel, .rz-step, .rz-url'))""", timeout=timeout_ms)
+                          .every(c => c.querySelector('.main-svg, .katex, .rz-panel, .rz-step, .rz-url, .rz-fade'))""", timeout=timeout_ms)
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
 
     def signature(self) -> str:

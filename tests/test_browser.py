@@ -140,3 +140,35 @@ def test_a_slider_shows_its_exact_value_off_the_step_grid(app):
     label = app.page.locator('.rz-field[data-name="b_y"] .rz-value')
     assert label.inner_text() == "0.476"  # b_y's format is %.3f; the thumb itself sits on the 0.01 grid at 0.48
     app.assert_no_exception()
+
+
+TRANSITIONS_JS = """() => { window.__rzTransitions = [];
+  document.addEventListener('transitionrun', (e) => {
+    if (e.target.matches('[data-testid="stElementContainer"]')) window.__rzTransitions.push(e.propertyName);
+  }, true); }"""
+
+
+def test_a_fast_rerun_starts_no_fade_and_a_slow_one_fades_what_it_has_not_redrawn(app):
+    """ui/fade.py: a weight move on /forward starts no CSS transition on the elements it redraws; a rerun
+    past 0.5 s (BPTT at T = 500, H = 8: its T × T map and the autograd check) marks the page slow and fades
+    the stale elements to Streamlit's 0.33."""
+    app.open("forward", query={"T": 100, "H": 8})
+    app.page.evaluate(TRANSITIONS_JS)
+    for _ in range(3):
+        with app.expect_rerun():
+            app.move_slider("gain_W_hh", 1)
+    assert app.page.evaluate("() => window.__rzTransitions") == []
+    assert app.page.evaluate("() => 'rzSlow' in document.documentElement.dataset") is False
+    assert app.page.locator(".st-key-rnnviz_fade").bounding_box() is None
+
+    app.open("bptt", query={"T": 500, "H": 8})
+    app.move_slider("gain_W_hh", 1)
+    app.page.wait_for_function("() => 'rzSlow' in document.documentElement.dataset", timeout=10_000)
+    faded = app.page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]')]
+                   .some(e => getComputedStyle(e).opacity === '0.33')""", timeout=10_000)
+    assert faded
+    app.wait_idle()
+    assert app.page.evaluate("() => 'rzSlow' in document.documentElement.dataset") is False
+    assert app.page.locator('[data-stale="true"]').count() == 0
+    app.assert_no_exception()
