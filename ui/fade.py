@@ -16,8 +16,10 @@ import streamlit as st
 SLOW_AFTER_MS = 500  # Streamlit's own delay before a stale element starts to fade
 
 FADE_JS = """
-let app = null, timer = null, slowAfter;  // (slowAfter: set by every update, before the first follow)
+let app = null, timer = null, last = null, slowAfter;  // (slowAfter: set by every update, before any follow)
 function follow(state) {  // the run's state → <html data-rz-slow> once it has run slowAfter ms
+  if (state === last) return;  // (an attribute set again to the same state is no new run)
+  last = state;
   clearTimeout(timer);
   if (state === 'running')
     timer = setTimeout(() => { document.documentElement.dataset.rzSlow = ''; }, slowAfter);
