@@ -164,10 +164,9 @@ def test_a_fast_rerun_starts_no_fade_and_a_slow_one_fades_what_it_has_not_redraw
     app.open("bptt", query={"T": 500, "H": 8})
     app.move_slider("gain_W_hh", 1)
     app.page.wait_for_function("() => 'rzSlow' in document.documentElement.dataset", timeout=10_000)
-    faded = app.page.wait_for_function(
+    app.page.wait_for_function(  # times out (and fails) unless a stale element reaches Streamlit's 0.33
         """() => [...document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]')]
                    .some(e => getComputedStyle(e).opacity === '0.33')""", timeout=10_000)
-    assert faded
     app.wait_idle()
     assert app.page.evaluate("() => 'rzSlow' in document.documentElement.dataset") is False
     assert app.page.locator('[data-stale="true"]').count() == 0
