@@ -28,7 +28,7 @@ def link(at):
     query = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
     bars = [d["url"] for d in (json.loads(el.proto.json) for el in at.get("bidi_component")) if "url" in d]
     assert bars, "no ui/url.py element on the page"
-    for name, text in bars[-1].items():
+    for name, text in json.loads(bars[-1]).items():
         if text is None:
             query.pop(name, None)
         else:

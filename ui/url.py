@@ -9,6 +9,8 @@ is. Writing st.query_params instead would, on every slider move, push a browser 
 message that re-renders the whole Streamlit app. A reload or a copied link then starts from the address
 bar, and ui/state.py reads it on each field's first use in the session, as before.
 """
+import json
+
 import streamlit as st
 
 from ui import state
@@ -20,7 +22,7 @@ export default function ({ parentElement, data }) {
   // after this update's drawing (charts first); the newest entries win: they are read when it runs
   setTimeout(() => {
     const q = new URLSearchParams(location.search);
-    for (const [name, text] of Object.entries(data.url)) text === null ? q.delete(name) : q.set(name, text);
+    for (const [name, text] of Object.entries(JSON.parse(data.url))) text === null ? q.delete(name) : q.set(name, text);
     const search = q.toString();
     if (search !== location.search.replace(/^[?]/, ''))
       history.replaceState(history.state, '', location.pathname + (search ? '?' + search : '') + location.hash);
@@ -40,4 +42,6 @@ def publish(where):
     # switch Streamlit's frontend writes the address bar itself (from the query string it last knew), and
     # the entries, though unchanged, must go on again. (Whether Streamlit would re-run a component whose
     # data did not change at all was not checked; the number makes it not matter.)
-    _bar(key=f"{KEY}_{where}", data={"url": state.url_entries(), "run": runs})
+    # the entries go as JSON text: a dict among the data's values makes Streamlit test it for a dataframe,
+    # and that test imports pandas and pyarrow (~0.3 s warm, on the home page's first run: the cold start)
+    _bar(key=f"{KEY}_{where}", data={"url": json.dumps(state.url_entries()), "run": runs})
