@@ -93,10 +93,10 @@ def stop(proc, err):
     err.close()
 
 
-def cold_start(browser, port):
+def cold_start(browser, port, cwd=REPO):
     """Seconds from Popen to the home page drawn, and the share of it spent before /health answers."""
     t0 = time.perf_counter()
-    proc, err = start(port)
+    proc, err = start(port, cwd)
     try:
         healthy(port, proc)
         t_health = time.perf_counter() - t0

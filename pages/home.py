@@ -4,6 +4,7 @@ import streamlit as st
 
 import rnnviz
 from ui.boot import through_app
+from ui.code import python_html  # st.code's highlighter costs the cold start ~0.3 s
 from ui.recursion import recursion_svg
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -36,13 +37,14 @@ st.markdown("The recurrence is in $h$: $h_t$ is defined through $h_{t-1}$, just 
             "Unroll both and the recursion becomes a picture.")
 fib_col, rnn_col = st.columns(2, gap="large")
 with fib_col:
-    st.code("def fib(n):\n    if n < 2:\n        return n            # base case\n"
-            "    return fib(n - 1) + fib(n - 2)", language="python")
+    st.markdown(python_html("def fib(n):\n    if n < 2:\n        return n            # base case\n"
+                            "    return fib(n - 1) + fib(n - 2)"), unsafe_allow_html=True)
     st.latex(r"\begin{aligned}\mathrm{fib}(3) &= \mathrm{fib}(2) + \mathrm{fib}(1)\\"
              r"&= \big(\mathrm{fib}(1) + \mathrm{fib}(0)\big) + \mathrm{fib}(1)\\ &= (1 + 0) + 1 = 2\end{aligned}")
 with rnn_col:
-    st.code("def h(t):  # f(h, x) = tanh(W_xh x + W_hh h + b_h)\n    if t == 0:\n"
-            "        return h0           # base case\n    return f(h(t - 1), x[t])", language="python")
+    st.markdown(python_html("def h(t):  # f(h, x) = tanh(W_xh x + W_hh h + b_h)\n    if t == 0:\n"
+                            "        return h0           # base case\n    return f(h(t - 1), x[t])"),
+                unsafe_allow_html=True)
     st.latex(r"\begin{aligned}h_3 &= f(h_2, x_3)\\ &= f\big(f(h_1, x_2),\, x_3\big)\\"
              r"&= f\Big(f\big(f(h_0, x_1),\, x_2\big),\, x_3\Big)\end{aligned}")
 

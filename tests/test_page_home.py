@@ -17,6 +17,10 @@ def test_home_renders_equations_trees_and_links():
     for piece in (r"W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h", r"y_t = W_{hy}\,h_t + b_y", r"\mathrm{fib}(3)"):
         assert piece in tex
     assert not at.get("plotly_chart")  # the first page a learner opens loads no Plotly (cold start)
+    assert not at.code  # nor st.code's highlighter: the two listings are ui/code.py's HTML
+    listings = [m.value for m in at.markdown if m.value.startswith('<div class="rz-code"')]
+    assert len(listings) == 2 and all("<pre" not in v and "<code" not in v and "\n" not in v for v in listings)
+    assert "fib</span>(n - 1)" not in listings[0] and ">return</span> fib<" in listings[0]
     svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
     run = rnnviz.forward(rnnviz.RNNParams.scalar(W_xh=0.8, W_hh=0.5, b_h=0.0, W_hy=1.2, b_y=0.0),
                          np.array([1.0, 2.0, 3.0]))
