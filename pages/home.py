@@ -1,11 +1,9 @@
 """Home: what an RNN is, its equations in engine notation, recursion ↔ unrolling (seed 000), the pages."""
-import numpy as np
 import streamlit as st
 
-import rnnviz
 from ui.boot import through_app
 from ui.code import python_html  # st.code's highlighter costs the cold start ~0.3 s
-from ui.recursion import recursion_svg
+from ui.recursion import recursion_svg, scalar_chain
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
 
@@ -48,10 +46,9 @@ with rnn_col:
     st.latex(r"\begin{aligned}h_3 &= f(h_2, x_3)\\ &= f\big(f(h_1, x_2),\, x_3\big)\\"
              r"&= f\Big(f\big(f(h_0, x_1),\, x_2\big),\, x_3\Big)\end{aligned}")
 
-p = rnnviz.RNNParams.scalar(W_xh=0.8, W_hh=0.5, b_h=0.0, W_hy=1.2, b_y=0.0)  # seed 003's model
-x = np.array([1.0, 2.0, 3.0])                                                 # (T,) = counting 1..3
-run = rnnviz.forward(p, x)
-st.markdown(recursion_svg(0.8, 0.5, 0.0, x, run.hs[:, 0]), unsafe_allow_html=True)  # inline SVG: no Plotly to load
+x = [1.0, 2.0, 3.0]                    # counting 1..3
+hs = scalar_chain(0.8, 0.5, 0.0, x)    # seed 003's W_xh, W_hh, b_h; no numpy on the cold start's page
+st.markdown(recursion_svg(0.8, 0.5, 0.0, x, hs), unsafe_allow_html=True)  # inline SVG: no Plotly to load
 st.caption("Live numbers from seed 003's model (W_xh = 0.8, W_hh = 0.5, b_h = 0, h₀ = 0) on x = 1, 2, 3; "
            "hover a node for its formula. fib calls itself twice, so its calls branch into a tree; h_t calls "
            "itself once, so unrolling gives a chain of T identical cells that share one set of weights. That "

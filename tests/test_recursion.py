@@ -2,7 +2,7 @@
 import numpy as np
 
 import rnnviz
-from ui.recursion import fib_nodes, rnn_nodes
+from ui.recursion import fib_nodes, rnn_nodes, scalar_chain
 
 
 def fib(n):
@@ -32,3 +32,13 @@ def test_rnn_chain_values_come_from_the_engine():
         assert hs[str(t)].label.endswith(f"{run.hs[t, 0]:.3f}")
         assert f"= {run.hs[t, 0]:.3f}" in hs[str(t)].hover and f"h_{t-1}" in hs[str(t)].hover
     assert sum(n.kind == "input" for n in nodes) == 4 and sum(n.kind == "base" for n in nodes) == 1
+
+
+def test_the_plain_python_chain_equals_the_engines_forward():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        W_xh, W_hh, b_h, h0 = rng.normal(0, 1.5, 4)
+        x = rng.normal(0, 2, int(rng.integers(1, 12)))
+        p = rnnviz.RNNParams.scalar(W_xh=W_xh, W_hh=W_hh, b_h=b_h, W_hy=1.0, b_y=0.0)
+        run = rnnviz.forward(p, x, h0=np.array([h0]))
+        np.testing.assert_allclose(scalar_chain(W_xh, W_hh, b_h, x.tolist(), h0), run.hs[:, 0], rtol=0, atol=1e-15)

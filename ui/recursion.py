@@ -4,13 +4,14 @@
     h_t    = tanh(W_xh x_t + W_hh h_{t−1} + b_h)  one recursive call: unrolled, a chain of T cells
 
 The home page draws recursion_svg: a few dozen SVG elements with <title> tooltips, so the first page a
-learner opens needs no Plotly (its 4.7 MB script took ~1 s of every cold start to load and compile).
+learner opens needs no Plotly (its 4.7 MB script took ~1 s of every cold start to load and compile),
+and scalar_chain gives it h_0 … h_T without numpy (below).
 """
 from dataclasses import dataclass
 from html import escape
+import math
 import re
-
-import numpy as np
+from collections.abc import Sequence
 
 # Okabe–Ito: colour-blind-safe categorical colours.
 RECURSIVE, BASE, INPUT = "#0072B2", "#E69F00", "#009E73"
@@ -49,7 +50,20 @@ def fib_nodes(n: int = 3) -> list[Node]:
     return nodes
 
 
-def rnn_nodes(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarray) -> list[Node]:
+def scalar_chain(W_xh: float, W_hh: float, b_h: float, x: Sequence[float], h0: float = 0.0) -> list[float]:
+    """[h_0, h_1, …, h_T] of a scalar RNN, h_t = tanh(W_xh·x_t + W_hh·h_{t−1} + b_h), in plain Python.
+
+    The engine's forward, for H = I = 1, without numpy: the home page is the one a cold start draws, and
+    importing numpy there read 43 MB from disk (its BLAS library) on an empty page cache, 40 % of the whole
+    start's reads. tests/test_recursion.py checks these against rnnviz.forward.
+    """
+    hs = [float(h0)]
+    for v in x:
+        hs.append(math.tanh(W_xh * v + W_hh * hs[-1] + b_h))
+    return hs
+
+
+def rnn_nodes(W_xh: float, W_hh: float, b_h: float, x: Sequence[float], hs: Sequence[float]) -> list[Node]:
     """h_T's call tree for a scalar RNN: h_t calls h_{t−1} once and reads x_t; leaves are h_0 and the x_t."""
     T = len(x)
     nodes: list[Node] = []
@@ -102,7 +116,7 @@ def _svg_tree(nodes: list[Node], left: float, depth: int, title: str) -> list[st
     return out
 
 
-def recursion_svg(W_xh: float, W_hh: float, b_h: float, x: np.ndarray, hs: np.ndarray) -> str:
+def recursion_svg(W_xh: float, W_hh: float, b_h: float, x: Sequence[float], hs: Sequence[float]) -> str:
     """fib(3)'s call tree (left) beside h_T's (right) as one inline <svg>; hover any node for its formula."""
     T = len(x)
     body = (_svg_tree(fib_nodes(3), 0, 3, "fib(3): two recursive calls per call")
