@@ -8,7 +8,8 @@ minute, so the two versions (the base from a temporary `git worktree`) start in 
 pair is compared. --drop-caches empties the kernel's page cache before every start (root only), so every
 file, Python's modules and Streamlit's static bundle included, is read from disk again: the closest this
 machine gets to a first start after it has sat idle. Prints one table: median, min and max per side, and
-the median of the per-pair ratios B/A.
+the median of the per-pair ratios B/A, and what the server read from storage (with --drop-caches, every
+file it opens; without, only what the page cache missed).
 """
 import argparse
 import os
@@ -55,19 +56,20 @@ def main():
     finally:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
         tmp.cleanup()
-    ratios = sorted(b / x for (x, _), (b, _) in zip(*times))
+    ratios = sorted(b[0] / x[0] for x, b in zip(*times))
     head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True).stdout.strip()
     dirty = " + uncommitted changes" if subprocess.run(["git", "-C", str(REPO), "diff", "--quiet", "HEAD"]).returncode else ""
     print(f"\nrnnviz cold start A/B · {a.starts} starts each, alternating"
           f"{' · page cache dropped before each' if a.drop_caches else ''} · "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
-    print(f"| {'side':<34} | {'median (s)':>10} | {'min (s)':>8} | {'max (s)':>8} | {'health, median (s)':>18} |")
-    print(f"|{'-' * 36}|{'-' * 12}|{'-' * 10}|{'-' * 10}|{'-' * 20}|")
+    print(f"| {'side':<34} | {'median (s)':>10} | {'min (s)':>8} | {'max (s)':>8} | {'health, median (s)':>18} "
+          f"| {'read from disk, median (MB)':>27} |")
+    print(f"|{'-' * 36}|{'-' * 12}|{'-' * 10}|{'-' * 10}|{'-' * 20}|{'-' * 29}|")
     for name, ts in ((f"A  {a.base}", times[0]), (f"B  {head}{dirty}", times[1])):
-        total = [t for t, _ in ts]
+        total = [t for t, _, _ in ts]
         print(f"| {name:<34} | {statistics.median(total):>10.2f} | {min(total):>8.2f} | {max(total):>8.2f} | "
-              f"{statistics.median(h for _, h in ts):>18.2f} |")
+              f"{statistics.median(h for _, h, _ in ts):>18.2f} | {statistics.median(r for _, _, r in ts):>27.0f} |")
     print(f"\npaired ratio B/A, median of {len(ratios)} pairs: {statistics.median(ratios):.3f} "
           f"(quartiles {bs.pct(ratios, 25):.3f} – {bs.pct(ratios, 75):.3f}); below 1 means B is faster; "
           f"target: cold start ≤ 5 s")
