@@ -15,7 +15,6 @@ import argparse
 import os
 import statistics
 import subprocess
-import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -38,35 +37,25 @@ def main():
     ap.add_argument("--port", type=int, default=8680)
     a = ap.parse_args()
     (REPO / "artifacts").mkdir(exist_ok=True)
-    tmp = tempfile.TemporaryDirectory(prefix="rnnviz_base_")
-    base_dir = Path(tmp.name) / "repo"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base_dir), a.base], check=True)
     times = ([], [])
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=bs.CHROMIUM_ARGS)
-            bs.cold_start(browser, a.port, base_dir)  # not counted: the first start compiles the base's .pyc
-            bs.cold_start(browser, a.port, REPO)
-            for i in range(a.starts):
-                for side, repo in ((0, base_dir), (1, REPO)) if i % 2 == 0 else ((1, REPO), (0, base_dir)):
-                    if a.drop_caches:
-                        drop_caches()
-                    times[side].append(bs.cold_start(browser, a.port, repo))
-            browser.close()
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
-        tmp.cleanup()
+    with bs.base_checkout(a.base) as base_dir, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=bs.CHROMIUM_ARGS)
+        bs.cold_start(browser, a.port, base_dir)  # not counted: the first start compiles the base's .pyc
+        bs.cold_start(browser, a.port, REPO)
+        for i in range(a.starts):
+            for side, repo in ((0, base_dir), (1, REPO)) if i % 2 == 0 else ((1, REPO), (0, base_dir)):
+                if a.drop_caches:
+                    drop_caches()
+                times[side].append(bs.cold_start(browser, a.port, repo))
+        browser.close()
     ratios = sorted(b[0] / x[0] for x, b in zip(*times))
-    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True).stdout.strip()
-    dirty = " + uncommitted changes" if subprocess.run(["git", "-C", str(REPO), "diff", "--quiet", "HEAD"]).returncode else ""
     print(f"\nrnnviz cold start A/B · {a.starts} starts each, alternating"
           f"{' · page cache dropped before each' if a.drop_caches else ''} · "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"| {'side':<34} | {'median (s)':>10} | {'min (s)':>8} | {'max (s)':>8} | {'health, median (s)':>18} "
           f"| {'read from disk, median (MB)':>27} |")
     print(f"|{'-' * 36}|{'-' * 12}|{'-' * 10}|{'-' * 10}|{'-' * 20}|{'-' * 29}|")
-    for name, ts in ((f"A  {a.base}", times[0]), (f"B  {head}{dirty}", times[1])):
+    for name, ts in ((f"A  {a.base}", times[0]), (f"B  {bs.this_checkout()}", times[1])):
         total = [t for t, _, _ in ts]
         print(f"| {name:<34} | {statistics.median(total):>10.2f} | {min(total):>8.2f} | {max(total):>8.2f} | "
               f"{statistics.median(h for _, h, _ in ts):>18.2f} | {statistics.median(r for _, _, r in ts):>27.0f} |")

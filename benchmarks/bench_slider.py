@@ -12,11 +12,13 @@ Cold start: Popen(`streamlit run`) → the home page's title visible with the fi
 Prints one table; targets from issue 3: p50 ≤ 120 ms, p95 ≤ 250 ms, cold start ≤ 5 s.
 """
 import argparse
+import contextlib
 import os
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -61,6 +63,26 @@ READY_JS = """(watch) => document.querySelector('[data-testid="stApp"][data-test
 
 
 APP = "app.py"
+
+
+@contextlib.contextmanager
+def base_checkout(rev):
+    """An earlier revision checked out in a temporary `git worktree` (the A side of an A/B); its path."""
+    with tempfile.TemporaryDirectory(prefix="rnnviz_base_") as tmp:
+        path = Path(tmp) / "repo"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(path), rev], check=True)
+        try:
+            yield path
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(path)], check=False)
+
+
+def this_checkout():
+    """The B side's name: HEAD's short hash, and whether the working tree differs from it."""
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    changed = subprocess.run(["git", "-C", str(REPO), "diff", "--quiet", "HEAD"]).returncode
+    return head + (" + uncommitted changes" if changed else "")
 
 
 def start(port, cwd=REPO):

@@ -12,9 +12,6 @@ side, and the median of the per-pair ratios B/A with its quartiles.
 import argparse
 import os
 import statistics
-import subprocess
-import tempfile
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -33,45 +30,37 @@ def main():
     ap.add_argument("--port", type=int, default=8670)
     a = ap.parse_args()
     (REPO / "artifacts").mkdir(exist_ok=True)
-    tmp = tempfile.TemporaryDirectory(prefix="rnnviz_base_")
-    base_dir = Path(tmp.name) / "repo"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base_dir), a.base], check=True)
     servers, browsers, pages = [], [], []
-    try:
-        for port, repo in ((a.port, base_dir), (a.port + 1, REPO)):
-            servers.append(bs.start(port, cwd=repo))
-            bs.healthy(port, servers[-1][0])
-        with sync_playwright() as pw:
-            for port in (a.port, a.port + 1):  # a chromium each: one side's drawing never waits on the other's
-                browsers.append(pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                   args=bs.CHROMIUM_ARGS))
-                bs.warm(browsers[-1], port)
-                pages.append(bs.probed_page(browsers[-1], port, "forward", a.query, a.watch))
-            thumbs = [bs.slider_thumb(p, a.slider) for p in pages]
-            times = ([], [])
-            for i in range(a.moves):  # right ×5, left ×5, …: stays inside the range
-                key = "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"
-                for side in (0, 1):
-                    thumbs[side].focus()
-                    times[side].append(bs.one_move(pages[side], thumbs[side], key)[0])
-            for browser in browsers:
-                browser.close()
-    finally:
-        for proc, log in servers:
-            bs.stop(proc, log)
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
-        tmp.cleanup()
+    with bs.base_checkout(a.base) as base_dir:
+        try:
+            for port, repo in ((a.port, base_dir), (a.port + 1, REPO)):
+                servers.append(bs.start(port, cwd=repo))
+                bs.healthy(port, servers[-1][0])
+            with sync_playwright() as pw:
+                for port in (a.port, a.port + 1):  # a chromium each: one side never waits on the other's drawing
+                    browsers.append(pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                       args=bs.CHROMIUM_ARGS))
+                    bs.warm(browsers[-1], port)
+                    pages.append(bs.probed_page(browsers[-1], port, "forward", a.query, a.watch))
+                thumbs = [bs.slider_thumb(p, a.slider) for p in pages]
+                times = ([], [])
+                for i in range(a.moves):  # right ×5, left ×5, …: stays inside the range
+                    key = "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"
+                    for side in (0, 1):
+                        thumbs[side].focus()
+                        times[side].append(bs.one_move(pages[side], thumbs[side], key)[0])
+                for browser in browsers:
+                    browser.close()
+        finally:
+            for proc, log in servers:
+                bs.stop(proc, log)
     ratios = sorted(b / x for x, b in zip(*times))
     q1, q3 = bs.pct(ratios, 25), bs.pct(ratios, 75)
-    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True).stdout.strip()
-    changed = subprocess.run(["git", "-C", str(REPO), "diff", "--quiet", "HEAD"]).returncode
-    dirty = " + uncommitted changes" if changed else ""
     print(f"\nrnnviz slider A/B · /forward?{a.query} · slider {a.slider} · {a.moves} moves each, alternating · "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"| {'side':<34} | {'p50 (ms)':>9} | {'p95 (ms)':>9} | {'min (ms)':>9} |")
     print(f"|{'-' * 36}|{'-' * 11}|{'-' * 11}|{'-' * 11}|")
-    for name, ts in ((f"A  {a.base}", times[0]), (f"B  {head}{dirty}", times[1])):
+    for name, ts in ((f"A  {a.base}", times[0]), (f"B  {bs.this_checkout()}", times[1])):
         print(f"| {name:<34} | {statistics.median(ts):>9.0f} | {bs.pct(ts, 95):>9.0f} | {min(ts):>9.0f} |")
     print(f"\npaired ratio B/A, median of {len(ratios)} pairs: {statistics.median(ratios):.3f} "
           f"(quartiles {q1:.3f} – {q3:.3f}); below 1 means B is faster")
