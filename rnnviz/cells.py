@@ -109,15 +109,21 @@ class LSTMCell(Cell):
         tc = np.tanh(c_t)
         return np.concatenate([o * tc, c_t]), (z, c, tc)  # h_t = o ⊙ tanh(c_t)
 
-    def back(self, p, cache, ds):
+    def finish(self, p, cache):
         z, c_prev, tc = cache
+        H = tc.shape[1]
+        dz_da = z * (1.0 - z)                            # σ′ = σ(1 − σ) for i, f, o
+        dz_da[:, 2 * H:3 * H] = 1.0 - z[:, 2 * H:3 * H] ** 2  # tanh′ = 1 − g² for g
+        return z, c_prev, tc, dz_da, z[:, 3 * H:] * (1.0 - tc * tc)  # … and o ⊙ tanh′(c_t)
+
+    def back(self, p, cache, ds):
+        z, c_prev, tc, dz_da, o_dtc = cache
         H = tc.shape[-1]
-        i, f, g, o = z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H], z[..., 3 * H:]
+        i, f, g = z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H]
         dh, dc = ds[..., :H], ds[..., H:]
-        dc = dc + dh * o * (1.0 - tc * tc)               # ∂L/∂c_t: from step t+1, and through h_t = o ⊙ tanh(c_t)
+        dc = dc + dh * o_dtc                             # ∂L/∂c_t: from step t+1, and through h_t = o ⊙ tanh(c_t)
         dz = np.concatenate([dc * g, dc * c_prev, dc * i, dh * tc], axis=-1)  # ∂L/∂i, ∂L/∂f, ∂L/∂g, ∂L/∂o
-        dz_da = np.concatenate([i * (1.0 - i), f * (1.0 - f), 1.0 - g * g, o * (1.0 - o)], axis=-1)
-        da = dz * dz_da                                  # back through σ (σ′ = σ(1 − σ)) and tanh (1 − g²)
+        da = dz * dz_da                                  # back through σ and tanh: ∂L/∂a = ∂L/∂z ⊙ z′
         return np.concatenate([da @ p.W_hh, dc * f], axis=-1), da, da  # ∂L/∂h_{t−1} = W_hhᵀ ∂L/∂a, ∂L/∂c_{t−1} = f ⊙ ∂L/∂c_t
 
     def gate_values(self, p, cache):
@@ -139,20 +145,23 @@ class GRUCell(Cell):
         n = np.tanh(u_t[2 * H:] + r * hn)                # n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{t−1} + b_hn))
         return n + z * (h - n), (h, rz, n, hn)           # h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 
-    def back(self, p, cache, dh):
+    def finish(self, p, cache):
         h, rz, n, hn = cache
+        H = h.shape[1]
+        return h, rz, n, hn, rz * (1.0 - rz), (1.0 - rz[:, H:]) * (1.0 - n * n), h - n  # σ′, (1 − z) ⊙ tanh′(a_n)
+
+    def back(self, p, cache, dh):
+        h, rz, n, hn, drz, dn, h_n = cache
         H = h.shape[-1]
-        r = rz[..., :H]
-        da_n = dh * (1.0 - rz[..., H:]) * (1.0 - n * n)  # ∂L/∂a_n = ∂L/∂h_t ⊙ (1 − z) ⊙ (1 − n²)
-        dr_dz = np.concatenate([da_n * hn, dh * (h - n)], axis=-1)  # ∂L/∂r = ∂L/∂a_n ⊙ (W_hn h + b_hn), ∂L/∂z = ∂L/∂h_t ⊙ (h − n)
-        da_rz = dr_dz * rz * (1.0 - rz)                  # back through σ
+        da_n = dh * dn                                   # ∂L/∂a_n = ∂L/∂h_t ⊙ (1 − z) ⊙ (1 − n²)
+        dr_dz = np.concatenate([da_n * hn, dh * h_n], axis=-1)  # ∂L/∂r = ∂L/∂a_n ⊙ (W_hn h + b_hn), ∂L/∂z = ∂L/∂h_t ⊙ (h − n)
+        da_rz = dr_dz * drz                              # back through σ
         da_ih = np.concatenate([da_rz, da_n], axis=-1)
-        da_hh = np.concatenate([da_rz, da_n * r], axis=-1)  # W_hn h sits inside r ⊙ (·)
+        da_hh = np.concatenate([da_rz, da_n * rz[..., :H]], axis=-1)  # W_hn h sits inside r ⊙ (·)
         return dh * rz[..., H:] + da_hh @ p.W_hh, da_ih, da_hh  # ∂L/∂h_{t−1} = z ⊙ ∂L/∂h_t + W_hhᵀ ∂L/∂a^hh
 
     def gate_values(self, p, cache):
-        _, rz, n, _ = cache
-        H = p.H
+        rz, n, H = cache[1], cache[2], p.H
         return {"r": rz[:, :H], "z": rz[:, H:], "n": n}
 
 
