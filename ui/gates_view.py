@@ -7,24 +7,24 @@ from ui import arithmetic
 from ui.arithmetic import bmatrix, num
 from ui.figures_decay import sci
 
-EQUATIONS = {
+EQUATIONS = {  # one equation a line: they wrap on a phone instead of scrolling sideways
     "RNN": [r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h)"],
-    "LSTM": [r"i_t = \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi}),\quad "
+    "LSTM": [r"i_t = \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi})",
              r"f_t = \sigma(W_{if}x_t + b_{if} + W_{hf}h_{t-1} + b_{hf})",
-             r"g_t = \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg}),\quad "
+             r"g_t = \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg})",
              r"o_t = \sigma(W_{io}x_t + b_{io} + W_{ho}h_{t-1} + b_{ho})",
              r"c_t = f_t \odot c_{t-1} + i_t \odot g_t,\qquad h_t = o_t \odot \tanh(c_t)"],
-    "GRU": [r"r_t = \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr}),\quad "
+    "GRU": [r"r_t = \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr})",
             r"z_t = \sigma(W_{iz}x_t + b_{iz} + W_{hz}h_{t-1} + b_{hz})",
-            r"n_t = \tanh\big(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn})\big),\qquad "
+            r"n_t = \tanh(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn}))",
             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"],
 }
-READOUT = r"y_t = W_{hy}\,h_t + b_y,\qquad L_t = \tfrac12\,(y_t - \mathrm{target}_t)^2"
-SIGMA = r"\sigma(a) = 1/(1 + e^{-a})"
+READOUT = [r"y_t = W_{hy}\,h_t + b_y", r"L_t = \tfrac12\,(y_t - \mathrm{target}_t)^2"]
+SIGMA = r"\sigma(a) = 1/(1 + e^{-a}),\ \ \odot\text{: elementwise}"
 
 
 def equations(cell):
-    return EQUATIONS[cell] + [READOUT + (r",\qquad " + SIGMA if cell != "RNN" else "")]
+    return EQUATIONS[cell] + READOUT + ([SIGMA] if cell != "RNN" else [])
 
 
 def bare(v, d=3):
