@@ -141,6 +141,54 @@ class LSTMCell(Cell):
         da = np.concatenate([da_ifg, dh * dh_dao], axis=-1)  # ∂L/∂a: a_i, a_f, a_g through c_t, a_o through h_t
         return np.concatenate([da @ p.W_hh, dc * f], axis=-1), da, da  # ∂L/∂h_{t−1} = W_hhᵀ ∂L/∂a, ∂L/∂c_{t−1} = f ⊙ ∂L/∂c_t
 
+    def scan(self, p, x, s0):
+        """The same steps with every array preallocated and each operation writing in place (the RNN's trick):
+        the loop's cost is its calls. Gives the same cache, bit for bit, as the generic loop over step."""
+        T, H = x.shape[0], p.H
+        m, b = self._halves(H)
+        u = self.inputs(p, x) * m                        # (T, 4H) m ⊙ (W_ih x_t + b), exact: m is ½ or 1
+        W_T = (p.W_hh * m[:, None]).T                    # (H, 4H) (m ⊙ W_hh)ᵀ
+        z, tc = np.empty((T, 4 * H)), np.empty((T, H))   # gates [i, f, g, o], tanh(c_t)
+        hs, cs = np.empty((T + 1, H)), np.empty((T + 1, H))
+        hs[0], cs[0] = s0[:H], s0[H:]
+        dot, add, multiply, tanh = np.dot, np.add, np.multiply, np.tanh
+        for h, u_t, z_t, i, f, g, o, c, c_t, tc_t, h_t in zip(
+                hs, u, z, z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:], cs, cs[1:], tc, hs[1:]):
+            dot(h, W_T, z_t)                             # m ⊙ W_hh h_{t−1}
+            add(z_t, u_t, z_t)                           # m ⊙ a
+            tanh(z_t, z_t)
+            multiply(z_t, m, z_t)
+            add(z_t, b, z_t)                             # [σ(a_i), σ(a_f), tanh(a_g), σ(a_o)]
+            multiply(f, c, c_t)
+            c_t += i * g                                 # c_t = f ⊙ c_{t−1} + i ⊙ g
+            tanh(c_t, tc_t)
+            multiply(o, tc_t, h_t)                       # h_t = o ⊙ tanh(c_t)
+        cache = self.finish(p, (z, cs[:-1], tc))
+        y = hs[1:] @ p.W_hy.T + p.b_y
+        for arr in (x, hs, cs, y, *cache):
+            arr.flags.writeable = False
+        return ForwardRun(x=x, h0=hs[0], hs=hs, a=None, y=y, cs=cs, gates=self.gate_values(p, cache), cache=cache)
+
+    def back_full(self, p, run, ds_out):
+        """The reverse loop over back's maths, preallocated and in place; ∂L/∂c_T through step T+1 is 0."""
+        T, H = run.T, p.H
+        _, _, _, f, dc_da, dh_dao, dh_dc = run.cache
+        ds, da = np.empty((T, 2 * H)), np.empty((T, 4 * H))
+        dh_next, dc_next, dc = np.zeros(H), np.zeros(H), np.empty(H)
+        dot, add, multiply = np.dot, np.add, np.multiply
+        rows = zip(ds_out[::-1, :H], ds_out[::-1, H:], ds[::-1, :H], ds[::-1, H:], da[::-1], da[::-1, :3 * H],
+                   da[::-1, 3 * H:], f[::-1], dc_da[::-1], dh_dao[::-1], dh_dc[::-1])
+        for dh_out, dc_out, dh, dc_carried, da_t, da_ifg, da_o, f_t, dc_da_t, dh_dao_t, dh_dc_t in rows:  # t = T … 1
+            add(dh_out, dh_next, dh)                     # ∂L/∂h_t = output path + recurrent path
+            add(dc_out, dc_next, dc_carried)             # ∂L/∂c_t through step t+1 (the output path gives c none)
+            multiply(dh, dh_dc_t, dc)
+            add(dc, dc_carried, dc)                      # ∂L/∂c_t, also through h_t = o ⊙ tanh(c_t)
+            multiply(dc_da_t.reshape(3, H), dc, da_ifg.reshape(3, H))  # ∂L/∂a_i, a_f, a_g
+            multiply(dh, dh_dao_t, da_o)                 # ∂L/∂a_o
+            dot(da_t, p.W_hh, dh_next)                   # ∂L/∂h_{t−1} = W_hhᵀ ∂L/∂a_t
+            multiply(dc, f_t, dc_next)                   # ∂L/∂c_{t−1} = f_t ⊙ ∂L/∂c_t
+        return ds, da, da
+
     def gate_values(self, p, cache):
         z, H = cache[0], p.H
         return {name: z[:, k * H:(k + 1) * H] for k, name in enumerate(self.gates)}
