@@ -123,6 +123,9 @@ def belt_summary(log_forget, log_c, f):
     if log_forget[k] > -1:
         text += ("The forget gates stay near 1, so the belt alone carries c_(T−k) to c_T with more than a tenth "
                  "of it left: no W_hh and no tanh′ stand in its way.")
+    elif mean_f >= 0.9:
+        text += (f"The forget gates are open, {mean_f:.2f} on average, yet {k} factors just below 1 still leave "
+                 f"less than a tenth of the belt's path: only f closer to 1 (a larger b_f) keeps more.")
     else:
         text += (f"The forget gates, {mean_f:.2f} on average, leave less than a tenth of the belt's path after "
                  f"{k} steps: open them (preset \"keep gate open\") and watch Π f flatten.")
