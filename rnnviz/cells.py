@@ -223,6 +223,58 @@ class GRUCell(Cell):
         da_hh = np.concatenate([da_rz, da_n * rz[..., :H]], axis=-1)  # W_hn h sits inside r ⊙ (·)
         return dh * rz[..., H:] + da_hh @ p.W_hh, da_ih, da_hh  # ∂L/∂h_{t−1} = z ⊙ ∂L/∂h_t + W_hhᵀ ∂L/∂a^hh
 
+    def scan(self, p, x, h0):
+        """The same steps preallocated and in place, σ through tanh on halved inputs (exact, as the LSTM's);
+        the same cache, bit for bit, as the generic loop over step."""
+        T, H = x.shape[0], p.H
+        m = np.r_[np.full(2 * H, 0.5), np.ones(H)]       # ½ on the r, z rows: σ(a) = ½ + ½ tanh(a/2)
+        u = self.inputs(p, x) * m                        # (T, 3H) [½(W_ir x + b_ir), ½(W_iz x + b_iz), W_in x + b_in]
+        W_T, b = (p.W_hh * m[:, None]).T, p.b_hh * m     # (H, 3H), (3H,)
+        hs, hh, rz, n = np.empty((T + 1, H)), np.empty((T, 3 * H)), np.empty((T, 2 * H)), np.empty((T, H))
+        hs[0] = h0
+        dot, add, multiply, subtract, tanh = np.dot, np.add, np.multiply, np.subtract, np.tanh
+        for h, u_t, hh_t, rz_t, r, z, n_t, h_t in zip(hs, u, hh, rz, rz[:, :H], rz[:, H:], n, hs[1:]):
+            dot(h, W_T, hh_t)
+            add(hh_t, b, hh_t)                           # [½(W_hr h + b_hr), ½(W_hz h + b_hz), W_hn h + b_hn]
+            add(u_t[:2 * H], hh_t[:2 * H], rz_t)
+            tanh(rz_t, rz_t)
+            multiply(rz_t, 0.5, rz_t)
+            add(rz_t, 0.5, rz_t)                         # [r, z]
+            multiply(r, hh_t[2 * H:], n_t)
+            add(n_t, u_t[2 * H:], n_t)
+            tanh(n_t, n_t)                               # n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+            subtract(h, n_t, h_t)
+            multiply(z, h_t, h_t)
+            add(h_t, n_t, h_t)                           # h_t = n + z ⊙ (h_{t−1} − n)
+        cache = self.finish(p, (hs[:-1], rz, n, hh[:, 2 * H:]))
+        y = hs[1:] @ p.W_hy.T + p.b_y
+        for arr in (x, hs, y, *cache):
+            arr.flags.writeable = False
+        return ForwardRun(x=x, h0=hs[0], hs=hs, a=None, y=y, gates=self.gate_values(p, cache), cache=cache)
+
+    def back_full(self, p, run, dh_out):
+        """The reverse loop over back's maths, preallocated and in place."""
+        T, H = run.T, p.H
+        _, rz, _, hn, drz, dn, h_n = run.cache
+        dh, da_ih, da_hh = np.empty((T, H)), np.empty((T, 3 * H)), np.empty((T, 3 * H))
+        dh_next, via_z = np.zeros(H), np.empty(H)
+        dot, add, multiply = np.dot, np.add, np.multiply
+        rows = zip(dh_out[::-1], dh[::-1], da_ih[::-1, 2 * H:], da_hh[::-1], da_hh[::-1, :H], da_hh[::-1, H:2 * H],
+                   da_hh[::-1, :2 * H], da_hh[::-1, 2 * H:], rz[::-1, :H], rz[::-1, H:], hn[::-1], drz[::-1],
+                   dn[::-1], h_n[::-1])
+        for d_out, dh_t, da_n, da_hh_t, dr, dz, da_rz, da_hn, r, z, hn_t, drz_t, dn_t, h_n_t in rows:  # t = T … 1
+            add(d_out, dh_next, dh_t)                    # ∂L/∂h_t = output path + recurrent path
+            multiply(dh_t, dn_t, da_n)                   # ∂L/∂a_n
+            multiply(da_n, hn_t, dr)                     # ∂L/∂r
+            multiply(dh_t, h_n_t, dz)                    # ∂L/∂z
+            multiply(da_rz, drz_t, da_rz)                # back through σ
+            multiply(da_n, r, da_hn)                     # W_hn h sits inside r ⊙ (·)
+            dot(da_hh_t, p.W_hh, dh_next)
+            multiply(dh_t, z, via_z)
+            add(dh_next, via_z, dh_next)                 # ∂L/∂h_{t−1} = W_hhᵀ ∂L/∂a^hh + z ⊙ ∂L/∂h_t
+        da_ih[:, :2 * H] = da_hh[:, :2 * H]              # r and z see x and h alike
+        return dh, da_ih, da_hh
+
     def gate_values(self, p, cache):
         rz, n, H = cache[1], cache[2], p.H
         return {"r": rz[:, :H], "z": rz[:, H:], "n": n}

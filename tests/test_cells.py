@@ -181,9 +181,9 @@ def test_decay_and_connectivity_are_spectral_norms_of_autograds_jacobian(kind, H
     np.testing.assert_allclose(rnnviz.connectivity(params, x, h0, c0), conn, rtol=1e-9, atol=0)
 
 
-@pytest.mark.parametrize("P", [rnnviz.RNNParams, rnnviz.LSTMParams])
+@pytest.mark.parametrize("P", [rnnviz.RNNParams, rnnviz.LSTMParams, rnnviz.GRUParams])
 def test_the_generic_loops_over_step_and_back_equal_the_tuned_paths(P):
-    """The RNN's and LSTM's fast scan / reverse loop (/ Jacobians) are the same maths as their step and back."""
+    """Each cell's fast scan / reverse loop (/ Jacobians) are the same maths as their step and back."""
     params, cell = P.random(6, 2, 2, seed=3, scale=1.2 / np.sqrt(6)), P.cell
     S = cell.state_size(6)
     rng = np.random.default_rng(0)
