@@ -5,6 +5,7 @@ import rnnviz
 from rnnviz import PARAM_NAMES
 from ui import bptt_view as V, figures_bptt as F, state
 from ui.boot import through_app
+from ui.live import live_chart, live_latex
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -27,7 +28,7 @@ def page(setup):
     p, T, H = setup.params, setup.x.shape[0], setup.params.H
     on = "every step" if setup.loss_on == "all" else "the last step"
     st.caption(f"{setup.label} · T = {T}, H = {H} · loss on {on}")
-    st.latex(V.EQUATIONS)
+    live_latex(V.EQUATIONS, key="bptt_equations")
 
     c1, c2 = st.columns([1, 2])
     mode = state.widget("bptt_mode", container=c1)
@@ -47,18 +48,18 @@ def page(setup):
     V.totals(g)
 
     st.subheader("Autograd check")
-    V.autograd_check(g, setup)
+    check = st.container()  # filled last: torch's loop (~50 ms at T = 100) runs while the browser draws the charts
 
     st.subheader("Which step contributes what")
     st.markdown("Θ is shared by every step, so ∂L/∂Θ is a sum over t of each step's use of it. "
                 "Each row is one parameter entry; its last column **Σ_t** is the total above.")
     rows = state.widget("bptt_rows")
     names = PARAM_NAMES if rows == "all" else (rows,)
-    st.plotly_chart(F.contribution_heatmap(g, names), width="stretch")
-    st.plotly_chart(F.dh_bars(g), width="stretch")
+    live_chart(F.contribution_heatmap(g, names), key="bptt_contributions")
+    live_chart(F.dh_bars(g), key="bptt_dh")
 
     st.subheader("How far each loss reaches back")
-    st.plotly_chart(F.reach_heatmap(g_full.reach(), truncate), width="stretch")
+    live_chart(F.reach_heatmap(g_full.reach(), truncate), key="bptt_reach")
 
     st.subheader("Truncated BPTT beside full BPTT")
     st.markdown(f"Truncation k lets each L_t flow back through at most k cells. "
@@ -77,6 +78,8 @@ def page(setup):
     if setup.loss_on == "last" and t < T:
         st.warning(f"The loss is on the last step only, so L_{t} = 0 and every one-step term at t = {t} is 0.")
     V.seed003(g1, g_full, t, i)
+    with check:
+        V.autograd_check(g, setup)
 
 
 model_and_sequence(page, max_T=500)

@@ -2,10 +2,16 @@
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 import rnnviz
 from ui import figures_bptt as F
+
+
+def figure(spec):
+    """A plain-dict figure (what the BPTT figures return) as a go.Figure, for its attribute API."""
+    return go.Figure(spec, _validate=False)
 
 X, TARGET = rnnviz.data.counting(10)        # seed 003: x = 1..9, target = 2..10
 SEED = rnnviz.RNNParams.scalar()            # W_xh 0.8, W_hh 0.5, b_h 0, W_hy 1.2, b_y 0
@@ -19,7 +25,7 @@ def sine_case(H=3, T=12, seed=1):
 def heatmap_values(fig):
     """(per-step values (rows, T), Σ column (rows,)) read back from the figure's hover data."""
     *steps, sums = fig.data                  # one trace per parameter, then the Σ_t column
-    C = np.concatenate([np.asarray(t.customdata)[..., 2] for t in steps])
+    C = np.concatenate([np.asarray(t.customdata) for t in steps])
     S = np.array([row[0][1] for row in sums.customdata])
     return C, S
 
@@ -29,10 +35,14 @@ def test_contribution_heatmap_rows_sum_to_the_engine_total(case):
     p, x, target = (SEED, X, TARGET) if case == "seed003" else sine_case()
     g = rnnviz.bptt(p, x, target, truncate=2 if case == "H3_truncated" else None,
                     loss_on="last" if case == "H3_last" else "all")
-    fig = F.contribution_heatmap(g)
+    fig = figure(F.contribution_heatmap(g))
     C, S = heatmap_values(fig)
     totals = np.concatenate([np.ravel(getattr(g, n)) for n in rnnviz.PARAM_NAMES])
-    assert list(fig.layout.yaxis.ticktext) == [lab for _, _, lab in F.entries(g.as_dict())][::-(-len(C) // 45)]
+    labels = [lab for _, _, lab in F.entries(g.as_dict())]
+    assert list(fig.layout.yaxis.ticktext) == labels                   # every row named: the hover's %{y}
+    assert list(fig.layout.yaxis.tickvals) == list(range(len(labels)))
+    assert [list(t.y) for t in fig.data[:-1]] == [[r for r, lab in enumerate(labels) if lab.startswith(n)]
+                                                  for n in rnnviz.PARAM_NAMES]
     np.testing.assert_allclose(S, totals, rtol=1e-12, atol=1e-12)           # the Σ column is the total
     np.testing.assert_allclose(C.sum(axis=1), totals, rtol=1e-10, atol=1e-12)  # and the terms add up to it
     np.testing.assert_allclose(C[0], g.per_step["W_xh"][:, 0, 0])               # row 1: W_xh[1,1] step by step
@@ -43,12 +53,26 @@ def test_contribution_heatmap_rows_sum_to_the_engine_total(case):
 
 def test_contribution_heatmap_hover_names_the_formula_and_factors():
     g = rnnviz.bptt(SEED, X, TARGET)
-    fig = F.contribution_heatmap(g, ("W_hh",))
-    assert "∂L/∂a_t h_{t−1}ᵀ" in fig.data[0].hovertemplate
-    left, right, term, _, _ = fig.data[0].customdata[0][1]            # W_hh, step t = 2
+    (trace, _) = figure(F.contribution_heatmap(g, ("W_hh",))).data
+    assert trace.hovertemplate.startswith("%{y}, step t = %{x}: ∂L/∂a_t h_{t−1}ᵀ<br>(∂L/∂a_t)_i = %{text:.4g}")
+    assert "(h_{t−1})_j = %{hovertext:.4g}" in trace.hovertemplate
+    left, right, term = (np.asarray(a)[0, 1] for a in (trace.text, trace.hovertext, trace.customdata))  # t = 2
     assert right == pytest.approx(math.tanh(0.8))                     # h_1 = tanh(0.8) = 0.664
     assert left == pytest.approx(g.da[1, 0]) and term == pytest.approx(left * right)
-    assert "∂L/∂a_t" in F.contribution_heatmap(g, ("b_h",)).data[0].hovertemplate
+    bias = figure(F.contribution_heatmap(g, ("b_h",))).data[0]
+    assert "∂L/∂a_t" in bias.hovertemplate and "hovertext" not in bias.hovertemplate and bias.hovertext is None
+
+
+def test_contribution_heatmap_sends_typed_arrays_not_nested_lists():
+    """T = 100, H = 8 (89 rows): every per-cell array leaves as base64, a few hundred kB at most."""
+    import json
+    from _plotly_utils.utils import convert_to_base64
+    p, x, target = sine_case(H=8, T=100)
+    spec = F.contribution_heatmap(rnnviz.bptt(p, x, target))
+    for trace in spec["data"][:-1]:
+        assert all(isinstance(trace[k], np.ndarray) for k in ("z", "customdata", "text"))
+    convert_to_base64(spec)
+    assert len(json.dumps(spec)) < 400_000
 
 
 def test_totals_table_against_autograd_column():
@@ -62,26 +86,26 @@ def test_totals_table_against_autograd_column():
 
 def test_dh_bars_split_into_output_and_recurrent_paths():
     g = rnnviz.bptt(SEED, X, TARGET)
-    out, rec, total = F.dh_bars(g).data
+    out, rec, total = figure(F.dh_bars(g)).data
     np.testing.assert_allclose(np.asarray(out.y), g.dy[:, 0] * 1.2)             # W_hy (y_t − target_t)
     np.testing.assert_allclose(np.asarray(out.y) + np.asarray(rec.y), g.dh[:, 0])
     np.testing.assert_allclose(np.asarray(total.y), g.dh[:, 0])
     assert np.asarray(rec.y)[-1] == 0.0                                          # nothing after step T
     g1 = rnnviz.bptt(SEED, X, TARGET, truncate=1)
-    assert np.all(np.asarray(F.dh_bars(g1).data[1].y) == 0.0)                  # k = 1: no recurrent path
+    assert np.all(np.asarray(figure(F.dh_bars(g1)).data[1].y) == 0.0)                  # k = 1: no recurrent path
 
 
 def test_dh_bars_show_norms_for_H_above_1():
     p, x, target = sine_case()
     g = rnnviz.bptt(p, x, target)
-    (bar,) = F.dh_bars(g).data
+    (bar,) = figure(F.dh_bars(g)).data
     np.testing.assert_allclose(np.asarray(bar.y), np.linalg.norm(g.dh, axis=1))
 
 
 def test_reach_heatmap_is_log10_of_reach_with_the_truncation_edge():
     p, x, target = sine_case(T=15)
     R = rnnviz.bptt(p, x, target).reach()
-    fig = F.reach_heatmap(R, truncate=4)
+    fig = figure(F.reach_heatmap(R, truncate=4))
     z = np.asarray(fig.data[0].z, dtype=float)                   # float32 on the wire: 7 figures
     lower = np.tril(np.ones_like(R, dtype=bool))
     np.testing.assert_allclose(z[lower], np.log10(R[lower]), rtol=1e-6, atol=1e-6)
@@ -89,7 +113,9 @@ def test_reach_heatmap_is_log10_of_reach_with_the_truncation_edge():
     np.testing.assert_allclose(np.asarray(fig.data[0].customdata)[lower], R[lower], rtol=1e-6)
     edge = fig.data[1]
     np.testing.assert_allclose(np.asarray(edge.y) - np.asarray(edge.x), 4)   # the line t − k = truncate − ½ … ½
-    assert len(F.reach_heatmap(R).data) == 1                      # full BPTT: no edge
+    assert edge.name == "truncation k = 4: below this line is dropped" and edge.line.dash == "dash"
+    assert fig.layout.showlegend is True and edge.showlegend is True   # plotly hides a one-entry legend
+    assert len(F.reach_heatmap(R)["data"]) == 1                   # full BPTT: no edge
 
 
 def test_log_ticks_are_powers_of_ten_covering_the_range():

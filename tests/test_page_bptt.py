@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import move, open_page, slider_value, type_sequence
+from apptest_util import live_figures, live_lines, move, open_page, slider_value, type_sequence
 from ui.figures_bptt import fmt
 
 X, TARGET = rnnviz.data.counting(10)
@@ -39,7 +39,7 @@ def test_renders_full_bptt_of_seed_003_checked_by_autograd():
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET))
     assert autograd_difference(at) < 1e-9
     assert not at.error
-    assert len(at.get("plotly_chart")) == 3
+    assert len(live_figures(at)) == 3 and not at.get("plotly_chart")   # all three update in place
 
 
 def test_moving_W_hh_changes_the_gradient_to_the_engines_value():
@@ -55,7 +55,7 @@ def test_moving_W_hh_changes_the_gradient_to_the_engines_value():
 
 def test_heatmap_sum_column_equals_the_totals_shown():
     at = bptt_app()
-    sums = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][-1]["customdata"]
+    sums = live_figures(at)[0]["data"][-1]["customdata"]
     shown = shown_grads(at)
     for name, row in zip(rnnviz.PARAM_NAMES, sums):
         assert row[0][1] == pytest.approx(shown[name], rel=1e-5)
@@ -107,7 +107,7 @@ def test_url_parameters_restore_the_view():
     assert at.segmented_control(key="bptt_rows").value == "W_hh"
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.3), X, TARGET, truncate=4))
     assert r"\partial L_{5}" in " ".join(e.value for e in at.latex)
-    heat = json.loads(at.get("plotly_chart")[0].proto.spec)
+    heat = live_figures(at)[0]
     assert heat["layout"]["yaxis"]["ticktext"] == ["W_hh"] and len(heat["data"]) == 2
 
 

@@ -8,10 +8,12 @@ import streamlit as st
 from rnnviz import PARAM_NAMES
 from ui import figures_bptt as F
 
-EQUATIONS = (r"\frac{\partial L}{\partial h_t} = W_{hy}^\top \frac{\partial L}{\partial y_t}"
-             r" + W_{hh}^\top \frac{\partial L}{\partial a_{t+1}}, \quad"
-             r"\frac{\partial L}{\partial a_t} = \frac{\partial L}{\partial h_t} \odot (1 - h_t^2), \quad"
-             r"\frac{\partial L}{\partial W_{hh}} = \sum_t \frac{\partial L}{\partial a_t}\, h_{t-1}^\top")
+EQUATIONS = (  # a_t, the pre-activation, defined before the first line that uses it
+    r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h,\quad h_t = \tanh(a_t),\quad y_t = W_{hy}\,h_t + b_y",
+    r"\frac{\partial L}{\partial h_t} = W_{hy}^\top \frac{\partial L}{\partial y_t}"
+    r" + W_{hh}^\top \frac{\partial L}{\partial a_{t+1}}, \quad"
+    r"\frac{\partial L}{\partial a_t} = \frac{\partial L}{\partial h_t} \odot (1 - h_t^2), \quad"
+    r"\frac{\partial L}{\partial W_{hh}} = \sum_t \frac{\partial L}{\partial a_t}\, h_{t-1}^\top")
 
 
 @st.cache_data(max_entries=32, show_spinner="torch.autograd …")

@@ -2,17 +2,24 @@
 
     ∂L/∂W_hh = Σ_t ∂L/∂a_t h_{t−1}ᵀ        each column of the heatmap is one term, the last column their sum
     R[t, k]  = ‖∂L_t/∂h_k‖ = ‖(J_t ⋯ J_{k+1})ᵀ W_hyᵀ (y_t − target_t)‖,   J_s = diag(1 − h_s²) W_hh
+
+The three charts redraw on every slider move (ui/live.py), so they are built as plain dicts (ui.figures._spec)
+with numpy arrays, which reach plotly.js as typed arrays: go.Figure's validation and a nested list of
+numbers per heatmap cell cost the BPTT page ~200 ms a move at T = 100, H = 8.
 """
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnnviz import PARAM_NAMES
+from ui.figures import SCALE, _spec
 
 # Okabe–Ito, safe for every common form of colour blindness
 ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
     "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999")
+# plotly's Viridis spelled out: a plain-dict figure hands colour scales to plotly.js unchecked
+VIRIDIS = [[0.0, "#440154"], [0.111, "#482878"], [0.222, "#3e4989"], [0.333, "#31688e"], [0.444, "#26828e"],
+           [0.556, "#1f9e89"], [0.667, "#35b779"], [0.778, "#6ece58"], [0.889, "#b5de2b"], [1.0, "#fde725"]]
+ROW_LABELS_MAX = 100  # up to this many heatmap rows every row is labelled (H = 8: 89); the hover reads the label
 
 # one step's contribution to each parameter's gradient, for the hover: (formula, left factor, right factor)
 _TERM = {
@@ -67,30 +74,33 @@ def _per_name_scale(values, names_of_rows):
     return out
 
 
-def _step_trace(g, name, idx, T):
-    """One parameter's rows: z = term ÷ row's largest |term|, customdata (rows, T, 5) = [left, right, term, i, j]."""
+def _step_trace(g, name, idx, rows, T, small):
+    """One parameter's rows as a heatmap: z = term ÷ row's largest |term|; hover: the term (customdata), its
+    left factor (text) and right factor (hovertext), each a (rows, T) array; the entry's label from the y axis."""
     formula, left_s, right_s = _TERM[name]
     left, right = _factors(g, name)
     C = np.stack([g.per_step[name][(slice(None),) + i] for i in idx])          # (rows, T)
-    L = np.stack([left[:, i[0]] for i in idx])
-    R = np.stack([right[:, i[1]] for i in idx]) if right is not None else np.full_like(C, np.nan)
-    ij = np.broadcast_to(np.array([[i[0] + 1, i[-1] + 1] for i in idx], float)[:, None, :], C.shape + (2,))
     scale = np.abs(C).max(axis=1, keepdims=True)
     scale[scale == 0] = 1.0
-    entry = name if g.as_dict()[name].size == 1 else (
-        f"{name}[%{{customdata[3]}}" + (",%{customdata[4]}]" if right is not None else "]"))
-    factors = f"{left_s} = %{{customdata[0]:.4g}}" + (f" × {right_s} = %{{customdata[1]:.4g}}" if right_s else "")
-    # customdata as nested lists: plotly.js draws nothing when a heatmap gets a 3-D typed array
-    return dict(z=C / scale, customdata=np.concatenate([np.stack([L, R, C], axis=-1), ij], axis=-1).tolist(),
-                hovertemplate=f"{entry}, step t = %{{x}}: {formula}<br>{factors}<br>"
-                              "<b>= %{customdata[2]:.6g}</b><extra></extra>")
+    factors = f"{left_s} = %{{text:.4g}}" + (f" × {right_s} = %{{hovertext:.4g}}" if right_s else "")
+    trace = dict(type="heatmap", x=np.arange(1, T + 1), y=np.asarray(rows), z=C / scale, customdata=C,
+                 text=np.stack([left[:, i[0]] for i in idx]), zmin=-1, zmax=1, colorscale=SCALE,
+                 xgap=1 if T <= 60 else 0, ygap=1 if len(idx) <= 40 else 0,
+                 hovertemplate=f"%{{y}}, step t = %{{x}}: {formula}<br>{factors}<br>"
+                               "<b>= %{customdata:.6g}</b><extra></extra>")
+    if right is not None:
+        trace["hovertext"] = np.stack([right[:, i[1]] for i in idx])
+    if small:  # each cell's term printed in it
+        trace.update(texttemplate="%{customdata:.4~g}", textfont={"size": 10})
+    return trace
 
 
 def contribution_heatmap(g, names=PARAM_NAMES):
     """Heatmap entry × step of ∂L/∂θ's terms (colour ÷ the row's largest term), and beside it Σ_t = the total.
 
-    Rows sit on a numeric y axis labelled with the entries: plotly.js fails on several heatmaps that share a
-    categorical axis, and each parameter needs its own trace for its own hover formula.
+    Rows sit on a numeric y axis whose tick labels name every entry (the hover shows that label as %{y}):
+    plotly.js fails on several heatmaps that share a categorical axis, and each parameter needs its own
+    trace for its own hover formula.
     """
     rows = entries(g.as_dict(), names)
     labels, C = contribution_matrix(g, names)               # (rows, T)
@@ -98,34 +108,34 @@ def contribution_heatmap(g, names=PARAM_NAMES):
     S = C.sum(axis=1)                                       # (rows,) Σ_t, equal to the engine's total
     totals = [float(np.asarray(getattr(g, name))[idx]) for name, idx, _ in rows]
     small = n * (T + 1) <= 150
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.86, 0.14], horizontal_spacing=0.01)
+    traces = []
     for name in dict.fromkeys(r[0] for r in rows):     # one trace per parameter: its own hover formula
         mine = [r for r, (nm, _, _) in enumerate(rows) if nm == name]
-        tr = _step_trace(g, name, [rows[r][1] for r in mine], T)
-        fig.add_heatmap(x=list(range(1, T + 1)), y=mine, zmin=-1, zmax=1, colorscale="RdBu",
-                        text=[[fmt(c[2]) for c in r] for r in tr["customdata"]] if small else None,
-                        texttemplate="%{text}" if small else None, textfont={"size": 10},
-                        showscale=name == rows[0][0], xgap=1 if T <= 60 else 0, ygap=1 if n <= 40 else 0,
-                        colorbar={"title": {"text": "term ÷ row's<br>largest |term|"}, "len": 0.8},
-                        row=1, col=1, **tr)
+        traces.append(_step_trace(g, name, [rows[r][1] for r in mine], mine, T, small))
+    traces[0].update(showscale=True, colorbar={"title": {"text": "term ÷ row's<br>largest |term|"}, "len": 0.8})
+    for tr in traces[1:]:
+        tr["showscale"] = False
     custom_sum = [[[f"{lab}: Σ_t of the row = ∂L/∂{lab}<br>engine's ∂L/∂{lab} = {fmt(tot)}", float(s)]]
                   for lab, tot, s in zip(labels, totals, S)]
-    fig.add_heatmap(z=(S / _per_name_scale(S, [r[0] for r in rows]))[:, None], x=["Σ_t"], y=list(range(n)),
-                    customdata=custom_sum, zmin=-1, zmax=1, colorscale="RdBu", showscale=False,
-                    text=[[fmt(v)] for v in S] if n <= 40 else None,
-                    texttemplate="%{text}" if n <= 40 else None, textfont={"size": 11},
-                    hovertemplate="%{customdata[0]}<br><b>= %{customdata[1]:.6g}</b><extra></extra>",
-                    xgap=1, ygap=1 if n <= 40 else 0, row=1, col=2)
-    step = -(-n // 45)                                     # at most 45 row labels, so they never overlap
-    fig.update_yaxes(autorange="reversed", tickvals=list(range(0, n, step)), ticktext=labels[::step],
-                     showgrid=False, zeroline=False, title_text="parameter entry", row=1, col=1)
-    fig.update_xaxes(title_text="time step t", dtick=1 if T <= 30 else None, row=1, col=1)
-    fig.update_xaxes(type="category", row=1, col=2)
-    fig.update_yaxes(ticks="", showticklabels=False, row=1, col=2)
-    fig.update_layout(title="What each time step's use of a parameter contributes to ∂L/∂θ; right: Σ_t = the total",
-                      height=max(260, 90 + n * max(9, min(22, 900 // n))),
-                      margin={"l": 10, "r": 10, "t": 50, "b": 40})
-    return fig
+    traces.append(dict(type="heatmap", z=(S / _per_name_scale(S, [r[0] for r in rows]))[:, None], x=["Σ_t"],
+                       y=np.arange(n), customdata=custom_sum, zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
+                       text=[[fmt(v)] for v in S] if n <= 40 else None,
+                       texttemplate="%{text}" if n <= 40 else None, textfont={"size": 11},
+                       hovertemplate="%{customdata[0]}<br><b>= %{customdata[1]:.6g}</b><extra></extra>",
+                       xgap=1, ygap=1 if n <= 40 else 0, xaxis="x2", yaxis="y2"))
+    step = 1 if n <= ROW_LABELS_MAX else -(-n // 45)      # beyond that at most 45 labels, so they never overlap
+    row_px = max(9, min(22, 900 // n))
+    layout = dict(
+        title={"text": "What each time step's use of a parameter contributes to ∂L/∂θ; right: Σ_t = the total"},
+        height=max(260, 90 + n * row_px), margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        xaxis={"anchor": "y", "domain": [0.0, 0.8514], "title": {"text": "time step t"},
+               **({"dtick": 1} if T <= 30 else {})},
+        yaxis={"anchor": "x", "domain": [0.0, 1.0], "autorange": "reversed", "tickvals": list(range(0, n, step)),
+               "ticktext": labels[::step], "tickfont": {"size": min(12, row_px)}, "showgrid": False,
+               "zeroline": False, "title": {"text": "parameter entry"}},
+        xaxis2={"anchor": "y2", "domain": [0.8614, 1.0], "type": "category"},
+        yaxis2={"anchor": "x2", "domain": [0.0, 1.0], "matches": "y", "showticklabels": False, "ticks": ""})
+    return _spec(traces, layout)
 
 
 def totals_table(g, g_check=None):
@@ -145,27 +155,28 @@ def dh_bars(g):
     t = np.arange(1, g.run.T + 1)
     direct = g.dy @ g.params.W_hy                  # (T, H) the output path
     recurrent = g.dh - direct                      # (T, H) what arrives from later steps
-    fig = go.Figure()
     if g.params.H == 1:
-        for part, colour, name, formula in (
-                (direct[:, 0], ORANGE, "output path", "W_hy (y_t − target_t)"),
-                (recurrent[:, 0], BLUE, "recurrent path", "W_hh ∂L/∂a_{t+1}")):
-            fig.add_bar(x=t, y=part, name=name, marker_color=colour,
-                        hovertemplate=f"t = %{{x}}<br>{name}: {formula} = %{{y:.6g}}<extra></extra>")
-        fig.add_scatter(x=t, y=g.dh[:, 0], mode="markers", name="∂L/∂h_t (sum)",
-                        marker={"color": "black", "symbol": "diamond", "size": 7},
-                        hovertemplate="t = %{x}<br>∂L/∂h_t = %{y:.6g}<extra></extra>")
-        fig.update_layout(barmode="relative", yaxis_title="∂L/∂h_t")
+        traces = [dict(type="bar", x=t, y=part, name=name, marker={"color": colour},
+                       hovertemplate=f"t = %{{x}}<br>{name}: {formula} = %{{y:.6g}}<extra></extra>")
+                  for part, colour, name, formula in (
+                      (direct[:, 0], ORANGE, "output path", "W_hy (y_t − target_t)"),
+                      (recurrent[:, 0], BLUE, "recurrent path", "W_hh ∂L/∂a_{t+1}"))]
+        traces.append(dict(type="scatter", x=t, y=g.dh[:, 0], mode="markers", name="∂L/∂h_t (sum)",
+                           marker={"color": "black", "symbol": "diamond", "size": 7},
+                           hovertemplate="t = %{x}<br>∂L/∂h_t = %{y:.6g}<extra></extra>"))
+        extra, y_title = {"barmode": "relative"}, "∂L/∂h_t"
     else:
         norms = np.column_stack([np.linalg.norm(a, axis=1) for a in (g.dh, direct, recurrent)])  # (T, 3)
-        fig.add_bar(x=t, y=norms[:, 0], name="‖∂L/∂h_t‖₂", marker_color=BLUE, customdata=norms[:, 1:],
-                    hovertemplate="t = %{x}<br>‖∂L/∂h_t‖₂ = %{y:.6g}<br>‖W_hyᵀ ∂L/∂y_t‖ = %{customdata[0]:.4g} "
-                                  "(output path)<br>‖W_hhᵀ ∂L/∂a_{t+1}‖ = %{customdata[1]:.4g} (recurrent path)"
-                                  "<extra></extra>")
-        fig.update_layout(yaxis_title="‖∂L/∂h_t‖₂")
-    fig.update_layout(title="∂L/∂h_t: what reaches each hidden state", xaxis_title="time step t", height=330,
-                      legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 50, "b": 40})
-    return fig
+        traces = [dict(type="bar", x=t, y=norms[:, 0], name="‖∂L/∂h_t‖₂", marker={"color": BLUE},
+                       customdata=norms[:, 1:],
+                       hovertemplate="t = %{x}<br>‖∂L/∂h_t‖₂ = %{y:.6g}<br>‖W_hyᵀ ∂L/∂y_t‖ = %{customdata[0]:.4g} "
+                                     "(output path)<br>‖W_hhᵀ ∂L/∂a_{t+1}‖ = %{customdata[1]:.4g} (recurrent path)"
+                                     "<extra></extra>")]
+        extra, y_title = {}, "‖∂L/∂h_t‖₂"
+    return _spec(traces, dict(
+        title={"text": "∂L/∂h_t: what reaches each hidden state"}, xaxis={"title": {"text": "time step t"}},
+        yaxis={"title": {"text": y_title}}, height=330, legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 10, "t": 50, "b": 40}, **extra))
 
 
 def log_ticks(lo, hi, n=6):
@@ -187,25 +198,25 @@ def reach_heatmap(R, truncate=None):
     finite = Z[np.isfinite(Z)]
     lo, hi = (finite.min(), finite.max()) if finite.size else (-1.0, 0.0)
     tickvals, ticktext = log_ticks(lo, hi)
-    fig = go.Figure(go.Heatmap(
-        z=Z.astype(np.float32), x=np.arange(1, T + 1), y=np.arange(1, T + 1), customdata=R.astype(np.float32),
-        colorscale="Viridis",
-        zmin=lo, zmax=hi,
+    traces = [dict(
+        type="heatmap", z=Z.astype(np.float32), x=np.arange(1, T + 1), y=np.arange(1, T + 1),
+        customdata=R.astype(np.float32), colorscale=VIRIDIS, zmin=float(lo), zmax=float(hi),
         colorbar={"title": {"text": "‖∂L_t/∂h_k‖"}, "tickvals": tickvals, "ticktext": ticktext, "len": 0.9},
         hovertemplate="loss L_%{y} → state h_%{x}<br>‖∂L_%{y}/∂h_%{x}‖₂ = <b>%{customdata:.4e}</b><br>"
                       "= ‖(J_%{y} ⋯ J_{%{x}+1})ᵀ W_hyᵀ (y_%{y} − target_%{y})‖,  J_s = diag(1 − h_s²) W_hh"
-                      "<extra></extra>"))
+                      "<extra></extra>")]
     if truncate is not None and truncate < T:
         # inside the window: t − k ≤ truncate − 1; the edge runs one half-cell outside it
         x = np.array([0.5, T + 0.5 - truncate])
-        fig.add_scatter(x=x, y=x + truncate, mode="lines", line={"color": VERMILLION, "width": 2, "dash": "dash"},
-                        name=f"truncation k = {truncate}: below this line is dropped", hoverinfo="skip")
-    fig.update_layout(
-        title="How much each loss L_t reaches each hidden state h_k (full BPTT, log colour)",
-        xaxis={"title": "hidden state h_k"},
-        yaxis={"title": "loss L_t", "autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.15}, height=520, margin={"l": 10, "r": 10, "t": 50, "b": 40})
-    return fig
+        traces.append(dict(type="scatter", x=x, y=x + truncate, mode="lines", hoverinfo="skip", showlegend=True,
+                           line={"color": VERMILLION, "width": 2, "dash": "dash"},
+                           name=f"truncation k = {truncate}: below this line is dropped"))
+    return _spec(traces, dict(
+        showlegend=len(traces) > 1,  # the dashed edge's legend: plotly hides a legend of one entry by default
+        title={"text": "How much each loss L_t reaches each hidden state h_k (full BPTT, log colour)"},
+        xaxis={"title": {"text": "hidden state h_k"}},
+        yaxis={"title": {"text": "loss L_t"}, "autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.15}, height=520, margin={"l": 10, "r": 10, "t": 50, "b": 40}))
 
 
 def truncation_table(g_trunc, g_full):
