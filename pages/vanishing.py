@@ -5,6 +5,7 @@ import streamlit as st
 import rnnviz
 from ui import decay_view as V, figures_decay as D, state
 from ui.boot import through_app
+from ui.live import live_chart, live_latex
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -25,7 +26,7 @@ def page(setup):
     """Everything under the title: reruns alone when a weight slider moves (see model_and_sequence)."""
     p, T, H = setup.params, setup.x.shape[0], setup.params.H
     st.caption(f"{setup.label} · T = {T}, H = {H}")
-    st.latex(V.EQUATIONS)
+    live_latex([V.EQUATIONS], key="vg_equations")
     try:
         run = rnnviz.forward(p, setup.x, setup.h0)
         curves = D.decay_curves(p, run)
@@ -35,7 +36,7 @@ def page(setup):
     if T < 2:
         st.warning("With T = 1 there is no step back to take: use a longer sequence.")
     V.summary(p, run, curves)
-    st.plotly_chart(D.decay_figure(curves, H), width="stretch")
+    live_chart(D.decay_figure(curves, H), key="vg_decay")
     V.fake_explanation(p, curves)
 
     st.subheader("Sweep: " + ("the recurrent weight W_hh" if H == 1 else "the spectral radius of W_hh"))
@@ -49,8 +50,8 @@ def page(setup):
     values = np.linspace(lo, hi, SWEEP_N)
     current = float(p.W_hh[0, 0]) if H == 1 else rnnviz.spectral_radius(p.W_hh)
     try:
-        sweep = rnnviz.decay_sweep(p, setup.x, values, setup.h0)
-        st.plotly_chart(D.sweep_heatmap(values, sweep, current, H), width="stretch")
+        sweep = V.decay_sweep(p, setup.x, values, setup.h0)
+        live_chart(D.sweep_heatmap(values, sweep, current, H), key="vg_sweep")
     except ValueError as e:
         st.error(str(e))
 

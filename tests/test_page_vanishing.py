@@ -1,11 +1,9 @@
 """The vanishing/exploding page through the real app (AppTest): decay curve, sweep, clipping, errors, URL."""
-import json
-
 import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import decode, move, open_page, slider_value, type_sequence
+from apptest_util import decode, live_figures, move, open_page, slider_value, type_sequence
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -15,7 +13,8 @@ def vanishing_app(query=None):
 
 
 def chart(at, i):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)["data"]
+    """The data of the page's i-th chart (0 decay, 1 sweep, 2 clipping): all three update in place."""
+    return live_figures(at)[i]["data"]
 
 
 def metrics(at):
@@ -43,8 +42,9 @@ def test_moving_W_hh_moves_the_decay_and_the_sweep_marker():
     p = rnnviz.RNNParams.scalar(W_hh=1.5)
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
     assert float(metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(1.5)
-    sweep_spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    sweep_spec = live_figures(at)[1]
     assert sweep_spec["layout"]["shapes"][0]["y0"] == pytest.approx(1.5)
+    assert len(live_figures(at)) == 3 and not at.get("plotly_chart")
 
 
 def test_clipping_at_max_norm_shows_the_engines_numbers():
@@ -86,3 +86,14 @@ def test_url_parameters_restore_model_and_view():
     assert float(metrics(at)["factor min(1, θ/‖g‖)"]) < 1
     p = rnnviz.RNNParams.scalar(W_hh=1.2)
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
+
+
+def test_sweep_caption_follows_what_is_drawn():
+    """Seed 003's counting inputs saturate tanh: no W_hh in −3 … 3 makes the gradient grow, so no red."""
+    title = live_figures(vanishing_app())[1]["layout"]["title"]["text"]
+    assert "red explodes" not in title and "all blue" in title
+    both = live_figures(vanishing_app({"preset": "sine", "T": "20", "W_xh": "0.1", "vg_hi": "3.0"}))[1]
+    sweep = decode(both["data"][0]["z"])
+    assert np.nanmax(sweep[:, 1:]) > 0 > np.nanmin(sweep[:, 1:])          # small inputs: both regimes drawn
+    red_rows = int(np.sum(np.any(sweep[:, 1:] > 0, axis=1)))
+    assert f"blue vanishes, red explodes: red at {red_rows} of the 41 values" in both["layout"]["title"]["text"]

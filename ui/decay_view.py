@@ -2,16 +2,32 @@
 
     ∂h_T/∂h_{T−k} = J_T ⋯ J_{T−k+1},  J_t = diag(1 − h_t²) W_hh;   g ← min(1, θ/‖g‖) g
 """
+import numpy as np
 import streamlit as st
 
 import rnnviz
 from ui import figures_decay as D
 from ui.figures_bptt import fmt
+from ui.live import live_chart
 
 EQUATIONS = (r"\frac{\partial h_T}{\partial h_{T-k}} = J_T J_{T-1} \cdots J_{T-k+1},\quad "
              r"J_t = \mathrm{diag}(1 - h_t^2)\, W_{hh},\quad "
              r"\Big\|\frac{\partial h_T}{\partial h_{T-k}}\Big\|_2 \le"
              r"\big(\max_t \max_i (1 - h_{t,i}^2)\cdot \|W_{hh}\|_2\big)^k")
+
+
+def decay_sweep(p, x, values, h0):
+    """rnnviz.decay_sweep, cached on everything it reads but the scale of W_hh, which it sets itself: moving
+    W_hh (H = 1) or its gain (H > 1) leaves the sweep as it was."""
+    rho = 1.0 if p.H == 1 else rnnviz.spectral_radius(p.W_hh)
+    W_hh = np.ones((1, 1)) if p.H == 1 else p.W_hh / rho if rho > 0 else p.W_hh  # (all zeros: the engine says so)
+    return _sweep(p.W_xh, W_hh, p.b_h, p.W_hy, p.b_y, x, np.asarray(values), h0)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sweep(W_xh, W_hh, b_h, W_hy, b_y, x, values, h0):
+    p = rnnviz.RNNParams(W_xh=W_xh, W_hh=W_hh, b_h=b_h, W_hy=W_hy, b_y=b_y)
+    return rnnviz.decay_sweep(p, x, values, h0)
 
 
 def summary(p, run, curves):
@@ -49,6 +65,6 @@ def clipping(g, max_norm):
     c[0].metric("‖g‖ before", fmt(norm))
     c[1].metric("‖g‖ after", fmt(rnnviz.global_norm(clipped)))
     c[2].metric("factor min(1, θ/‖g‖)", fmt(factor))
-    st.plotly_chart(D.clip_figure(g.as_dict(), clipped, norm, max_norm), width="stretch")
+    live_chart(D.clip_figure(g.as_dict(), clipped, norm, max_norm), key="vg_clip_chart")
     st.caption("Clipping rescales the whole vector, so its direction is kept: it limits an exploding step, "
                "but it cannot bring back a gradient that has vanished.")
