@@ -38,7 +38,6 @@ def page(setup):
         args = (p, setup.x, setup.target, setup.h0)
         g_full = rnnviz.bptt(*args, loss_on=setup.loss_on)
         g = g_full if truncate is None else rnnviz.bptt(*args, truncate=truncate, loss_on=setup.loss_on)
-        g1 = rnnviz.bptt(*args, truncate=1, loss_on=setup.loss_on)
     except ValueError as e:
         st.error(str(e))
         return
@@ -76,8 +75,11 @@ def page(setup):
     i = state.widget("bptt_unit", hi=H, container=c2) - 1 if H > 1 else 0
     t = min(t, T)
     if setup.loss_on == "last" and t < T:
-        st.warning(f"The loss is on the last step only, so L_{t} = 0 and every one-step term at t = {t} is 0.")
-    V.seed003(g1, g_full, t, i)
+        st.caption(f"The loss is on the last step only, so L_{t} is not part of L; below is the gradient of "
+                   f"L_{t} itself, as seed 003 writes it.")
+    prefix = (p, setup.x[:t], setup.target[:t], setup.h0)  # L_t alone: the loss on the last of steps 1 … t
+    V.seed003(rnnviz.bptt(*prefix, truncate=1, loss_on="last"), rnnviz.bptt(*prefix, loss_on="last"), t, i,
+              setup.h0)
     with check:
         V.autograd_check(g, setup)
 

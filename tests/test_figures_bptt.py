@@ -134,9 +134,36 @@ def test_truncation_table_is_truncated_beside_full():
     np.testing.assert_allclose(df["full − truncated"], full - tr)
 
 
+def L_t_alone(p, x, target, t):
+    """(one step back, every path back): the gradients of L_t alone, as the BPTT page takes them."""
+    return (rnnviz.bptt(p, x[:t], target[:t], truncate=1, loss_on="last"),
+            rnnviz.bptt(p, x[:t], target[:t], loss_on="last"))
+
+
+def test_seed003_compares_the_one_step_formula_with_the_full_gradient_of_the_same_loss():
+    """Issue 18: ∂L_2/∂W_xh of the default model is −0.4073 along every path, −0.3574 one step back."""
+    import torch
+    g1, g_full = L_t_alone(SEED, X, TARGET, 2)
+    rows = {r["name"]: r for r in F.seed003_latex(g1, g_full, 2)}
+    # autograd on L_2 alone: h_1 = tanh(W_xh·1), h_2 = tanh(W_xh·2 + W_hh h_1), L_2 = ½(W_hy h_2 − 3)²
+    W_xh, W_hh, b_h = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.8, 0.5, 0.0))
+    h2 = torch.tanh(W_xh * 2 + W_hh * torch.tanh(W_xh * 1 + b_h) + b_h)
+    (0.5 * (1.2 * h2 - 3.0) ** 2).backward()
+    for name, leaf in (("W_xh", W_xh), ("W_hh", W_hh), ("b_h", b_h)):
+        assert rows[name]["full"] == pytest.approx(float(leaf.grad), rel=1e-12)
+    assert (round(rows["W_xh"]["full"], 4), round(rows["W_xh"]["value"], 4)) == (-0.4073, -0.3574)
+    table = F.seed003_table(list(rows.values()), 2, h0_zero=True)
+    assert "| W_xh | -0.3574 | -0.4073 | **-0.0499** |" in table
+    assert "| W_hh | -0.1187 | -0.1187 | 0.0000: equal (W_hh's use at step 1 multiplies h_0 = 0) |" in table
+    assert "equal (the output layer" in table.split("| W_hy |")[1]
+    h0 = np.array([0.3])                                  # h_0 ≠ 0: W_hh's step-1 use counts, the two differ
+    g1, g_full = (rnnviz.bptt(SEED, X[:2], TARGET[:2], h0, truncate=k, loss_on="last") for k in (1, None))
+    assert "**" in F.seed003_table(F.seed003_latex(g1, g_full, 2), 2, h0_zero=False).split("| W_hh |")[1]
+
+
 def test_seed003_one_step_numbers_by_hand():
     """Step t = 2 of seed 003, computed here from tanh alone: the page's formula must give the same."""
-    g1, g_full = rnnviz.bptt(SEED, X, TARGET, truncate=1), rnnviz.bptt(SEED, X, TARGET)
+    g1, g_full = L_t_alone(SEED, X, TARGET, 2)
     h1 = math.tanh(0.8 * 1)
     h2 = math.tanh(0.8 * 2 + 0.5 * h1)
     err = 1.2 * h2 - 3.0                                   # y_2 − target_2
@@ -149,15 +176,16 @@ def test_seed003_one_step_numbers_by_hand():
     assert rows["W_hh"]["seed_value"] == pytest.approx(err * 1.2 * (1 - h2) ** 2 * h1, rel=1e-12)
     for name, r in rows.items():                           # = the engine's k = 1 step-2 term
         assert r["value"] == pytest.approx(float(np.ravel(g1.per_step[name][1])[0]), rel=1e-12)
-        assert r["full"] == pytest.approx(float(np.ravel(g_full.per_step[name][1])[0]), rel=1e-12)
+        assert r["full"] == pytest.approx(float(np.ravel(getattr(g_full, name))[0]), rel=1e-12)
     assert f"(1 - {F.fmt(h2)}^2)({F.fmt(h1)})" in rows["W_hh"]["latex"]
     assert f"(1 - {F.fmt(h2)})^2" in rows["W_hh"]["seed_latex"]
 
 
 def test_seed003_formulas_for_one_hidden_unit_of_a_matrix_model():
     p, x, target = sine_case(H=4)
-    g1, g_full = rnnviz.bptt(p, x, target, truncate=1), rnnviz.bptt(p, x, target)
+    g1, g_full = L_t_alone(p, x, target, 5)
     rows = {r["name"]: r for r in F.seed003_latex(g1, g_full, 5, i=2)}
+    assert rows["W_hh"]["entry"] == "W_hh[3,3]"
     assert rows["W_hh"]["value"] == pytest.approx(g1.per_step["W_hh"][4, 2, 2], rel=1e-12)
     assert rows["W_hy"]["value"] == pytest.approx(g1.per_step["W_hy"][4, 0, 2], rel=1e-12)
     assert "(W_{hh})_{3,3}" in rows["W_hh"]["latex"] and "h_{5,3}" in rows["W_hh"]["latex"]

@@ -7,6 +7,7 @@ import pytest
 
 import rnnviz
 from apptest_util import live_figures, live_lines, move, open_page, slider_value, type_sequence
+from ui import figures_bptt as F
 from ui.figures_bptt import fmt
 
 X, TARGET = rnnviz.data.counting(10)
@@ -72,11 +73,11 @@ def test_truncation_k1_shows_seed_003_one_step_numbers():
     h1 = math.tanh(0.8)
     h2 = math.tanh(1.6 + 0.5 * h1)
     err = 1.2 * h2 - 3
-    text = " ".join(e.value for e in at.latex)
+    text = " ".join(live_lines(at))
     assert f"({fmt(err)})(1.2)(1 - {fmt(h2)}^2)({fmt(h1)}) = {fmt(err * 1.2 * (1 - h2 * h2) * h1)}" in text
     assert f"= {fmt(err * 1.2 * (1 - h2 * h2) * 2)}" in text            # ∂L_2/∂W_xh, x_2 = 2
-    captions = " ".join(c.value for c in at.caption)
-    assert fmt(err * 1.2 * (1 - h2) ** 2 * h1) in captions            # the seed's (1 − h)² version, beside it
+    table = next(m.value for m in at.markdown if m.value.startswith("| θ |"))
+    assert F.dec4(err * 1.2 * (1 - h2) ** 2 * h1) in table           # the seed's (1 − h)² version, beside it
     assert "drop the recurrent path" in " ".join(i.value for i in at.info)
     table = at.dataframe[-1].value
     full = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
@@ -85,11 +86,18 @@ def test_truncation_k1_shows_seed_003_one_step_numbers():
                                                            for n in rnnviz.PARAM_NAMES])
 
 
+def test_seed003_box_compares_like_with_like():
+    """The one-step ∂L_2/∂W_xh beside the full gradient of the same L_2 (−0.4073), not full BPTT's step-2 term."""
+    table = next(m.value for m in bptt_app().markdown if m.value.startswith("| θ |"))
+    assert "| W_xh | -0.3574 | -0.4073 | **-0.0499** |" in table
+    assert "W_hh | -0.1187 | -0.1187 | 0.0000: equal (W_hh's use at step 1 multiplies h_0 = 0)" in table
+
+
 def test_matrix_model_autograd_check_and_step_formulas():
     at = bptt_app({"H": "4", "bptt_mode": "truncated to k steps", "bptt_k": "3", "bptt_unit": "2"})
     assert autograd_difference(at) < 1e-9
     assert "‖∂L/∂W_hh‖" in metrics(at)
-    assert "(W_{hh})_{2,2}" in " ".join(e.value for e in at.latex)
+    assert "(W_{hh})_{2,2}" in " ".join(live_lines(at))
 
 
 def test_bad_sequence_shows_an_error_not_an_exception():
@@ -106,7 +114,7 @@ def test_url_parameters_restore_the_view():
     assert at.slider(key="bptt_t").value == 5
     assert at.segmented_control(key="bptt_rows").value == "W_hh"
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.3), X, TARGET, truncate=4))
-    assert r"\partial L_{5}" in " ".join(e.value for e in at.latex)
+    assert r"\partial L_{5}" in " ".join(live_lines(at))
     heat = live_figures(at)[0]
     assert heat["layout"]["yaxis"]["ticktext"] == ["W_hh"] and len(heat["data"]) == 2
 

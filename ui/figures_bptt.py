@@ -7,6 +7,8 @@ The three charts redraw on every slider move (ui/live.py), so they are built as 
 with numpy arrays, which reach plotly.js as typed arrays: go.Figure's validation and a nested list of
 numbers per heatmap cell cost the BPTT page ~200 ms a move at T = 100, H = 8.
 """
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -39,15 +41,20 @@ def fmt(v):
 
 def entries(arrays, names=PARAM_NAMES):
     """[(name, index, label)] for every scalar entry; labels are 1-based like the maths (W_hh[1,2])."""
+    return list(_entries(tuple((name, np.shape(arrays[name])) for name in names)))
+
+
+@functools.lru_cache(maxsize=64)
+def _entries(shapes):
+    """entries() for ((name, shape), …): the same few shapes on every slider move (89 labels at H = 8)."""
     out = []
-    for name in names:
-        a = np.asarray(arrays[name])
-        if a.size == 1:
-            out.append((name, (0,) * a.ndim, name))
+    for name, shape in shapes:
+        if int(np.prod(shape)) == 1:
+            out.append((name, (0,) * len(shape), name))
             continue
-        for idx in np.ndindex(a.shape):
+        for idx in np.ndindex(shape):
             out.append((name, idx, f"{name}[{','.join(str(i + 1) for i in idx)}]"))
-    return out
+    return tuple(out)
 
 
 def _factors(g, name):
@@ -235,11 +242,12 @@ def _two_lines(lhs, symbols, numbers):
 
 
 def seed003_latex(g1, g_full, t, i=0):
-    """Seed 003's one-step gradients at step t (1-based) with live numbers, for hidden unit i (0-based).
+    """Seed 003's one-step gradients of L_t (t 1-based) with live numbers, for hidden unit i (0-based).
 
-    ∂L_t/∂W_hh ≈ (y_t − target_t) W_hy (1 − h_t²) h_{t−1}: only L_t, only through step t (truncate = 1).
-    Returns [{name, latex, value (k = 1), full (full BPTT's step-t term), seed_latex, seed_value}]; the seed's
-    printed (1 − h_t)² version is kept beside it so the page can show the slip.
+    ∂L_t/∂W_hh ≈ (y_t − target_t) W_hy (1 − h_t²) h_{t−1}: only through step t. g1 and g_full are the
+    gradients of L_t alone, one step back (truncate = 1) and along every path (full BPTT): like with like.
+    Returns [{name, entry, latex, value (one step), full (∂L_t/∂θ, every path), seed_latex, seed_value}];
+    the seed's printed (1 − h_t)² version is kept beside it so the page can show the slip.
     """
     run, p = g1.run, g1.params
     s, n = t - 1, i + 1
@@ -256,6 +264,7 @@ def seed003_latex(g1, g_full, t, i=0):
     back_seed_n = rf"({fmt(err)})({fmt(w_hy)})(1 - {fmt(h)})^2"
     core_seed = err * w_hy * (1 - h) ** 2    # seed 003's printed (1 − h_t)², which the engine never computes
     k1 = lambda name, idx: float(g1.per_step[name][(s,) + idx])  # the engine's value, truncate = 1
+    total = lambda name, idx: float(np.asarray(getattr(g_full, name))[idx])  # ∂L_t/∂θ along every path
     dL = lambda sym: rf"\frac{{\partial L_{{{t}}}}}{{\partial {sym}}}\Big|_{{k=1}}"
     out = []
     for name, lhs, sym, tail, last, idx in (
@@ -263,7 +272,7 @@ def seed003_latex(g1, g_full, t, i=0):
             ("W_xh", dL(W["W_xh"]), rf"{back}\, x_{{{t}}}", rf"({fmt(x)})", x, (i, 0)),
             ("b_h", dL(rf"b_{{h,{n}}}" if vec else "b_h"), back, "", 1.0, (i,))):
         value = k1(name, idx)
-        out.append({"name": name, "value": value, "full": float(g_full.per_step[name][(s,) + idx]),
+        out.append({"name": name, "entry": _entry(name, idx, vec), "value": value, "full": total(name, idx),
                     "latex": _two_lines(lhs, sym, rf"{back_n}{tail} = {fmt(value)}"),
                     "seed_latex": rf"\text{{seed 003 as printed: }} {back_seed_n}{tail} = {fmt(core_seed * last)}",
                     "seed_value": core_seed * last})
@@ -271,6 +280,39 @@ def seed003_latex(g1, g_full, t, i=0):
             ("W_hy", dL(W["W_hy"]), rf"{err_s}\, {h_t}", rf"({fmt(err)})({fmt(h)})", (0, i)),
             ("b_y", dL("b_y"), err_s, rf"{fmt(run.y[s, 0])} - {fmt(run.y[s, 0] - err)}", (0,))):
         val = k1(name, idx)
-        out.append({"name": name, "value": val, "full": float(g_full.per_step[name][(s,) + idx]),
+        out.append({"name": name, "entry": _entry(name, idx, vec), "value": val, "full": total(name, idx),
                     "latex": _two_lines(lhs, sym, rf"{num} = {fmt(val)}"), "seed_latex": None, "seed_value": None})
     return out
+
+
+def _entry(name, idx, vec):
+    """W_hh, or W_hh[2,2] for H > 1 (1-based, like the maths)."""
+    return f"{name}[{','.join(str(j + 1) for j in idx)}]" if vec else name
+
+
+def dec4(v):
+    """At least four decimals: −0.4073, 12.3457; scientific (4 decimals) when tiny or huge."""
+    v = float(v) + 0.0
+    return f"{v:.4f}" if v == 0 or 1e-4 <= abs(v) < 1e5 else f"{v:.4e}"
+
+
+def seed003_table(rows, t, h0_zero):
+    """Markdown: each parameter's one-step number beside the full gradient of the same L_t, and their gap.
+
+    Where the two are equal the last column says why (and only there): W_hy and b_y act after the
+    recurrence; at t = 1 there is no earlier step; at t = 2 with h_0 = 0 W_hh's use at step 1 multiplies 0."""
+    lines = [f"| θ | seed 003's one step, ∂L_{t}/∂θ at k = 1 | full ∂L_{t}/∂θ, every path back | "
+             "gap, full − one step | seed 003 as printed, (1 − h_t)² |", "|---|---|---|---|---|"]
+    for r in rows:
+        gap = r["full"] - r["value"]
+        if abs(gap) <= 1e-12 * max(1.0, abs(r["full"])):
+            why = ("the output layer: L_t reaches it through y_t alone" if r["name"] in ("W_hy", "b_y")
+                   else "no earlier step at t = 1" if t == 1
+                   else "W_hh's use at step 1 multiplies h_0 = 0" if r["name"] == "W_hh" and t == 2 and h0_zero
+                   else "equal here")
+            gap_text = f"{dec4(0.0)}: equal ({why})"
+        else:
+            gap_text = f"**{dec4(gap)}**"
+        printed = "—" if r["seed_value"] is None else dec4(r["seed_value"])
+        lines.append(f"| {r['entry']} | {dec4(r['value'])} | {dec4(r['full'])} | {gap_text} | {printed} |")
+    return "\n".join(lines)
