@@ -20,7 +20,8 @@ def decay_sweep(p, x, values, h0):
     """rnnviz.decay_sweep, cached on everything it reads but the scale of W_hh, which it sets itself: moving
     W_hh (H = 1) or its gain (H > 1) leaves the sweep as it was."""
     rho = 1.0 if p.H == 1 else rnnviz.spectral_radius(p.W_hh)
-    W_hh = np.ones((1, 1)) if p.H == 1 else p.W_hh / rho if rho > 0 else p.W_hh  # (all zeros: the engine says so)
+    # to 12 digits: gain · W⁰ ÷ ρ differs in its last bits from one gain to the next (all zeros: the engine says so)
+    W_hh = np.ones((1, 1)) if p.H == 1 else np.round(p.W_hh / rho, 12) if rho > 0 else p.W_hh
     return _sweep(p.W_xh, W_hh, p.b_h, p.W_hy, p.b_y, x, np.asarray(values), h0)
 
 

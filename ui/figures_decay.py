@@ -106,12 +106,15 @@ def sweep_heatmap(values, sweep, current, H=1):
     tickvals, ticktext = log_ticks(-span, span)
     if span == SWEEP_SPAN:
         ticktext[0], ticktext[-1] = "≤" + ticktext[0], "≥" + ticktext[-1]
-    custom = [[sci(v) for v in row] for row in sweep]
+    # the hover's number: 10^z as a float where float64 holds it, else (or for an exact 0) sci's text
+    exact = bool(np.all(np.isfinite(sweep)) and np.abs(sweep).max(initial=0.0) < 300)
+    custom = 10.0 ** np.asarray(sweep) if exact else [[sci(v) for v in row] for row in sweep]
     heat = dict(type="heatmap", z=Z, x=np.arange(Z.shape[1]), y=np.asarray(values), customdata=custom,
                 colorscale=SCALE_R,
                 zmin=-span, zmax=span, zmid=0,
                 colorbar={"title": {"text": "‖∂h_T/∂h_{T−k}‖"}, "tickvals": tickvals, "ticktext": ticktext},
-                hovertemplate=f"{knob} = %{{y:.3f}}, k = %{{x}}<br>‖J_T ⋯ J_{{T−k+1}}‖₂ = <b>%{{customdata}}</b>"
+                hovertemplate=f"{knob} = %{{y:.3f}}, k = %{{x}}<br>‖J_T ⋯ J_{{T−k+1}}‖₂ = "
+                              f"<b>%{{customdata{':.2e' if exact else ''}}}</b>"
                               "<br>log10 = %{z:.2f}<extra></extra>")
     return _spec([heat], dict(
         title={"text": f"Sweep: the same model and sequence with {knob} varied<br>"
