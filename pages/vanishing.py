@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from ui import decay_view as V, figures_decay as D, state
+from ui import controls, decay_view as V, figures_decay as D, state
 from ui.boot import through_app
 from ui.live import live_chart, live_latex
 from ui.sidebar import model_and_sequence
@@ -40,10 +40,10 @@ def page(setup):
     V.fake_explanation(p, curves)
 
     st.subheader("Sweep: " + ("the recurrent weight W_hh" if H == 1 else "the spectral radius of W_hh"))
-    c1, c2 = st.columns(2)
     lo_min = -3.0 if H == 1 else 0.0   # a spectral radius is ≥ 0
-    lo = state.widget("vg_lo", lo=lo_min, container=c1)
-    hi = state.widget("vg_hi", lo=lo_min, container=c2)
+    ends = controls.panel(["vg_lo", "vg_hi"], key="vg_sweep_panel",
+                          overrides={n: {"lo": lo_min} for n in ("vg_lo", "vg_hi")})
+    lo, hi = ends["vg_lo"], ends["vg_hi"]
     if lo >= hi:
         st.warning(f"The sweep runs from {lo:g} to {hi:g}: the start must be below the end; swapped.")
         lo, hi = min(lo, hi), max(lo, hi) + (0.05 if lo == hi else 0.0)
@@ -56,7 +56,7 @@ def page(setup):
         st.error(str(e))
 
     st.subheader("Gradient clipping")
-    max_norm = state.widget("vg_clip")
+    max_norm = controls.panel(["vg_clip"], key="vg_clip_panel")["vg_clip"]
     try:
         g = rnnviz.bptt(p, setup.x, setup.target, setup.h0, loss_on=setup.loss_on)
         V.clipping(g, max_norm)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import live_figures, live_lines, move, open_page, slider_value, type_sequence
+from apptest_util import live_figures, live_lines, move, open_page, shown_field, slider_value, type_sequence
 from ui import figures_bptt as F
 from ui.figures_bptt import fmt
 
@@ -41,6 +41,7 @@ def test_renders_full_bptt_of_seed_003_checked_by_autograd():
     assert autograd_difference(at) < 1e-9
     assert not at.error
     assert len(live_figures(at)) == 3 and not at.get("plotly_chart")   # all three update in place
+    assert not at.slider and not at.segmented_control                  # controls are ui/controls panels
 
 
 def test_moving_W_hh_changes_the_gradient_to_the_engines_value():
@@ -64,9 +65,8 @@ def test_heatmap_sum_column_equals_the_totals_shown():
 
 def test_truncation_k1_shows_seed_003_one_step_numbers():
     at = bptt_app()
-    at.segmented_control(key="bptt_mode").set_value("truncated to k steps").run()
-    at.slider(key="bptt_k").set_value(1).run()
-    assert not at.exception
+    move(at, "bptt_mode", "truncated to k steps")
+    move(at, "bptt_k", 1)
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET, truncate=1))
     assert autograd_difference(at) < 1e-9                      # autograd truncated the same way
     # seed 003 by hand at step t = 2: h_1 = tanh(0.8), h_2 = tanh(0.8·2 + 0.5 h_1), y_2 = 1.2 h_2
@@ -110,9 +110,9 @@ def test_url_parameters_restore_the_view():
     at = bptt_app({"W_hh": "0.3", "bptt_mode": "truncated to k steps", "bptt_k": "4", "bptt_t": "5",
                    "bptt_rows": "W_hh"})
     assert slider_value(at, "W_hh") == 0.3
-    assert at.slider(key="bptt_k").value == 4
-    assert at.slider(key="bptt_t").value == 5
-    assert at.segmented_control(key="bptt_rows").value == "W_hh"
+    assert shown_field(at, "bptt_k")["value"] == 4
+    assert shown_field(at, "bptt_t")["value"] == 5
+    assert shown_field(at, "bptt_rows")["value"] == "W_hh"
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.3), X, TARGET, truncate=4))
     assert r"\partial L_{5}" in " ".join(live_lines(at))
     heat = live_figures(at)[0]
@@ -121,6 +121,6 @@ def test_url_parameters_restore_the_view():
 
 def test_invalid_url_values_fall_back_with_a_notice():
     at = bptt_app({"bptt_k": "lots", "bptt_mode": "sideways"})
-    assert at.slider(key="bptt_k").value == 1
-    assert at.segmented_control(key="bptt_mode").value == "full BPTT"
+    assert shown_field(at, "bptt_k")["value"] == 1
+    assert shown_field(at, "bptt_mode")["value"] == "full BPTT"
     assert any("bptt_k" in w.value for w in at.warning)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import decode, live_figures, move, open_page, slider_value, type_sequence
+from apptest_util import decode, live_figures, move, open_page, shown_field, slider_value, type_sequence
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -44,12 +44,12 @@ def test_moving_W_hh_moves_the_decay_and_the_sweep_marker():
     assert float(metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(1.5)
     sweep_spec = live_figures(at)[1]
     assert sweep_spec["layout"]["shapes"][0]["y0"] == pytest.approx(1.5)
-    assert len(live_figures(at)) == 3 and not at.get("plotly_chart")
+    assert len(live_figures(at)) == 3 and not at.get("plotly_chart") and not at.slider  # in place; panels
 
 
 def test_clipping_at_max_norm_shows_the_engines_numbers():
     at = vanishing_app({"vg_clip": "2.5"})
-    assert at.slider(key="vg_clip").value == 2.5
+    assert shown_field(at, "vg_clip")["value"] == 2.5
     g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
     clipped, norm = rnnviz.clip_by_global_norm(g, 2.5)
     m = metrics(at)
@@ -82,7 +82,7 @@ def test_bad_sequence_shows_an_error_not_an_exception():
 def test_url_parameters_restore_model_and_view():
     at = vanishing_app({"W_hh": "1.2", "vg_lo": "-1.0", "vg_hi": "2.5", "vg_clip": "0.5"})
     assert slider_value(at, "W_hh") == 1.2
-    assert (at.slider(key="vg_lo").value, at.slider(key="vg_hi").value) == (-1.0, 2.5)
+    assert (shown_field(at, "vg_lo")["value"], shown_field(at, "vg_hi")["value"]) == (-1.0, 2.5)
     assert float(metrics(at)["factor min(1, θ/‖g‖)"]) < 1
     p = rnnviz.RNNParams.scalar(W_hh=1.2)
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
