@@ -154,11 +154,13 @@ def test_seed003_compares_the_one_step_formula_with_the_full_gradient_of_the_sam
     assert (round(rows["W_xh"]["full"], 4), round(rows["W_xh"]["value"], 4)) == (-0.4073, -0.3574)
     table = F.seed003_table(list(rows.values()), 2, h0_zero=True)
     assert "| W_xh | -0.3574 | -0.4073 | **-0.0499** |" in table
-    assert "| W_hh | -0.1187 | -0.1187 | 0.0000: equal (W_hh's use at step 1 multiplies h_0 = 0) |" in table
-    assert "equal (the output layer" in table.split("| W_hy |")[1]
+    assert "| W_hh | -0.1187 | -0.1187 | 0.0000, equal |" in table
+    assert "W_hh equal: t = 2 and h_0 = 0: W_hh's use at step 1 multiplies h_0 = 0." in table
+    assert "W_hy and b_y equal: act after the recurrence" in table
     h0 = np.array([0.3])                                  # h_0 ≠ 0: W_hh's step-1 use counts, the two differ
     g1, g_full = (rnnviz.bptt(SEED, X[:2], TARGET[:2], h0, truncate=k, loss_on="last") for k in (1, None))
-    assert "**" in F.seed003_table(F.seed003_latex(g1, g_full, 2), 2, h0_zero=False).split("| W_hh |")[1]
+    other = F.seed003_table(F.seed003_latex(g1, g_full, 2), 2, h0_zero=False)
+    assert "**" in other.split("| W_hh |")[1].split("\n")[0] and "h_0 = 0" not in other
 
 
 def test_seed003_one_step_numbers_by_hand():

@@ -90,7 +90,7 @@ def test_seed003_box_compares_like_with_like():
     """The one-step ∂L_2/∂W_xh beside the full gradient of the same L_2 (−0.4073), not full BPTT's step-2 term."""
     table = next(m.value for m in bptt_app().markdown if m.value.startswith("| θ |"))
     assert "| W_xh | -0.3574 | -0.4073 | **-0.0499** |" in table
-    assert "W_hh | -0.1187 | -0.1187 | 0.0000: equal (W_hh's use at step 1 multiplies h_0 = 0)" in table
+    assert "| W_hh | -0.1187 | -0.1187 | 0.0000, equal |" in table and "W_hh's use at step 1 multiplies h_0 = 0" in table
 
 
 def test_matrix_model_autograd_check_and_step_formulas():

@@ -299,20 +299,23 @@ def dec4(v):
 def seed003_table(rows, t, h0_zero):
     """Markdown: each parameter's one-step number beside the full gradient of the same L_t, and their gap.
 
-    Where the two are equal the last column says why (and only there): W_hy and b_y act after the
-    recurrence; at t = 1 there is no earlier step; at t = 2 with h_0 = 0 W_hh's use at step 1 multiplies 0."""
-    lines = [f"| θ | seed 003's one step, ∂L_{t}/∂θ at k = 1 | full ∂L_{t}/∂θ, every path back | "
-             "gap, full − one step | seed 003 as printed, (1 − h_t)² |", "|---|---|---|---|---|"]
+    Under the table, where the two are equal, why (and only there): W_hy and b_y act after the recurrence;
+    at t = 1 there is no earlier step; at t = 2 with h_0 = 0 W_hh's use at step 1 multiplies h_0 = 0."""
+    lines = [f"| θ | one step (k = 1) | full ∂L_{t}/∂θ | gap, full − one step | as printed, (1 − h)² |",
+             "|---|---|---|---|---|"]
+    why = {}
     for r in rows:
         gap = r["full"] - r["value"]
         if abs(gap) <= 1e-12 * max(1.0, abs(r["full"])):
-            why = ("the output layer: L_t reaches it through y_t alone" if r["name"] in ("W_hy", "b_y")
-                   else "no earlier step at t = 1" if t == 1
-                   else "W_hh's use at step 1 multiplies h_0 = 0" if r["name"] == "W_hh" and t == 2 and h0_zero
-                   else "equal here")
-            gap_text = f"{dec4(0.0)}: equal ({why})"
+            reason = ("act after the recurrence: L_t reaches them through y_t alone" if r["name"] in ("W_hy", "b_y")
+                      else "t = 1: there is no earlier step" if t == 1
+                      else "t = 2 and h_0 = 0: W_hh's use at step 1 multiplies h_0 = 0"
+                      if r["name"] == "W_hh" and t == 2 and h0_zero else "equal for these numbers")
+            why.setdefault(reason, []).append(r["entry"])
+            gap_text = f"{dec4(0.0)}, equal"
         else:
             gap_text = f"**{dec4(gap)}**"
         printed = "—" if r["seed_value"] is None else dec4(r["seed_value"])
         lines.append(f"| {r['entry']} | {dec4(r['value'])} | {dec4(r['full'])} | {gap_text} | {printed} |")
-    return "\n".join(lines)
+    notes = [f"{' and '.join(entries)} equal: {reason}." for reason, entries in why.items()]
+    return "\n".join(lines) + ("\n\n" + " ".join(notes) if notes else "")
