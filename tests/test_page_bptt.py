@@ -124,3 +124,10 @@ def test_invalid_url_values_fall_back_with_a_notice():
     assert shown_field(at, "bptt_k")["value"] == 1
     assert shown_field(at, "bptt_mode")["value"] == "full BPTT"
     assert any("bptt_k" in w.value for w in at.warning)
+
+
+def test_a_t_is_defined_before_its_first_use():
+    """The first line of maths defines the pre-activation a_t; the backward equations then use it."""
+    first, second = live_lines(bptt_app())[:2]
+    assert first.startswith(r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h") and r"h_t = \tanh(a_t)" in first
+    assert r"\partial a_{t+1}" in second
