@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import decode, live_figures, move, open_page, shown_field, slider_value, type_sequence
+from apptest_util import decode, live_figures, live_lines, move, open_page, shown_field, slider_value, type_sequence
+from ui import figures_decay as D
+from ui.figures_bptt import fmt
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -32,6 +34,9 @@ def test_renders_the_real_decay_of_seed_003():
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
     assert float(metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(0.5)
     assert "(0.5)^{10} = 0.000977" in " ".join(m.value for m in at.markdown)
+    k8 = rnnviz.log10_decay(p, rnnviz.forward(p, X))[8]            # T = 9: the numbers at k = 8 steps back
+    numbers = next(m.value for m in at.markdown if m.value.startswith("Here, at k = 8"))
+    assert f"real ‖∂h_T/∂h_{{T−8}}‖₂ = **{D.sci(k8)}**" in numbers and "$" not in numbers  # no maths to re-typeset
     assert not at.error
 
 
@@ -53,6 +58,7 @@ def test_clipping_at_max_norm_shows_the_engines_numbers():
     g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
     clipped, norm = rnnviz.clip_by_global_norm(g, 2.5)
     m = metrics(at)
+    assert rf"\frac{{2.5}}{{{fmt(norm)}}}" in " ".join(live_lines(at))
     assert float(m["‖g‖ before"]) == pytest.approx(norm, rel=1e-3)
     assert float(m["‖g‖ after"]) == pytest.approx(2.5, rel=1e-3)
     after = decode(chart(at, 2)[1]["y"])

@@ -8,7 +8,7 @@ import streamlit as st
 import rnnviz
 from ui import figures_decay as D
 from ui.figures_bptt import fmt
-from ui.live import live_chart
+from ui.live import live_chart, live_latex
 
 EQUATIONS = (r"\frac{\partial h_T}{\partial h_{T-k}} = J_T J_{T-1} \cdots J_{T-k+1},\quad "
              r"J_t = \mathrm{diag}(1 - h_t^2)\, W_{hh},\quad "
@@ -43,7 +43,10 @@ def summary(p, run, curves):
 
 
 def fake_explanation(p, curves):
-    """Why |w|^k is not the decay: every step also multiplies by tanh′ = 1 − h_t² ≤ 1."""
+    """Why |w|^k is not the decay: every step also multiplies by tanh′ = 1 − h_t² ≤ 1.
+
+    The maths (typeset by the browser's markdown pipeline, tens of ms) sits in a paragraph that changes only
+    with H and k; the numbers, which change on every move, follow in plain text."""
     k = min(10, len(curves["decay"]) - 1)
     what = "$|W_{hh}|$" if p.H == 1 else "$\\rho(W_{hh})$"
     st.markdown(
@@ -51,17 +54,18 @@ def fake_explanation(p, curves):
 says small weights make the gradient decay exponentially. Both treat one step back, $\\partial h_t/\\partial h_{{t-1}}$,
 as the weight alone. The real factor is $J_t = \\mathrm{{diag}}(1 - h_t^2)\\,W_{{hh}}$: every step also multiplies by
 tanh′ $= 1 - h_t^2 \\le 1$, which depends on the inputs and the state. A saturated tanh ($h_t \\to \\pm 1$) kills the
-gradient whatever the weight; for $H > 1$ the Jacobians are matrices whose product is not $\\rho^k$ either.
-Here, at $k = {k}$: real $\\|\\partial h_T/\\partial h_{{T-{k}}}\\|_2$ = **{D.sci(curves['decay'][k])}**, the fake
-{what[:-1]}^{{{k}}}$ = **{D.sci(curves['naive'][k])}**, the bound = **{D.sci(curves['bound'][k])}**.""")
+gradient whatever the weight; for $H > 1$ the Jacobians are matrices whose product is not $\\rho^k$ either.""")
+    fake = "|W_hh|" if p.H == 1 else "ρ(W_hh)"
+    st.markdown(f"Here, at k = {k}: real ‖∂h_T/∂h_{{T−{k}}}‖₂ = **{D.sci(curves['decay'][k])}**, the fake {fake}^{k} = "
+                f"**{D.sci(curves['naive'][k])}**, the bound = **{D.sci(curves['bound'][k])}**.")
 
 
 def clipping(g, max_norm):
     """The gradient vector before and after clipping at max-norm θ (seed 004 uses θ = 1.0)."""
     clipped, norm = rnnviz.clip_by_global_norm(g, max_norm)
     factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
-    st.latex(rf"g \leftarrow \min\Big(1, \frac{{\theta}}{{\|g\|}}\Big)\, g"
-             rf" = \min\Big(1, \frac{{{fmt(max_norm)}}}{{{fmt(norm)}}}\Big)\, g = {fmt(factor)}\, g")
+    live_latex([rf"g \leftarrow \min\Big(1, \frac{{\theta}}{{\|g\|}}\Big)\, g"
+                rf" = \min\Big(1, \frac{{{fmt(max_norm)}}}{{{fmt(norm)}}}\Big)\, g = {fmt(factor)}\, g"], key="vg_clip_formula")
     c = st.columns(3)
     c[0].metric("‖g‖ before", fmt(norm))
     c[1].metric("‖g‖ after", fmt(rnnviz.global_norm(clipped)))
