@@ -77,8 +77,11 @@ def page(setup):
         st.caption(f"The loss is on the last step only, so L_{t} is not part of L; below is the gradient of "
                    f"L_{t} itself, as seed 003 writes it.")
     prefix = (p, setup.x[:t], setup.target[:t], setup.h0)  # L_t alone: the loss on the last of steps 1 … t
-    V.seed003(rnnviz.bptt(*prefix, truncate=1, loss_on="last"), rnnviz.bptt(*prefix, loss_on="last"), t, i,
-              setup.h0)
+    try:
+        one_step, every_path = (rnnviz.bptt(*prefix, truncate=k, loss_on="last") for k in (1, None))
+        V.seed003(one_step, every_path, t, i, setup.h0)
+    except ValueError as e:
+        st.error(str(e))
     with check:
         V.autograd_check(g, setup)
 
