@@ -83,23 +83,3 @@ def test_the_katex_module_and_plotly_js_are_where_the_components_load_them_from(
     assert live._KATEX and live._KATEX[-1].stat().st_size > 100_000  # Streamlit's own KaTeX build
     assert (live.Path(live._PLOTLY_DIR) / "plotly.min.js").stat().st_size > 1_000_000
 
-
-
-def test_typed_arrays_write_what_plotlys_convert_to_base64_writes():
-    """live_chart's own array encoder (plotly's costs ~0.4 ms an array): the same JSON for every dtype."""
-    import copy
-
-    import numpy as np
-    from _plotly_utils.utils import convert_to_base64
-    from plotly.io.json import to_json_plotly
-
-    from ui.live import _typed_arrays
-    spec = {"data": [{"type": "heatmap", "z": np.random.default_rng(0).normal(size=(3, 4)),
-                      "x": np.arange(4), "y": np.array([-1, 300, 70000]), "customdata": np.float32([1.5, 2]),
-                      "text": [np.int8([1, 2]), (np.arange(2**40, 2**40 + 2),)], "ids": np.array([], dtype=np.int64)}],
-            "layout": {"xaxis": {"range": np.array([0.5, 3.5])}, "shapes": [{"x0": np.float64(1.0)}]}}
-    ours, theirs = copy.deepcopy(spec), copy.deepcopy(spec)
-    _typed_arrays(ours)
-    convert_to_base64(theirs)
-    assert to_json_plotly(ours, engine="json") == to_json_plotly(theirs, engine="json")
-    assert ours["data"][0]["y"]["dtype"] == "i4" and ours["data"][0]["x"]["dtype"] == "i1"

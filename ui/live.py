@@ -14,15 +14,13 @@ JSON), served by Streamlit from that package's folder; KaTeX is the module Strea
 styled by the KaTeX stylesheet its page already has (found by name; without it the lines fall back to
 st.latex).
 """
-import base64
 import json
 from pathlib import Path
 
-import numpy as np
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
-from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
+from ui.typed_arrays import convert_to_base64
 from plotly.io.json import to_json_plotly
 from streamlit.runtime import Runtime, get_instance
 
@@ -170,42 +168,6 @@ def _plotly_url():
     return _registered["url"]
 
 
-_SHORT = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
-          "float32": "f4", "float64": "f8"}  # plotly.js's names of the typed arrays it decodes
-
-
-def _typed_arrays(obj):
-    """plotly's convert_to_base64, in place: each numpy array held by a dict key becomes {"dtype", "bdata"
-    (base64), "shape"} (arrays inside lists stay arrays, as there).
-
-    Its own checks (narwhals, a read-only copy) cost ~0.4 ms an array, ~15 ms a move on the BPTT page; a
-    float or int array is encoded here directly, anything else (int64 beyond int32, objects) through plotly's."""
-    if isinstance(obj, (list, tuple)):
-        for value in obj:
-            _typed_arrays(value)
-        return
-    if not isinstance(obj, dict):
-        return
-    for key, value in obj.items():
-        if not isinstance(value, np.ndarray):
-            _typed_arrays(value)
-            continue
-        if is_skipped_key(key):
-            continue
-        if value.dtype == np.int64 and value.size:  # as plotly does: the smallest int type that holds it
-            lo, hi = value.min(), value.max()
-            value = value.astype(next((t for t in (np.int8, np.int16, np.int32)
-                                       if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max), np.int64))
-        short = _SHORT.get(value.dtype.name)
-        if short is None or value.size == 0:
-            obj[key] = to_typed_array_spec(value)
-            continue
-        typed = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(value)).decode("ascii")}
-        if value.ndim > 1:
-            typed["shape"] = str(value.shape)[1:-1]
-        obj[key] = typed
-
-
 def live_chart(fig, key, config=None):
     """Draw `fig` under `key`; on later reruns the same plot is updated in place.
 
@@ -213,7 +175,7 @@ def live_chart(fig, key, config=None):
     *_spec builders), which is used up: its numpy arrays are replaced by plotly's base64 form in place."""
     if isinstance(fig, dict):
         spec = {"data": fig["data"], "layout": dict(fig["layout"])}
-        _typed_arrays(spec)  # what go.Figure.to_dict does to the arrays: the same JSON comes out
+        convert_to_base64(spec)  # what go.Figure.to_dict does to the arrays: the same JSON comes out
     else:
         spec = fig.to_dict()  # a copy: the caller's figure is left as it was
     spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)
