@@ -1,7 +1,15 @@
 """Slider moved → chart redrawn, and cold start, in headless Debian chromium against a real `streamlit run`.
 
+    python benchmarks/bench_slider.py --all [--moves 20] [--rev HEAD]   # every page with sliders, one table
     python benchmarks/bench_slider.py [--moves 30] [--page forward] [--query T=100&H=8] [--slider gain_W_hh]
                                       [--watch .st-key-diagram] [--cold 3] [--port 8635]
+
+--all: every page with sliders at the defaults and at T = 100, H = 8 (the training page: its window T = 60,
+the most it takes, and H = 8), a weight slider moved on each (W_hh, or gain_W_hh for H > 1; the training
+page's hidden size), every chart watched: a move ends when the run has and every chart in view is redrawn
+(a live chart out of view draws when scrolled back); p50, p95, max and each p50's ratio to /forward's at
+the same size, measured in the same run on the same server. Targets from issue 17: p50 ≤ 100 ms,
+p95 ≤ 200 ms. (The shapes page has number boxes, no slider.)
 
 Latency of one move, measured inside the page (no Playwright round trips in the number):
     t0 = the keydown on the slider (a capturing listener stamps performance.now())
@@ -46,9 +54,9 @@ PROBE_JS = """(() => {
   window.__watchChart = (sel) => {  // on the document: React may swap the chart's element after the first run
     new MutationObserver((records) => {
       if (!window.__b.key) return;
-      const chart = document.querySelector(sel);
+      const charts = [...document.querySelectorAll(sel)];  // every chart the selector names
       const el = (n) => (n && n.nodeType === 1 ? n : n && n.parentElement);
-      if (chart && records.some(r => chart.contains(el(r.target)))) window.__b.chart = now();
+      if (records.some(r => charts.some(c => c.contains(el(r.target))))) window.__b.chart = now();
     }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
   };
 })();"""
@@ -63,6 +71,12 @@ READY_JS = """(watch) => document.querySelector('[data-testid="stApp"][data-test
 
 
 APP = "app.py"
+CHARTS = '[data-testid="stMain"] .live-chart, [data-testid="stMain"] [data-testid="stPlotlyChart"]'
+SIZES = ("defaults", "T=100 H=8")
+# page → (the size's name, the query, the slider moved) at each of SIZES
+PAGES = {page: (("defaults", "", "W_hh"), ("T=100 H=8", "T=100&H=8", "gain_W_hh"))
+         for page in ("forward", "bptt", "vanishing")}
+PAGES["training"] = (("defaults", "", "train_hidden"), ("T=60 H=8", "train_window=60&train_hidden=8", "train_hidden"))
 
 
 @contextlib.contextmanager
@@ -136,7 +150,11 @@ def cold_start(browser, port, cwd=REPO):
         stop(proc, err)
 
 
-def one_move(page, thumb, key, settle_ms=300, timeout_s=30):
+class NoRedraw(SystemExit):
+    """A move after which nothing ran or redrew within the timeout."""
+
+
+def one_move(page, thumb, key, settle_ms=300, timeout_s=30, need_chart=True):
     """Press `key` on the slider; (ms keydown → chart redrawn and app idle, {phase: ms})."""
     thumb.press(key)
     deadline = time.monotonic() + timeout_s
@@ -146,6 +164,8 @@ def one_move(page, thumb, key, settle_ms=300, timeout_s=30):
         # React may batch a run's start and end into one render: then no "running" is ever seen, and the
         # chart's redraw is the end of the run.
         done = b["chart"] and b["idle_now"] and (b["idle"] or not b["run"])
+        # a run that changed no chart (the training page's charts before any training) ends at its idle
+        done = done or (not need_chart and b["idle"] and b["idle_now"])
         if done and b["now"] - max(b["chart"], b["idle"]) > settle_ms:
             b["idle"] = b["idle"] or b["chart"]
             run = b["run"] or b["key"]
@@ -153,7 +173,7 @@ def one_move(page, thumb, key, settle_ms=300, timeout_s=30):
                 "keydown → running": run - b["key"], "running → notRunning": b["idle"] - run,
                 "notRunning → chart drawn": max(0.0, b["chart"] - b["idle"])}
         time.sleep(0.02)
-    raise SystemExit(f"no redraw within {timeout_s} s after {key}: stamps {b}")
+    raise NoRedraw(f"no redraw within {timeout_s} s after {key}: stamps {b}")
 
 
 def warm(browser, port):
@@ -181,13 +201,22 @@ def slider_thumb(page, name):
                         f'input[type="range"][name="{name}"]')
 
 
-def slider_latencies(browser, port, page_path, query, slider, moves, watch):
+def slider_latencies(browser, port, page_path, query, slider, moves, watch, need_chart=True, lost=None):
+    """(times, phases, exceptions on the page); a move that redraws nothing raises NoRedraw, or with a list
+    `lost` is noted in it and skipped."""
     page = probed_page(browser, port, page_path, query, watch)
     thumb = slider_thumb(page, slider)
     thumb.focus()
     times, phases = [], []
     for i in range(moves):  # right, right, … then back left: stays inside the range
-        t, ph = one_move(page, thumb, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft")
+        try:
+            t, ph = one_move(page, thumb, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft", need_chart=need_chart,
+                             timeout_s=10 if lost is not None else 30)
+        except NoRedraw as e:
+            if lost is None:
+                raise
+            lost.append(str(e))
+            continue
         times.append(t)
         phases.append(ph)
     errors = page.locator('[data-testid="stException"]').count()
@@ -200,8 +229,50 @@ def pct(xs, q):
     return xs[min(len(xs) - 1, round(q / 100 * (len(xs) - 1)))]
 
 
+def every_page(browser, port, moves):
+    """{(page, size): (times, exceptions on the page, moves lost, the size as named)} for every page of PAGES."""
+    out = {}
+    for page, sizes in PAGES.items():
+        for size, (name, query, slider) in zip(SIZES, sizes):
+            lost = []
+            # a live chart out of view keeps its drawing until scrolled back (ui/live.py): a move that redraws
+            # no chart in view ends when the run does, one that does when the last chart is drawn
+            times, phases, errors = slider_latencies(browser, port, page, query, slider, moves, CHARTS,
+                                                     need_chart=False, lost=lost)
+            out[page, size] = times, errors, len(lost), name, phases
+            print(f"/{page}?{query}, {slider}: p50 {statistics.median(times) if times else float('nan'):.0f} ms"
+                  f"{f', {len(lost)} moves lost: {lost[0]}' if lost else ''}", file=sys.stderr, flush=True)
+    return out
+
+
+def print_every_page(results, moves):
+    print(f"\nrnnviz slider benchmark, every page · {moves} moves each · keydown → rerun finished and every "
+          f"chart redrawn · load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+    print(f"| {'page':<10} | {'size':<10} | {'p50 (ms)':>8} | {'p95 (ms)':>8} | {'max (ms)':>8} | "
+          f"{'p50 ÷ forward':>13} | {'ok':<3} | {'run, p50':>8} | {'drawn after':>11} | exceptions | lost moves |")
+    print(f"|{'-' * 12}|{'-' * 12}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 15}|{'-' * 5}|{'-' * 10}|{'-' * 13}|"
+          f"{'-' * 12}|{'-' * 12}|")
+    for (page, size), (times, errors, lost, name, phases) in results.items():
+        if not times:
+            print(f"| {page:<10} | {name:<10} | {'—':>8} | {'—':>8} | {'—':>8} | {'—':>13} | NO  | {'—':>8} | "
+                  f"{'—':>11} | {errors:>10} | {lost:>10} |")
+            continue
+        p50, p95 = statistics.median(times), pct(times, 95)
+        base = statistics.median(results["forward", size][0])
+        ok = "yes" if p50 <= 100 and p95 <= 200 else "NO"
+        run = statistics.median(ph["running → notRunning"] for ph in phases)
+        drawn = statistics.median(ph["notRunning → chart drawn"] for ph in phases)
+        print(f"| {page:<10} | {name:<10} | {p50:>8.0f} | {p95:>8.0f} | {max(times):>8.0f} | "
+              f"{p50 / base:>13.2f} | {ok:<3} | {run:>8.0f} | {drawn:>11.0f} | {errors:>10} | {lost:>10} |")
+    print("\nrun, p50: median ms from the app's 'running' to 'notRunning' (the script, its messages and React's "
+          "render); drawn after: median ms from then to the last chart in view redrawn")
+    print("\n(lost moves: a key press after which nothing reran within 10 s, left out of the numbers)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--all", action="store_true", help="every page with sliders at both sizes: one table")
+    ap.add_argument("--rev", help="with --all: serve this revision (from a temporary git worktree) instead")
     ap.add_argument("--moves", type=int, default=30)
     ap.add_argument("--page", default="forward")
     ap.add_argument("--query", default="T=100&H=8")
@@ -215,6 +286,20 @@ def main():
     global APP
     APP = a.app
     (REPO / "artifacts").mkdir(exist_ok=True)
+    if a.all:
+        with (base_checkout(a.rev) if a.rev else contextlib.nullcontext(REPO)) as repo, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            proc, err = start(a.port, cwd=repo)
+            try:
+                healthy(a.port, proc)
+                warm(browser, a.port)
+                results = every_page(browser, a.port, a.moves)
+            finally:
+                stop(proc, err)
+            browser.close()
+        print(f"\nserved: {a.rev or this_checkout()}")
+        print_every_page(results, a.moves)
+        return
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         colds = [cold_start(browser, a.port) for _ in range(a.cold)]

@@ -3,8 +3,9 @@ import streamlit as st
 
 import rnnviz
 from rnnviz import PARAM_NAMES
-from ui import bptt_view as V, figures_bptt as F, state
+from ui import bptt_view as V, controls, figures_bptt as F, state
 from ui.boot import through_app
+from ui.live import live_chart, live_latex
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -12,7 +13,7 @@ through_app()  # a shared link opened first on a fresh server still goes through
 state.field("bptt_mode", "choice", "full BPTT", choices=("full BPTT", "truncated to k steps"),
             label="Gradient shown", widget="segmented")
 state.field("bptt_k", "int", 1, lo=1, hi=rnnviz.MAX_T, label="Truncation k (steps each L_t flows back)",
-            help="k = 1 is seed 003's one-step formula; k = T is full BPTT")
+            help="When truncated (and in the table below): k = 1 is seed 003's one-step formula; k = T is full BPTT")
 state.field("bptt_rows", "choice", "all", choices=("all",) + PARAM_NAMES, label="Rows", widget="segmented")
 state.field("bptt_t", "int", 2, lo=1, hi=rnnviz.MAX_T, label="Step t for seed 003's formulas")
 state.field("bptt_unit", "int", 1, lo=1, hi=rnnviz.MAX_H, label="Hidden unit i")
@@ -27,17 +28,16 @@ def page(setup):
     p, T, H = setup.params, setup.x.shape[0], setup.params.H
     on = "every step" if setup.loss_on == "all" else "the last step"
     st.caption(f"{setup.label} · T = {T}, H = {H} · loss on {on}")
-    st.latex(V.EQUATIONS)
+    live_latex(V.EQUATIONS, key="bptt_equations")
 
-    c1, c2 = st.columns([1, 2])
-    mode = state.widget("bptt_mode", container=c1)
-    k = state.widget("bptt_k", hi=max(T, 2), container=c2, disabled=mode == "full BPTT")
+    # ui/controls panels (one page element each, native inputs): a Streamlit widget re-renders on every move
+    view = controls.panel(["bptt_mode", "bptt_k"], key="bptt_truncation", overrides={"bptt_k": {"hi": max(T, 2)}})
+    mode, k = view["bptt_mode"], view["bptt_k"]
     truncate = k if mode != "full BPTT" else None
     try:
         args = (p, setup.x, setup.target, setup.h0)
         g_full = rnnviz.bptt(*args, loss_on=setup.loss_on)
         g = g_full if truncate is None else rnnviz.bptt(*args, truncate=truncate, loss_on=setup.loss_on)
-        g1 = rnnviz.bptt(*args, truncate=1, loss_on=setup.loss_on)
     except ValueError as e:
         st.error(str(e))
         return
@@ -47,18 +47,18 @@ def page(setup):
     V.totals(g)
 
     st.subheader("Autograd check")
-    V.autograd_check(g, setup)
+    check = st.container()  # filled last: torch's loop (~50 ms at T = 100) runs while the browser draws the charts
 
     st.subheader("Which step contributes what")
     st.markdown("Θ is shared by every step, so ∂L/∂Θ is a sum over t of each step's use of it. "
                 "Each row is one parameter entry; its last column **Σ_t** is the total above.")
-    rows = state.widget("bptt_rows")
+    rows = controls.panel(["bptt_rows"], key="bptt_rows_panel")["bptt_rows"]
     names = PARAM_NAMES if rows == "all" else (rows,)
-    st.plotly_chart(F.contribution_heatmap(g, names), width="stretch")
-    st.plotly_chart(F.dh_bars(g), width="stretch")
+    live_chart(F.contribution_heatmap(g, names), key="bptt_contributions")
+    live_chart(F.dh_bars(g), key="bptt_dh")
 
     st.subheader("How far each loss reaches back")
-    st.plotly_chart(F.reach_heatmap(g_full.reach(), truncate), width="stretch")
+    live_chart(F.reach_heatmap(g_full.reach(), truncate), key="bptt_reach")
 
     st.subheader("Truncated BPTT beside full BPTT")
     st.markdown(f"Truncation k lets each L_t flow back through at most k cells. "
@@ -70,13 +70,20 @@ def page(setup):
 
     st.subheader("Seed 003's one-step formulas, corrected, with live numbers")
     st.info(V.SEED_SLIPS)
-    c1, c2 = st.columns(2)
-    t = state.widget("bptt_t", hi=max(T, 2), container=c1)
-    i = state.widget("bptt_unit", hi=H, container=c2) - 1 if H > 1 else 0
-    t = min(t, T)
+    pick = controls.panel(["bptt_t"] + (["bptt_unit"] if H > 1 else []), key="bptt_seed_panel",
+                          overrides={"bptt_t": {"hi": max(T, 2)}, "bptt_unit": {"hi": H}})
+    t, i = min(pick["bptt_t"], T), pick.get("bptt_unit", 1) - 1
     if setup.loss_on == "last" and t < T:
-        st.warning(f"The loss is on the last step only, so L_{t} = 0 and every one-step term at t = {t} is 0.")
-    V.seed003(g1, g_full, t, i)
+        st.caption(f"The loss is on the last step only, so L_{t} is not part of L; below is the gradient of "
+                   f"L_{t} itself, as seed 003 writes it.")
+    prefix = (p, setup.x[:t], setup.target[:t], setup.h0)  # L_t alone: the loss on the last of steps 1 … t
+    try:
+        one_step, every_path = (rnnviz.bptt(*prefix, truncate=k, loss_on="last") for k in (1, None))
+        V.seed003(one_step, every_path, t, i, setup.h0)
+    except ValueError as e:
+        st.error(str(e))
+    with check:
+        V.autograd_check(g, setup)
 
 
 model_and_sequence(page, max_T=500)

@@ -3,8 +3,9 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from ui import decay_view as V, figures_decay as D, state
+from ui import controls, decay_view as V, figures_decay as D, state
 from ui.boot import through_app
+from ui.live import live_chart, live_latex
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -25,7 +26,7 @@ def page(setup):
     """Everything under the title: reruns alone when a weight slider moves (see model_and_sequence)."""
     p, T, H = setup.params, setup.x.shape[0], setup.params.H
     st.caption(f"{setup.label} · T = {T}, H = {H}")
-    st.latex(V.EQUATIONS)
+    live_latex([V.EQUATIONS], key="vg_equations")
     try:
         run = rnnviz.forward(p, setup.x, setup.h0)
         curves = D.decay_curves(p, run)
@@ -35,28 +36,28 @@ def page(setup):
     if T < 2:
         st.warning("With T = 1 there is no step back to take: use a longer sequence.")
     V.summary(p, run, curves)
-    st.plotly_chart(D.decay_figure(curves, H), width="stretch")
+    live_chart(D.decay_figure(curves, H), key="vg_decay")
     V.fake_explanation(p, curves)
     st.page_link("pages/gates.py", label="How LSTM and GRU gates keep this product from vanishing", icon=":material/call_split:")
 
     st.subheader("Sweep: " + ("the recurrent weight W_hh" if H == 1 else "the spectral radius of W_hh"))
-    c1, c2 = st.columns(2)
     lo_min = -3.0 if H == 1 else 0.0   # a spectral radius is ≥ 0
-    lo = state.widget("vg_lo", lo=lo_min, container=c1)
-    hi = state.widget("vg_hi", lo=lo_min, container=c2)
+    ends = controls.panel(["vg_lo", "vg_hi"], key="vg_sweep_panel",
+                          overrides={n: {"lo": lo_min} for n in ("vg_lo", "vg_hi")})
+    lo, hi = ends["vg_lo"], ends["vg_hi"]
     if lo >= hi:
         st.warning(f"The sweep runs from {lo:g} to {hi:g}: the start must be below the end; swapped.")
         lo, hi = min(lo, hi), max(lo, hi) + (0.05 if lo == hi else 0.0)
     values = np.linspace(lo, hi, SWEEP_N)
     current = float(p.W_hh[0, 0]) if H == 1 else rnnviz.spectral_radius(p.W_hh)
     try:
-        sweep = rnnviz.decay_sweep(p, setup.x, values, setup.h0)
-        st.plotly_chart(D.sweep_heatmap(values, sweep, current, H), width="stretch")
+        sweep = V.decay_sweep(p, setup.x, values, setup.h0)
+        live_chart(D.sweep_heatmap(values, sweep, current, H), key="vg_sweep")
     except ValueError as e:
         st.error(str(e))
 
     st.subheader("Gradient clipping")
-    max_norm = state.widget("vg_clip")
+    max_norm = controls.panel(["vg_clip"], key="vg_clip_panel")["vg_clip"]
     try:
         g = rnnviz.bptt(p, setup.x, setup.target, setup.h0, loss_on=setup.loss_on)
         V.clipping(g, max_norm)

@@ -67,3 +67,21 @@ def test_a_chart_out_of_sight_is_redrawn_when_it_comes_into_view(app):
     app.page.wait_for_function("([sel, before]) => document.querySelector(sel).calcdata[0][0].s !== before",
                                arg=[BARS, before], timeout=10_000)
     app.assert_no_exception()
+
+
+SEED_LINES = ".st-key-bptt_seed003 .live-latex"
+
+
+def test_lines_out_of_sight_are_typeset_when_they_come_into_view(app):
+    """The BPTT page's seed-003 lines sit far below the fold: a weight move re-typesets them only once seen."""
+    app.open("bptt")
+    first = f"document.querySelector('{SEED_LINES} > div').__tex"
+    before = app.page.evaluate(f"() => {first}")
+    with app.expect_rerun():
+        app.move_slider("W_hy", 5)  # every one-step formula holds W_hy or y_t
+    app.page.wait_for_timeout(300)
+    assert app.page.evaluate(f"() => {first}") == before, "lines out of sight were typeset again"
+    app.page.evaluate("(sel) => document.querySelector(sel).scrollIntoView()", SEED_LINES)
+    app.page.wait_for_function(f"(before) => {first} !== before", arg=before, timeout=10_000)
+    assert app.slider_value("W_hy") > 1.2
+    app.assert_no_exception()

@@ -1,9 +1,15 @@
 """ui/figures_decay: the decay, sweep and clipping figures plot exactly what the engine computes."""
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 import rnnviz
 from ui import figures_decay as D
+
+
+def figure(spec):
+    """A plain-dict figure (what these figures return) as a go.Figure, for its attribute API."""
+    return go.Figure(spec, _validate=False)
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -32,7 +38,7 @@ def test_decay_figure_log_axis_values_equal_log10_decay():
     p = rnnviz.RNNParams.scalar(W_hh=0.5)
     run = rnnviz.forward(p, X)
     c = D.decay_curves(p, run)
-    fig = D.decay_figure(c, H=1)
+    fig = figure(D.decay_figure(c, H=1))
     real, bound, naive = fig.data
     np.testing.assert_array_equal(np.asarray(real.y), rnnviz.log10_decay(p, run))
     np.testing.assert_allclose(np.asarray(naive.y), np.arange(9) * np.log10(0.5))
@@ -66,24 +72,35 @@ def test_sweep_heatmap_is_the_engines_sweep(H):
     x, _ = small_inputs(T=5)      # short: with w > 1 the state grows until tanh saturates
     values = np.linspace(0.2, 1.8, 9)
     sweep = rnnviz.decay_sweep(p, x, values)
-    fig = D.sweep_heatmap(values, sweep, current=0.5, H=H)
+    fig = figure(D.sweep_heatmap(values, sweep, current=0.5, H=H))
     np.testing.assert_array_equal(np.asarray(fig.data[0].z), sweep)
     np.testing.assert_array_equal(np.asarray(fig.data[0].y), values)
     assert fig.layout.shapes[0].y0 == 0.5                               # the current weight, marked
     # strength above 1 while tanh is still near-linear: the gradient grows with k; below 1 it vanishes
     assert sweep[-1, -1] > 0 > sweep[0, -1]
     assert fig.data[0].zmin == -fig.data[0].zmax and fig.data[0].zmax <= D.SWEEP_SPAN
+    assert fig.data[0].colorscale[0][1] == D.SCALE[-1][1] and fig.data[0].colorscale[-1][1] == D.SCALE[0][1]  # blue low
+
+
+def test_sweep_caption_names_only_the_colours_drawn():
+    values = np.array([0.5, 1.0, 1.5])
+    vanish = np.array([[0.0, -1.0, -2.0], [0.0, -0.1, -0.3], [0.0, -0.5, -0.9]])
+    assert D.sweep_caption(values, vanish).startswith("all blue: it vanishes at every W_hh from 0.5 to 1.5")
+    both = np.array([[0.0, -1.0, -2.0], [0.0, 0.2, -0.1], [0.0, 0.5, 1.0]])
+    assert D.sweep_caption(values, both) == "blue vanishes, red explodes: red at 2 of the 3 values of W_hh swept"
+    assert D.sweep_caption(values, -vanish, "ρ(W_hh)").startswith("all red: it explodes at every ρ(W_hh)")
+    assert D.sweep_caption(values, np.zeros((3, 3))).startswith("all white")
 
 
 def test_clip_figure_shows_min_1_theta_over_norm_times_g():
     g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
     clipped, norm = rnnviz.clip_by_global_norm(g, 1.0)
-    fig = D.clip_figure(g.as_dict(), clipped, norm, 1.0)
+    fig = figure(D.clip_figure(g.as_dict(), clipped, norm, 1.0))
     before, after = (np.asarray(t.y) for t in fig.data)
     flat = np.concatenate([np.ravel(getattr(g, n)) for n in rnnviz.PARAM_NAMES])
     np.testing.assert_array_equal(before, flat)
     np.testing.assert_allclose(after, flat * min(1.0, 1.0 / np.linalg.norm(flat)), rtol=1e-12)
     assert np.linalg.norm(after) == pytest.approx(1.0)
     assert norm == pytest.approx(np.linalg.norm(flat))
-    big = D.clip_figure(g.as_dict(), *rnnviz.clip_by_global_norm(g, 1e6), 1e6)   # θ above ‖g‖: unchanged
+    big = figure(D.clip_figure(g.as_dict(), *rnnviz.clip_by_global_norm(g, 1e6), 1e6))   # θ above ‖g‖: unchanged
     np.testing.assert_array_equal(np.asarray(big.data[1].y), flat)

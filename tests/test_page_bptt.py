@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import move, open_page, slider_value, type_sequence
+from apptest_util import live_figures, live_lines, move, open_page, shown_field, slider_value, type_sequence
+from ui import figures_bptt as F
 from ui.figures_bptt import fmt
 
 X, TARGET = rnnviz.data.counting(10)
@@ -39,7 +40,8 @@ def test_renders_full_bptt_of_seed_003_checked_by_autograd():
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET))
     assert autograd_difference(at) < 1e-9
     assert not at.error
-    assert len(at.get("plotly_chart")) == 3
+    assert len(live_figures(at)) == 3 and not at.get("plotly_chart")   # all three update in place
+    assert not at.slider and not at.segmented_control                  # controls are ui/controls panels
 
 
 def test_moving_W_hh_changes_the_gradient_to_the_engines_value():
@@ -55,7 +57,7 @@ def test_moving_W_hh_changes_the_gradient_to_the_engines_value():
 
 def test_heatmap_sum_column_equals_the_totals_shown():
     at = bptt_app()
-    sums = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][-1]["customdata"]
+    sums = live_figures(at)[0]["data"][-1]["customdata"]
     shown = shown_grads(at)
     for name, row in zip(rnnviz.PARAM_NAMES, sums):
         assert row[0][1] == pytest.approx(shown[name], rel=1e-5)
@@ -63,20 +65,19 @@ def test_heatmap_sum_column_equals_the_totals_shown():
 
 def test_truncation_k1_shows_seed_003_one_step_numbers():
     at = bptt_app()
-    at.segmented_control(key="bptt_mode").set_value("truncated to k steps").run()
-    at.slider(key="bptt_k").set_value(1).run()
-    assert not at.exception
+    move(at, "bptt_mode", "truncated to k steps")
+    move(at, "bptt_k", 1)
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET, truncate=1))
     assert autograd_difference(at) < 1e-9                      # autograd truncated the same way
     # seed 003 by hand at step t = 2: h_1 = tanh(0.8), h_2 = tanh(0.8·2 + 0.5 h_1), y_2 = 1.2 h_2
     h1 = math.tanh(0.8)
     h2 = math.tanh(1.6 + 0.5 * h1)
     err = 1.2 * h2 - 3
-    text = " ".join(e.value for e in at.latex)
+    text = " ".join(live_lines(at))
     assert f"({fmt(err)})(1.2)(1 - {fmt(h2)}^2)({fmt(h1)}) = {fmt(err * 1.2 * (1 - h2 * h2) * h1)}" in text
     assert f"= {fmt(err * 1.2 * (1 - h2 * h2) * 2)}" in text            # ∂L_2/∂W_xh, x_2 = 2
-    captions = " ".join(c.value for c in at.caption)
-    assert fmt(err * 1.2 * (1 - h2) ** 2 * h1) in captions            # the seed's (1 − h)² version, beside it
+    table = next(m.value for m in at.markdown if m.value.startswith("| θ |"))
+    assert F.dec4(err * 1.2 * (1 - h2) ** 2 * h1) in table           # the seed's (1 − h)² version, beside it
     assert "drop the recurrent path" in " ".join(i.value for i in at.info)
     table = at.dataframe[-1].value
     full = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
@@ -85,11 +86,18 @@ def test_truncation_k1_shows_seed_003_one_step_numbers():
                                                            for n in rnnviz.PARAM_NAMES])
 
 
+def test_seed003_box_compares_like_with_like():
+    """The one-step ∂L_2/∂W_xh beside the full gradient of the same L_2 (−0.4073), not full BPTT's step-2 term."""
+    table = next(m.value for m in bptt_app().markdown if m.value.startswith("| θ |"))
+    assert "| W_xh | -0.3574 | -0.4073 | **-0.0499** |" in table
+    assert "| W_hh | -0.1187 | -0.1187 | 0.0000, equal |" in table and "W_hh's use at step 1 multiplies h_0 = 0" in table
+
+
 def test_matrix_model_autograd_check_and_step_formulas():
     at = bptt_app({"H": "4", "bptt_mode": "truncated to k steps", "bptt_k": "3", "bptt_unit": "2"})
     assert autograd_difference(at) < 1e-9
     assert "‖∂L/∂W_hh‖" in metrics(at)
-    assert "(W_{hh})_{2,2}" in " ".join(e.value for e in at.latex)
+    assert "(W_{hh})_{2,2}" in " ".join(live_lines(at))
 
 
 def test_bad_sequence_shows_an_error_not_an_exception():
@@ -102,17 +110,24 @@ def test_url_parameters_restore_the_view():
     at = bptt_app({"W_hh": "0.3", "bptt_mode": "truncated to k steps", "bptt_k": "4", "bptt_t": "5",
                    "bptt_rows": "W_hh"})
     assert slider_value(at, "W_hh") == 0.3
-    assert at.slider(key="bptt_k").value == 4
-    assert at.slider(key="bptt_t").value == 5
-    assert at.segmented_control(key="bptt_rows").value == "W_hh"
+    assert shown_field(at, "bptt_k")["value"] == 4
+    assert shown_field(at, "bptt_t")["value"] == 5
+    assert shown_field(at, "bptt_rows")["value"] == "W_hh"
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.3), X, TARGET, truncate=4))
-    assert r"\partial L_{5}" in " ".join(e.value for e in at.latex)
-    heat = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert r"\partial L_{5}" in " ".join(live_lines(at))
+    heat = live_figures(at)[0]
     assert heat["layout"]["yaxis"]["ticktext"] == ["W_hh"] and len(heat["data"]) == 2
 
 
 def test_invalid_url_values_fall_back_with_a_notice():
     at = bptt_app({"bptt_k": "lots", "bptt_mode": "sideways"})
-    assert at.slider(key="bptt_k").value == 1
-    assert at.segmented_control(key="bptt_mode").value == "full BPTT"
+    assert shown_field(at, "bptt_k")["value"] == 1
+    assert shown_field(at, "bptt_mode")["value"] == "full BPTT"
     assert any("bptt_k" in w.value for w in at.warning)
+
+
+def test_a_t_is_defined_before_its_first_use():
+    """The first line of maths defines the pre-activation a_t; the backward equations then use it."""
+    first, second = live_lines(bptt_app())[:2]
+    assert first.startswith(r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h") and r"h_t = \tanh(a_t)" in first
+    assert r"\partial a_{t+1}" in second

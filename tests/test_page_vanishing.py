@@ -1,11 +1,11 @@
 """The vanishing/exploding page through the real app (AppTest): decay curve, sweep, clipping, errors, URL."""
-import json
-
 import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import decode, move, open_page, slider_value, type_sequence
+from apptest_util import decode, live_figures, live_lines, move, open_page, shown_field, slider_value, type_sequence
+from ui import figures_decay as D
+from ui.figures_bptt import fmt
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -15,7 +15,8 @@ def vanishing_app(query=None):
 
 
 def chart(at, i):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)["data"]
+    """The data of the page's i-th chart (0 decay, 1 sweep, 2 clipping): all three update in place."""
+    return live_figures(at)[i]["data"]
 
 
 def metrics(at):
@@ -33,6 +34,9 @@ def test_renders_the_real_decay_of_seed_003():
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
     assert float(metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(0.5)
     assert "(0.5)^{10} = 0.000977" in " ".join(m.value for m in at.markdown)
+    k8 = rnnviz.log10_decay(p, rnnviz.forward(p, X))[8]            # T = 9: the numbers at k = 8 steps back
+    numbers = next(m.value for m in at.markdown if m.value.startswith("Here, at k = 8"))
+    assert f"real ‖∂h_T/∂h_{{T−8}}‖₂ = **{D.sci(k8)}**" in numbers and "$" not in numbers  # no maths to re-typeset
     assert not at.error
 
 
@@ -43,16 +47,18 @@ def test_moving_W_hh_moves_the_decay_and_the_sweep_marker():
     p = rnnviz.RNNParams.scalar(W_hh=1.5)
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
     assert float(metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(1.5)
-    sweep_spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    sweep_spec = live_figures(at)[1]
     assert sweep_spec["layout"]["shapes"][0]["y0"] == pytest.approx(1.5)
+    assert len(live_figures(at)) == 3 and not at.get("plotly_chart") and not at.slider  # in place; panels
 
 
 def test_clipping_at_max_norm_shows_the_engines_numbers():
     at = vanishing_app({"vg_clip": "2.5"})
-    assert at.slider(key="vg_clip").value == 2.5
+    assert shown_field(at, "vg_clip")["value"] == 2.5
     g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
     clipped, norm = rnnviz.clip_by_global_norm(g, 2.5)
     m = metrics(at)
+    assert rf"\frac{{2.5}}{{{fmt(norm)}}}" in " ".join(live_lines(at))
     assert float(m["‖g‖ before"]) == pytest.approx(norm, rel=1e-3)
     assert float(m["‖g‖ after"]) == pytest.approx(2.5, rel=1e-3)
     after = decode(chart(at, 2)[1]["y"])
@@ -82,7 +88,18 @@ def test_bad_sequence_shows_an_error_not_an_exception():
 def test_url_parameters_restore_model_and_view():
     at = vanishing_app({"W_hh": "1.2", "vg_lo": "-1.0", "vg_hi": "2.5", "vg_clip": "0.5"})
     assert slider_value(at, "W_hh") == 1.2
-    assert (at.slider(key="vg_lo").value, at.slider(key="vg_hi").value) == (-1.0, 2.5)
+    assert (shown_field(at, "vg_lo")["value"], shown_field(at, "vg_hi")["value"]) == (-1.0, 2.5)
     assert float(metrics(at)["factor min(1, θ/‖g‖)"]) < 1
     p = rnnviz.RNNParams.scalar(W_hh=1.2)
     np.testing.assert_allclose(shown_decay(at), rnnviz.log10_decay(p, rnnviz.forward(p, X)), rtol=1e-12)
+
+
+def test_sweep_caption_follows_what_is_drawn():
+    """Seed 003's counting inputs saturate tanh: no W_hh in −3 … 3 makes the gradient grow, so no red."""
+    title = live_figures(vanishing_app())[1]["layout"]["title"]["text"]
+    assert "red explodes" not in title and "all blue" in title
+    both = live_figures(vanishing_app({"preset": "sine", "T": "20", "W_xh": "0.1", "vg_hi": "3.0"}))[1]
+    sweep = decode(both["data"][0]["z"])
+    assert np.nanmax(sweep[:, 1:]) > 0 > np.nanmin(sweep[:, 1:])          # small inputs: both regimes drawn
+    red_rows = int(np.sum(np.any(sweep[:, 1:] > 0, axis=1)))
+    assert f"blue vanishes, red explodes: red at {red_rows} of the 41 values" in both["layout"]["title"]["text"]

@@ -7,11 +7,14 @@ import streamlit as st
 
 from rnnviz import PARAM_NAMES
 from ui import figures_bptt as F
+from ui.live import live_latex
 
-EQUATIONS = (r"\frac{\partial L}{\partial h_t} = W_{hy}^\top \frac{\partial L}{\partial y_t}"
-             r" + W_{hh}^\top \frac{\partial L}{\partial a_{t+1}}, \quad"
-             r"\frac{\partial L}{\partial a_t} = \frac{\partial L}{\partial h_t} \odot (1 - h_t^2), \quad"
-             r"\frac{\partial L}{\partial W_{hh}} = \sum_t \frac{\partial L}{\partial a_t}\, h_{t-1}^\top")
+EQUATIONS = (  # a_t, the pre-activation, defined before the first line that uses it
+    r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h,\quad h_t = \tanh(a_t),\quad y_t = W_{hy}\,h_t + b_y",
+    r"\frac{\partial L}{\partial h_t} = W_{hy}^\top \frac{\partial L}{\partial y_t}"
+    r" + W_{hh}^\top \frac{\partial L}{\partial a_{t+1}}, \quad"
+    r"\frac{\partial L}{\partial a_t} = \frac{\partial L}{\partial h_t} \odot (1 - h_t^2), \quad"
+    r"\frac{\partial L}{\partial W_{hh}} = \sum_t \frac{\partial L}{\partial a_t}\, h_{t-1}^\top")
 
 
 @st.cache_data(max_entries=32, show_spinner="torch.autograd …")
@@ -57,21 +60,17 @@ def totals(g):
             c.metric(f"‖∂L/∂{name}‖", f"{float(np.linalg.norm(a)):.6g}", help=f"Frobenius norm of the {a.shape} matrix")
 
 
-def seed003(g1, g_full, t, i):
-    """Seed 003's one-step formulas at step t with live numbers, corrected, beside full BPTT's step-t term."""
+def seed003(g1, g_full, t, i, h0):
+    """Seed 003's one-step formulas for L_t with live numbers, corrected, beside the full gradient of L_t."""
     rows = F.seed003_latex(g1, g_full, t, i)
-    for r in rows:
-        st.latex(r["latex"])
-        if r["seed_latex"]:
-            st.caption(f"full BPTT's step-{t} term of ∂L/∂{r['name']}: {F.fmt(r['full'])} "
-                       f"(difference {F.fmt(r['full'] - r['value'])}) · seed 003 as printed, with (1 − h)²: "
-                       f"{F.fmt(r['seed_value'])}")
+    live_latex([r["latex"] for r in rows], key="bptt_seed003")
+    st.markdown(F.seed003_table(rows, t, h0_zero=not np.any(h0)))
     return rows
 
 
 SEED_SLIPS = r"""**What seed 003's formulas get wrong.**
 1. They **drop the recurrent path**: $\partial h_t/\partial W_{hh}$ is taken as if $h_{t-1}$ did not itself
    depend on $W_{hh}$, so each $L_t$ sends its gradient back through one step only. That is exactly truncated
-   BPTT with $k = 1$; pick *truncated to k steps* above and move $k$ to see what it leaves out.
+   BPTT with $k = 1$; the table sets each one-step number beside the full gradient of the same $L_t$.
 2. They write $(1 - h)^2$ where the derivative of tanh is $1 - h^2$: $\tanh'(a_t) = 1 - \tanh^2(a_t) = 1 - h_t^2$.
-   The formulas below use the correct $1 - h_t^2$; the printed version's number is in each caption."""
+   The formulas below use the correct $1 - h_t^2$; the printed version's number is in the table's last column."""

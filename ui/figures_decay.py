@@ -5,16 +5,17 @@
     |W_hh|^k (H = 1) or ρ(W_hh)^k (H > 1)                  the fake: the tanh′ factors left out
 
 Everything is plotted as log10 so that 10^−400 and 10^+400 (beyond float64) still have a place on the axis.
+The figures redraw on every slider move (ui/live.py), so they are plain dicts (see ui.figures._spec).
 """
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 import rnnviz
+from ui.figures import SCALE, _spec
 from ui.figures_bptt import BLUE, GREY, ORANGE, VERMILLION, entries, fmt, log_ticks
 
 
 SWEEP_SPAN = 20.0  # the sweep's colour scale runs from 10^−20 to 10^20
+SCALE_R = [[round(1 - v, 3), c] for v, c in SCALE[::-1]]  # RdBu reversed: blue = small, red = large
 
 
 def sci(log10_value):
@@ -39,13 +40,13 @@ def decay_curves(params, run):
     return {"decay": rnnviz.log10_decay(params, run), "bound": bound, "naive": naive}
 
 
-def _log_axis(fig, arrays, axis="yaxis"):
-    """Label a log10-valued axis with powers of ten (a log axis that never overflows)."""
+def _log_axis(arrays):
+    """A log10-valued axis labelled with powers of ten (a log axis that never overflows)."""
     finite = np.concatenate([a[np.isfinite(a)] for a in arrays])
     lo, hi = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
     tickvals, ticktext = log_ticks(lo, hi)
     pad = max(0.05 * (hi - lo), 0.2)
-    fig.update_layout({axis: {"tickvals": tickvals, "ticktext": ticktext, "range": [lo - pad, hi + pad]}})
+    return {"tickvals": tickvals, "ticktext": ticktext, "range": [float(lo - pad), float(hi + pad)]}
 
 
 def decay_figure(curves, H=1):
@@ -53,23 +54,46 @@ def decay_figure(curves, H=1):
     k = np.arange(len(curves["decay"]))
     naive_name = "|W_hh|^k  (the fake: no tanh′)" if H == 1 else "ρ(W_hh)^k  (the fake: no tanh′)"
     naive_formula = "|W_hh|^k" if H == 1 else "ρ(W_hh)^k"
-    fig = go.Figure()
+    traces = []
     for key, name, colour, dash, formula in (
             ("decay", "‖∂h_T/∂h_{T−k}‖₂  (real)", BLUE, "solid", "‖J_T ⋯ J_{T−k+1}‖₂, J_t = diag(1 − h_t²) W_hh"),
             ("bound", "(max tanh′·‖W_hh‖₂)^k  (bound)", VERMILLION, "dash", "(max_t max_i (1 − h_{t,i}²) · ‖W_hh‖₂)^k"),
             ("naive", naive_name, GREY, "dot", naive_formula)):
         y = np.where(np.isfinite(curves[key]), curves[key], np.nan)
-        fig.add_scatter(x=k, y=y, name=name, mode="lines+markers" if len(k) <= 30 else "lines",
-                        line={"color": colour, "dash": dash, "width": 2.5 if key == "decay" else 2},
-                        customdata=[sci(v) for v in curves[key]],
-                        hovertemplate=f"k = %{{x}}<br>{formula} = <b>%{{customdata}}</b><br>"
-                                      "log10 = %{y:.3f}<extra></extra>")
-    _log_axis(fig, list(curves.values()))
-    fig.update_layout(title="How far back a gradient reaches: ‖∂h_T/∂h_{T−k}‖₂ (log scale)",
-                      xaxis_title="steps back k", yaxis_title="‖∂h_T/∂h_{T−k}‖₂", height=420,
-                      hovermode="x unified", legend={"orientation": "h", "y": -0.2},
-                      margin={"l": 10, "r": 10, "t": 50, "b": 40})
-    return fig
+        traces.append(dict(type="scatter", x=k, y=y, name=name, mode="lines+markers" if len(k) <= 30 else "lines",
+                           line={"color": colour, "dash": dash, "width": 2.5 if key == "decay" else 2},
+                           customdata=[sci(v) for v in curves[key]],
+                           hovertemplate=f"k = %{{x}}<br>{formula} = <b>%{{customdata}}</b><br>"
+                                         "log10 = %{y:.3f}<extra></extra>"))
+    return _spec(traces, dict(
+        title={"text": "How far back a gradient reaches: ‖∂h_T/∂h_{T−k}‖₂ (log scale)"},
+        xaxis={"title": {"text": "steps back k"}},
+        yaxis={"title": {"text": "‖∂h_T/∂h_{T−k}‖₂"}, **_log_axis(list(curves.values()))}, height=420,
+        hovermode="x unified", legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 50, "b": 40}))
+
+
+def sweep_regimes(values, sweep):
+    """What the sweep shows: (swept values where some ‖∂h_T/∂h_{T−k}‖, k ≥ 1, is above 1 (red), below 1 (blue)).
+
+    k = 0 is ∂h_T/∂h_T = I, norm 1, white at every value."""
+    later = np.asarray(sweep)[:, 1:]                         # (len(values), T − 1) log10, k ≥ 1
+    with np.errstate(invalid="ignore"):
+        red = np.any(later > 0, axis=1)
+        blue = np.any(later < 0, axis=1)
+    values = np.asarray(values)
+    return values[red], values[blue]
+
+
+def sweep_caption(values, sweep, knob="W_hh"):
+    """The sweep's colours in words, true for what is drawn: both regimes only where both appear."""
+    red, blue = sweep_regimes(values, sweep)
+    if len(red) and len(blue):
+        return f"blue vanishes, red explodes: red at {len(red)} of the {len(values)} values of {knob} swept"
+    if len(blue):
+        return f"all blue: it vanishes at every {knob} from {values[0]:.3g} to {values[-1]:.3g}, none explodes"
+    if len(red):
+        return f"all red: it explodes at every {knob} from {values[0]:.3g} to {values[-1]:.3g}, none vanishes"
+    return "all white: ‖∂h_T/∂h_{T−k}‖ = 1 at every k"
 
 
 def sweep_heatmap(values, sweep, current, H=1):
@@ -82,19 +106,25 @@ def sweep_heatmap(values, sweep, current, H=1):
     tickvals, ticktext = log_ticks(-span, span)
     if span == SWEEP_SPAN:
         ticktext[0], ticktext[-1] = "≤" + ticktext[0], "≥" + ticktext[-1]
-    custom = [[sci(v) for v in row] for row in sweep]
-    fig = go.Figure(go.Heatmap(
-        z=Z, x=np.arange(Z.shape[1]), y=np.asarray(values), customdata=custom, colorscale="RdBu_r",
-        zmin=-span, zmax=span, zmid=0,
-        colorbar={"title": {"text": "‖∂h_T/∂h_{T−k}‖"}, "tickvals": tickvals, "ticktext": ticktext},
-        hovertemplate=f"{knob} = %{{y:.3f}}, k = %{{x}}<br>‖J_T ⋯ J_{{T−k+1}}‖₂ = <b>%{{customdata}}</b>"
-                      "<br>log10 = %{z:.2f}<extra></extra>"))
-    fig.add_hline(y=current, line={"color": "black", "dash": "dash", "width": 1.5},
-                  annotation_text=f"current {knob} = {current:.3g}", annotation_position="top right")
-    fig.update_layout(title=f"Sweep: the same model and sequence with {knob} varied (blue vanishes, red explodes)",
-                      xaxis_title="steps back k", yaxis_title=knob, height=420,
-                      margin={"l": 10, "r": 10, "t": 50, "b": 40})
-    return fig
+    # the hover's number: 10^z as a float where float64 holds it, else (or for an exact 0) sci's text
+    exact = bool(np.all(np.isfinite(sweep)) and np.abs(sweep).max(initial=0.0) < 300)
+    custom = 10.0 ** np.asarray(sweep) if exact else [[sci(v) for v in row] for row in sweep]
+    heat = dict(type="heatmap", z=Z, x=np.arange(Z.shape[1]), y=np.asarray(values), customdata=custom,
+                colorscale=SCALE_R,
+                zmin=-span, zmax=span, zmid=0,
+                colorbar={"title": {"text": "‖∂h_T/∂h_{T−k}‖"}, "tickvals": tickvals, "ticktext": ticktext},
+                hovertemplate=f"{knob} = %{{y:.3f}}, k = %{{x}}<br>‖J_T ⋯ J_{{T−k+1}}‖₂ = "
+                              f"<b>%{{customdata{':.2e' if exact else ''}}}</b>"
+                              "<br>log10 = %{z:.2f}<extra></extra>")
+    return _spec([heat], dict(
+        title={"text": f"Sweep: the same model and sequence with {knob} varied<br>"
+                       f"<sup>{sweep_caption(values, sweep, knob)}</sup>"},
+        xaxis={"title": {"text": "steps back k"}}, yaxis={"title": {"text": knob}}, height=420,
+        margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        shapes=[dict(type="line", xref="paper", x0=0, x1=1, y0=current, y1=current,
+                     line={"color": "black", "dash": "dash", "width": 1.5})],
+        annotations=[dict(xref="paper", x=1, y=current, xanchor="right", yanchor="bottom", showarrow=False,
+                          text=f"current {knob} = {current:.3g}")]))
 
 
 def clip_figure(grads, clipped, norm, max_norm):
@@ -104,16 +134,19 @@ def clip_figure(grads, clipped, norm, max_norm):
     before = np.array([float(np.asarray(grads[n])[idx]) for n, idx, _ in rows])
     after = np.array([float(np.asarray(clipped[n])[idx]) for n, idx, _ in rows])
     factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=(f"before: ‖g‖₂ = {fmt(norm)}",
-                                        f"after: ‖g‖₂ = {fmt(factor * norm)}"))
-    fig.add_bar(x=labels, y=before, name="before", marker_color=ORANGE, row=1, col=1,
-                hovertemplate="∂L/∂%{x} = %{y:.6g}<extra>before</extra>")
-    fig.add_bar(x=labels, y=after, name="after", marker_color=BLUE, customdata=before, row=2, col=1,
-                hovertemplate=f"min(1, θ/‖g‖)·∂L/∂%{{x}} = {fmt(factor)} × %{{customdata:.4g}} = %{{y:.6g}}"
-                              "<extra>after</extra>")
-    fig.update_layout(title=f"Clipping at max-norm θ = {fmt(max_norm)}: every entry × min(1, θ/‖g‖) = {fmt(factor)}",
-                      showlegend=False, height=440, margin={"l": 10, "r": 10, "t": 70, "b": 40})
-    fig.update_xaxes(type="category", row=2, col=1, title_text="parameter entry")
-    fig.update_yaxes(title_text="∂L/∂θ")
-    return fig
+    bars = [dict(type="bar", x=labels, y=before, name="before", marker={"color": ORANGE}, xaxis="x", yaxis="y",
+                 hovertemplate="∂L/∂%{x} = %{y:.6g}<extra>before</extra>"),
+            dict(type="bar", x=labels, y=after, name="after", marker={"color": BLUE}, customdata=before,
+                 xaxis="x2", yaxis="y2",
+                 hovertemplate=f"min(1, θ/‖g‖)·∂L/∂%{{x}} = {fmt(factor)} × %{{customdata:.4g}} = %{{y:.6g}}"
+                               "<extra>after</extra>")]
+    titles = [dict(text=text, x=0.5, y=y, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
+                   showarrow=False, font={"size": 16})
+              for text, y in ((f"before: ‖g‖₂ = {fmt(norm)}", 1.0), (f"after: ‖g‖₂ = {fmt(factor * norm)}", 0.46))]
+    return _spec(bars, dict(
+        title={"text": f"Clipping at max-norm θ = {fmt(max_norm)}: every entry × min(1, θ/‖g‖) = {fmt(factor)}"},
+        showlegend=False, height=440, margin={"l": 10, "r": 10, "t": 70, "b": 40}, annotations=titles,
+        xaxis={"anchor": "y", "domain": [0.0, 1.0], "matches": "x2", "showticklabels": False, "type": "category"},
+        yaxis={"anchor": "x", "domain": [0.54, 1.0], "title": {"text": "∂L/∂θ"}},
+        xaxis2={"anchor": "y2", "domain": [0.0, 1.0], "type": "category", "title": {"text": "parameter entry"}},
+        yaxis2={"anchor": "x2", "domain": [0.0, 0.46], "title": {"text": "∂L/∂θ"}}))

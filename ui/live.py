@@ -7,8 +7,8 @@ Streamlit 1.67 throws a changed st.plotly_chart away and draws it again from scr
 every rerun, and re-typesets every st.latex through its markdown pipeline. These are components-v2
 elements (no iframe): each keeps one plotly.js plot, or one KaTeX box per line, under its key, hands a
 new figure to Plotly.react (which restyles only what changed) and re-typesets only the lines whose TeX
-changed. A chart out of sight (scrolled away, 200 px to spare) keeps its last drawing and draws the newest
-figure when it comes back: a slider move redraws only what can be seen. Nothing is fetched from the
+changed. A chart or a box of lines out of sight (scrolled away, 200 px to spare) keeps its last drawing and
+draws the newest when it comes back: a slider move redraws only what can be seen. Nothing is fetched from the
 network: plotly.js is the copy inside the `plotly` Python package (the version that wrote the figure's
 JSON), served by Streamlit from that package's folder; KaTeX is the module Streamlit's own frontend ships,
 styled by the KaTeX stylesheet its page already has (found by name; without it the lines fall back to
@@ -20,7 +20,7 @@ from pathlib import Path
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
-from _plotly_utils.utils import convert_to_base64
+from ui.typed_arrays import convert_to_base64
 from plotly.io.json import to_json_plotly
 from streamlit.runtime import Runtime, get_instance
 
@@ -112,18 +112,34 @@ function typeset(box, katex) {  // re-typeset a line only when its TeX changed
     line.__tex = tex;
   });
 }
+// Lines scrolled out of sight keep their last typesetting until they come back into view (or near it), as
+// the live charts do: the BPTT page's seed-003 lines at the bottom cost ~25 ms of KaTeX a move at H = 8.
+let KaTeX = null;
+const sight = new IntersectionObserver((entries) => {
+  for (const {target: box, isIntersecting} of entries) {
+    box.__inSight = isIntersecting;
+    if (isIntersecting && box.__stale && KaTeX) update(box);
+  }
+}, {rootMargin: '200px'});
+function update(box) {  // typeset now, or when next in sight; the first typesetting is never put off
+  if (box.__typeset && box.__inSight === false) { box.__stale = true; return; }
+  typeset(box, KaTeX);
+  box.__typeset = true;
+  box.__stale = false;
+}
 export default function ({ parentElement, data }) {
   let box = parentElement.querySelector(':scope > .live-latex');
   if (!box) {
     box = document.createElement('div');
     box.className = 'live-latex';
     parentElement.appendChild(box);
+    sight.observe(box);
   }
   box.__lines = data.lines;
   (loading ??= import(new URL(data.src, document.baseURI).href))
     // in a task of its own: the charts drawn in this same update reach the screen first (a KaTeX pass over
     // an H = 8 step's matrices is tens of ms), and the lines follow a frame later
-    .then(({default: katex}) => setTimeout(() => typeset(box, katex), 0));
+    .then(({default: katex}) => { KaTeX = katex; setTimeout(() => update(box), 0); });
 }
 """
 LATEX_CSS = """  /* spaced like consecutive st.latex elements */
