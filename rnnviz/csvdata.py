@@ -44,14 +44,15 @@ class CsvTable:
     @property
     def default(self):
         """The column a sequence is read from unless the person picks another: the first numeric column
-        that is not an index (by name, then by being an evenly spaced ramp such as 0, 1, 2 …), else the first
-        numeric column not named like an index, else the first numeric column, else the first column."""
-        numeric = self.numeric
-        named = [c for c in numeric if c.strip().lower() not in INDEX_NAMES]
+        that is not an index (by name, then by being an evenly spaced ramp such as 0, 1, 2 …); else the first
+        numeric column not named like an index; else the first column not named like one, numeric or not
+        (a value column with a typo in it: reading it names the bad cell); else the first column."""
+        named = [c for c in self.numeric if c.strip().lower() not in INDEX_NAMES]
         for c in named:
             if not _is_ramp(self.values(c)):
                 return c
-        return (named or numeric or self.columns)[0]
+        others = [c for c in self.columns if c.strip().lower() not in INDEX_NAMES]
+        return (named or others or self.columns)[0]
 
     def text(self, column):
         """The column's cells as one line of text, as a person would type it ("1, 2.5, 3")."""

@@ -13,6 +13,8 @@ from rnnviz.csvdata import MAX_CSV_BYTES, CsvError, read_csv
     ("date,close\n2024-01-01,100\n2024-01-02,102\n2024-01-03,101\n", "close"),  # dates are not numbers
     ("k,x\n0,1\n1,2\n2,3\n", "x"),                        # a ramp of values still wins over an index name
     ("a,b\n0,3\n1,1\n2,4\n", "b"),                         # an unnamed ramp 0, 1, 2 reads as an index
+    ("t,v\n0,1\n1,abc\n", "v"),                           # not t: reading v names its bad cell
+    ("t\n0\n1\n", "t"),                                    # nothing but an index
     ("1\n2\n3\n", "column 1"),                             # no header: the first row is data
     ("x;y\n1;5\n2;6\n4;9\n", "x"),                         # semicolons
     ("t\tv\n0\t1.5\n1\t2.5\n2\t0.5\n", "v"),               # tabs
