@@ -109,13 +109,14 @@ def test_long_sequences_draw_each_weights_edges_as_one_path():
 def test_hover_shows_the_formula_with_numbers():
     p, run = seed003()
     hover = trace(diagram(run, p), "h").hovertext[2]
-    assert "tanh(0.500·0.664 + 0.800·2.000 + 0.000)" in hover and "0.9589" in hover
+    assert "tanh(0.8·2 + 0.5·0.664 + 0)" in hover and "0.9589" in hover  # the step lines' order and numbers
 
 
-def test_seed_003_step_2_written_as_the_seed_writes_it():
+def test_seed_003_step_2_written_in_the_pages_one_order():
     p, run = seed003()
     h_line, y_line, L_line = arithmetic.step_lines(run, p, TARGET[:, None], 2)
-    assert r"\tanh(0.5\cdot0.664 + 0.8\cdot2 + 0)" in h_line and h_line.endswith("= 0.959")
+    assert r"\tanh(W_{xh}\,x_{2} + W_{hh}\,h_{1} + b_h) = \tanh(0.8\cdot2 + 0.5\cdot0.664 + 0)" in h_line
+    assert h_line.endswith(r"= \tanh(1.932) = 0.959")
     assert y_line.endswith(f"= {run.y[1, 0]:.3f}")
     L2 = 0.5 * (run.y[1, 0] - 3) ** 2
     assert L_line.endswith(f"= {L2:.4f}")
@@ -128,12 +129,38 @@ def test_seed_003_slip_L1_is_0_7236_not_0_719():
     assert 0.5 * (0.797 - 2) ** 2 == pytest.approx(0.7236, abs=1e-4)
 
 
+def test_a_negative_is_parenthesised_once_and_only_as_a_factor():
+    p = rnnviz.RNNParams.scalar(W_xh=-0.8, W_hh=0.5, b_h=-0.3, W_hy=1.2, b_y=-1.0)
+    run = rnnviz.forward(p, -X)
+    h_line, y_line, L_line = arithmetic.step_lines(run, p, -TARGET[:, None], 2)
+    text = h_line + y_line + L_line
+    assert "((-" not in text and "= (-" not in text   # not tanh((−0.610)) = (−0.544)
+    assert r"\tanh(-0.8\cdot(-2) + 0.5\cdot" in h_line and " - 0.3)" in h_line   # b_h = −0.3 as "− 0.3"
+    a, h = run.a[1, 0], run.h[1, 0]
+    assert h_line.endswith(rf"= \tanh({a:.3f}) = {h:.3f}")
+    assert y_line.endswith(f" - 1 = {run.y[1, 0]:.3f}") and rf"- (-3))^2" in L_line
+    neg = rnnviz.RNNParams.scalar(W_xh=-1.0)
+    run = rnnviz.forward(neg, X)
+    assert rf"\tanh(-1.000) = {math.tanh(-1):.3f}" in arithmetic.step_lines(run, neg, TARGET[:, None], 1)[0]
+
+
+def test_one_precision_rule_set_numbers_as_set_computed_to_three_decimals():
+    p = rnnviz.RNNParams.scalar(W_xh=5.0, W_hh=0.0, W_hy=1.2)
+    run = rnnviz.forward(p, X)
+    assert run.h[8, 0] == 1.0                         # tanh(45) is 1 in float64
+    h_line, y_line, L_line = arithmetic.step_lines(run, p, TARGET[:, None], 9)
+    assert h_line.endswith(r"= \tanh(45.000) = 1.000") and r"5\cdot9 + 0\cdot1.000 + 0" in h_line
+    assert y_line.endswith(r"= 1.2\cdot1.000 + 0 = 1.200")     # the weight as set, the products to 3
+    assert L_line.endswith(f"= {0.5 * (1.2 - 10) ** 2:.4f}")
+
+
 def test_vector_form_for_H_greater_than_1():
     p = rnnviz.RNNParams.random(3, seed=0)
     run = rnnviz.forward(p, X)
     lines = arithmetic.step_lines(run, p, TARGET[:, None], 4)
     assert sum(line.count(r"\begin{bmatrix}") for line in lines) >= 6
-    assert lines[-1].endswith(arithmetic.num(0.5 * (run.y[3, 0] - TARGET[3]) ** 2, 4))
+    assert lines[-1].endswith(f"{0.5 * (run.y[3, 0] - TARGET[3]) ** 2:.4f}")
+    assert lines[0].index("W_{xh}") < lines[0].index("W_{hh}") and "((" not in "".join(lines)
 
 
 def test_other_figures_build_from_the_same_run():
