@@ -106,6 +106,33 @@ def test_long_sequences_draw_each_weights_edges_as_one_path():
     assert ticks == tuple(range(0, 101, 10))  # a dozen tick labels at most, on round steps
 
 
+@pytest.mark.parametrize("H", [1, 4])
+def test_a_long_sequence_draws_a_window_around_t_over_an_overview_of_all_of_it(H):
+    p = rnnviz.RNNParams.scalar() if H == 1 else rnnviz.RNNParams.random(H, seed=1)
+    x = np.sin(np.arange(500) * 0.25)
+    run = rnnviz.forward(p, x)
+    for step, (lo, hi) in ((250, (240, 260)), (3, (1, 21)), (500, (480, 500))):
+        fig = diagram(run, p, step=step, windowed=True)
+        assert figures.window_of(500, step) == (lo, hi) and hi - lo + 1 == figures.WINDOW
+        assert list(trace(fig, "x").x) == list(range(lo, hi + 1))
+        np.testing.assert_array_equal(trace(fig, "x").marker.color, x[lo - 1:hi])       # nodes, not a strip
+        h = trace(fig, "h")
+        if H == 1:
+            assert list(h.x) == list(range(lo - 1, hi + 1)) and h.text is not None       # values printed
+        else:
+            np.testing.assert_array_equal(np.asarray(h.z, float)[:, ::2], run.hs[lo - 1:hi + 1].T)
+            assert h.x0 == lo - 1
+        overview = trace(fig, "overview")
+        np.testing.assert_array_equal(overview.y, x)                                     # the whole sequence
+        assert overview.yaxis == "y2"
+        window = shape(fig, "window")
+        assert (window.x0, window.x1, window.xref) == (lo - 0.5, hi + 0.5, "x2")
+        assert fig.layout.xaxis.range == pytest.approx((lo - 1.6, hi + 0.6))              # h_(lo−1) … h_hi
+    assert trace(fig, "W_hh").mode == "lines+markers"                                     # arrows again
+    short = diagram(rnnviz.forward(p, x[:40]), p, step=20, windowed=True)  # up to WINDOW_T: all of it
+    assert len(trace(short, "x").x) == 40 and not any(t.name == "overview" for t in short.data)
+
+
 def test_hover_shows_the_formula_with_numbers():
     p, run = seed003()
     hover = trace(diagram(run, p), "h").hovertext[2]

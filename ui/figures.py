@@ -6,6 +6,10 @@ The unrolled diagram puts time step t in column t (h_0 in column 0) and the rows
 
     h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),   y_t = W_hy h_t + b_y
 
+Past WINDOW_T steps the forward page draws only the WINDOW steps around the stepped t (unrolled(…,
+windowed=True)), so nodes keep their values and arrows at T = 500, over an overview strip of the whole
+sequence x_t with those steps shaded; moving t moves the window.
+
 Edges are one trace per weight (lines with None breaks, arrows as mid-edge markers, hover text; beyond
 ARROW_MAX_T columns one svg path shape per weight), nodes one trace per row, so the figure has under a
 dozen traces at any T. The page redraws them on every slider move
