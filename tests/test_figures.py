@@ -128,7 +128,8 @@ def test_a_long_sequence_draws_a_window_around_t_over_an_overview_of_all_of_it(H
         window = shape(fig, "window")
         assert (window.x0, window.x1, window.xref) == (lo - 0.5, hi + 0.5, "x2")
         assert fig.layout.xaxis.range == pytest.approx((lo - 1.6, hi + 0.6))              # h_(lo−1) … h_hi
-    assert trace(fig, "W_hh").mode == "lines+markers"                                     # arrows again
+    for k in ("W_xh", "W_hh", "W_hy"):                 # each weight's 21 edges and arrowheads: two svg paths
+        assert shape(fig, k).path.count("M") == shape(fig, f"{k} arrows").path.count("Z") == 21
     short = diagram(rnnviz.forward(p, x[:40]), p, step=20, windowed=True)  # up to WINDOW_T: all of it
     assert len(trace(short, "x").x) == 40 and not any(t.name == "overview" for t in short.data)
 

@@ -75,6 +75,23 @@ def edge_shape(name, starts, ends, w, T):
     return dict(type="path", path=path, line=_edge_line(w, T), layer="below", name=name)
 
 
+def arrow_shape(name, starts, ends, w):
+    """The arrowheads of one weight's edges as ONE filled svg path (a layout shape): a small triangle at
+    each edge's midpoint, pointing along it. For the windowed diagram, whose arrows as trace markers
+    cost as much to redraw as all the rest of it."""
+    mid = (starts + ends) / 2
+    along = np.sign(ends - starts)  # (n, 2): (1, 0) along the h row, (0, 1) up a column
+    path = []
+    for (mx, my), (ax, ay) in zip(mid, along):
+        if ax:   # horizontal: 0.1 of a column long, 0.1 of a row wide
+            pts = ((mx + 0.07 * ax, my), (mx - 0.07 * ax, my + 0.05), (mx - 0.07 * ax, my - 0.05))
+        else:    # vertical: 0.1 of a row long, 0.2 of a column wide
+            pts = ((mx, my + 0.05 * ay), (mx - 0.1, my - 0.05 * ay), (mx + 0.1, my - 0.05 * ay))
+        path.append("M" + "L".join(f"{x:.4g},{y:.4g}" for x, y in pts) + "Z")
+    return dict(type="path", path="".join(path), line=dict(width=0), fillcolor=sign_colour(w), layer="above",
+                name=f"{name} arrows")
+
+
 def _edge_line(w, T):
     return dict(color=sign_colour(w), width=float(np.clip((1 + 2.5 * abs(w)) * min(1.0, 25 / T), 0.7, 9)))
 
@@ -174,7 +191,11 @@ def unrolled(run, params, target=None, losses=None, step=None, windowed=False):
         "W_hh": (np.c_[ts - 1 + gap, np.ones(n)], np.c_[ts - gap, np.ones(n)], "h_(t−1) → h_t, the recurrence"),
         "W_hy": (np.c_[ts, np.full(n, ROW["h"] + half)], np.c_[ts, np.full(n, ROW["y"] - 0.1)], "h_t → y_t"),
     }
-    if n <= ARROW_MAX_T:
+    if windowed and (lo, hi) != (1, T):  # a window: lines and arrowheads as six shapes, the cheap redraw
+        traces = []
+        shapes = [f(k, a, b, w[k], *([n] if f is edge_shape else [])) for k, (a, b, _) in edges.items()
+                  for f in (edge_shape, arrow_shape)]
+    elif n <= ARROW_MAX_T:
         traces = [edge_trace(k, a, b, w[k], n, f"{sym(k)} = {fmt(w[k])}: {what}") for k, (a, b, what) in edges.items()]
         shapes = []
     else:
