@@ -53,3 +53,14 @@ def test_an_unusable_file_gets_an_error_and_the_sequence_is_unchanged(name, data
     assert any(message in e and name in e for e in errors), errors
     assert at.text_area(key="seq_text").value == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"  # seed 003's, as before
     assert xs(at).tolist() == list(range(1, 10))
+
+
+def test_an_error_stays_with_its_file_and_a_good_file_replaces_it():
+    at = upload(open_page("pages/forward.py"), "bad.csv", b"v\n1\nx\n")
+    assert any("bad.csv" in e.value for e in at.error)
+    at.run()  # a rerun (a widget moved): the file is still there, so is its error
+    assert any("bad.csv" in e.value for e in at.error)
+    at.file_uploader(key="seq_csv_file").upload("good.csv", b"v\n3\n1\n2\n", "text/csv").run()
+    assert not at.exception and not at.error and at.text_area(key="seq_text").value == "3, 1, 2"
+    at.switch_page("pages/vanishing.py").run()
+    assert not at.exception and at.text_area(key="seq_text").value == "3, 1, 2"

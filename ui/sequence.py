@@ -98,12 +98,15 @@ def csv_upload(sb, max_T, text):
     """A CSV file and a column of it → the typed text (in callbacks, before the text box is drawn next run).
 
     Returns the label of the sequence when the text box holds the column as read, else None."""
-    sb.file_uploader("…or read a column of a CSV file", type=["csv", "txt"], key="seq_csv_file",
+    upload = sb.file_uploader("…or read a column of a CSV file", type=["csv", "txt"], key="seq_csv_file",
                      max_upload_size=1, on_change=_read_upload, args=(max_T,),
                      help="First row: column names (or numbers only, one column per line). The column's numbers "
                           "replace the typed ones. A link carries the numbers, never the file.")
     loaded = st.session_state.get(CSV)
     if loaded is None:
+        return None
+    if "error" in loaded and upload is None:  # a page switch emptied the uploader: the error went with the file
+        st.session_state.pop(CSV)
         return None
     if "error" in loaded:
         st.error(f"CSV file {loaded['name']}: {loaded['error']}. The sequence is unchanged.")
