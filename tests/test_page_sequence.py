@@ -64,3 +64,13 @@ def test_an_error_stays_with_its_file_and_a_good_file_replaces_it():
     assert not at.exception and not at.error and at.text_area(key="seq_text").value == "3, 1, 2"
     at.switch_page("pages/vanishing.py").run()
     assert not at.exception and at.text_area(key="seq_text").value == "3, 1, 2"
+
+
+def test_the_page_says_what_the_link_carries():
+    at = upload(open_page("pages/forward.py"), "prices.csv", PRICES)
+    assert any("A link carries them, not the file" in c.value for c in at.sidebar.caption)
+    rows = "\n".join(f"{t},{1 + t / 1000:.9f}" for t in range(450))            # 450 × 11 characters
+    upload(at, "long.csv", f"t,value\n{rows}\n".encode())
+    assert not at.error and len(at.text_area(key="seq_text").value) > 4000
+    assert any("too long for the link" in c.value for c in at.sidebar.caption)
+    assert "seq_text" not in link(at)                                               # the default goes instead
