@@ -108,7 +108,7 @@ def test_hidden_size_8_from_the_url():
     p0 = rnnviz.RNNParams.random(8, seed=3)
     p = p0.replace(W_hh=1.5 * p0.W_hh)
     run = rnnviz.forward(p, np.sin(np.arange(101) * 0.25)[:-1])
-    np.testing.assert_allclose(band_cells(band), run.hs[:22].T, atol=1e-12)  # h_0 … h_21: the window at t = 2
+    np.testing.assert_allclose(band_cells(band), run.hs[:16].T, atol=1e-12)  # h_0 … h_15: the window at t = 2
 
 
 def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
@@ -239,11 +239,11 @@ def test_at_T_500_the_diagram_is_a_window_around_t_that_moves_with_t():
     at = forward_app({"preset": "sine", "T": "500", "t": "250"})
     x = np.sin(np.arange(501) * 0.25)[:-1]
     d = diagram(at)
-    assert list(d["x"]["x"]) == list(range(240, 261))                    # 21 legible columns, not 500
-    assert float(d["h"]["text"][-1]) == pytest.approx(rnnviz.forward(rnnviz.RNNParams.scalar(), x).h[259, 0], abs=5e-3)
+    assert list(d["x"]["x"]) == list(range(243, 258))                    # 15 legible columns, not 500
+    assert float(d["h"]["text"][-1]) == pytest.approx(rnnviz.forward(rnnviz.RNNParams.scalar(), x).h[256, 0], abs=5e-3)
     np.testing.assert_allclose(d["overview"]["y"], x)                    # the strip: all of the sequence
-    assert any("Steps 240 … 260 of 500" in c.value for c in at.main.caption)
+    assert any("Steps 243 … 257 of 500" in c.value for c in at.main.caption)
     move(at, "t", 400)
-    assert list(diagram(at)["x"]["x"]) == list(range(390, 411))
-    assert any("Steps 390 … 410 of 500" in c.value for c in at.main.caption)
+    assert list(diagram(at)["x"]["x"]) == list(range(393, 408))
+    assert any("Steps 393 … 407 of 500" in c.value for c in at.main.caption)
     assert r"h_{400} = \tanh" in latex(at)

@@ -35,7 +35,7 @@ TEXT_MAX_T = 30                                   # print node values up to this
 ARROW_MAX_T = 40                                  # beyond this the edges are specks: no arrows, one shape each
 MARKER_MAX_T = 40                                 # beyond this a row of nodes is drawn as a heatmap strip
 WINDOW_T = 40                                     # windowed: past this many steps the page draws a window …
-WINDOW = 21                                       # … of this many steps around t (nodes, values and arrows)
+WINDOW = 15                                       # … of this many steps around t (nodes, values and arrows)
 OVERVIEW_HEIGHT = 420                             # … above an overview strip of the whole sequence
 
 
