@@ -34,8 +34,12 @@ def page(setup):
                  "Scale the sequence down.")
 
     t = step_controls(T)
-    live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
-    st.caption("Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
+    live_chart(figures.unrolled(run, p, setup.target, losses, step=t, windowed=True), key="diagram", config=NO_CHART)
+    lo, hi = figures.window_of(T, t)
+    st.caption(("" if (lo, hi) == (1, T) else
+                f"Steps {lo} … {hi} of {T}, around t = {t}; the strip under them is the whole sequence x_t with "
+                "these steps shaded: move t to move them. ")
+               + "Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
                + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
                + ". Hover any node for its formula with the numbers.")
     live_latex(arithmetic.step_lines(run, p, setup.target, t), key="step_lines")

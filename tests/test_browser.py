@@ -67,7 +67,7 @@ def test_a_weight_moved_in_a_fragment_rerun_survives_a_full_rerun(app):
     w = app.slider_value("W_hh")  # 0.5 + up to 3 × 0.01: presses during a rerun may coalesce, so read it back
     assert 0.5 < w <= 0.53 and f"W_hh={w!r}" in app.page.url
     moved = lines.inner_text()
-    assert moved != before  # h_2 = tanh(W_hh·h_1 + …) was written out again with the new W_hh
+    assert moved != before  # h_2 = tanh(W_xh·x_2 + W_hh·h_1 + …) was written out again with the new W_hh
     with app.expect_rerun():
         app.move_slider("T", 1)  # the sequence: a full rerun of the app
     assert app.slider_value("W_hh") == w and f"W_hh={w!r}" in app.page.url and "T=10" in app.page.url

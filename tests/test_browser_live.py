@@ -29,7 +29,7 @@ def test_the_diagram_and_the_step_lines_update_in_place(app):
     app.page.wait_for_function("([sel, h1]) => document.querySelector(sel).data.find(t => t.name === 'h')"
                                ".text[1] === h1", arg=[DIAGRAM, h1])
     app.page.wait_for_function("([sel, h1]) => document.querySelector(sel).textContent.includes(h1)",
-                               arg=[LINES, h1])  # h_2's line: tanh(0.5·h_1 + W_xh·2 + 0)
+                               arg=[LINES, h1])  # h_2's line: tanh(W_xh·2 + 0.5·h_1 + 0)
     assert num(W_xh) in app.page.locator(LINES).inner_text()
     same = app.page.evaluate("([d, l]) => window.__diagram === document.querySelector(d)"
                              " && window.__line === document.querySelector(l + ' > div')", [DIAGRAM, LINES])
@@ -46,7 +46,7 @@ def test_hovering_a_node_of_the_live_diagram_shows_its_formula(app):
     app.page.mouse.move(box["x"] + h1["x"], box["y"] + h1["y"])
     hover = app.page.locator(f"{DIAGRAM} .hoverlayer .hovertext")
     hover.first.wait_for()
-    assert "h_1 = tanh(W_hh·h_0 + W_xh·x_1 + b_h)" in hover.first.text_content()  # an SVG box
+    assert "h_1 = tanh(W_xh·x_1 + W_hh·h_0 + b_h)" in hover.first.text_content()  # an SVG box
 
 
 BARS = ".st-key-loss_bars .live-chart"

@@ -106,16 +106,45 @@ def test_long_sequences_draw_each_weights_edges_as_one_path():
     assert ticks == tuple(range(0, 101, 10))  # a dozen tick labels at most, on round steps
 
 
+@pytest.mark.parametrize("H", [1, 4])
+def test_a_long_sequence_draws_a_window_around_t_over_an_overview_of_all_of_it(H):
+    p = rnnviz.RNNParams.scalar() if H == 1 else rnnviz.RNNParams.random(H, seed=1)
+    x = np.sin(np.arange(500) * 0.25)
+    run = rnnviz.forward(p, x)
+    for step, (lo, hi) in ((250, (243, 257)), (3, (1, 15)), (500, (486, 500))):
+        fig = diagram(run, p, step=step, windowed=True)
+        assert figures.window_of(500, step) == (lo, hi) and hi - lo + 1 == figures.WINDOW
+        assert list(trace(fig, "x").x) == list(range(lo, hi + 1))
+        np.testing.assert_array_equal(trace(fig, "x").marker.color, x[lo - 1:hi])       # nodes, not a strip
+        h = trace(fig, "h")
+        if H == 1:
+            assert list(h.x) == list(range(lo - 1, hi + 1)) and h.text is not None       # values printed
+        else:
+            np.testing.assert_array_equal(np.asarray(h.z, float)[:, ::2], run.hs[lo - 1:hi + 1].T)
+            assert h.x0 == lo - 1
+        overview = trace(fig, "overview")
+        np.testing.assert_array_equal(overview.y, x)                                     # the whole sequence
+        assert overview.yaxis == "y2"
+        window = shape(fig, "window")
+        assert (window.x0, window.x1, window.xref) == (lo - 0.5, hi + 0.5, "x2")
+        assert fig.layout.xaxis.range == pytest.approx((lo - 1.6, hi + 0.6))              # h_(lo−1) … h_hi
+    for k in ("W_xh", "W_hh", "W_hy"):                 # each weight's 15 edges and arrowheads: two svg paths
+        assert shape(fig, k).path.count("M") == shape(fig, f"{k} arrows").path.count("Z") == 15
+    short = diagram(rnnviz.forward(p, x[:40]), p, step=20, windowed=True)  # up to WINDOW_T: all of it
+    assert len(trace(short, "x").x) == 40 and not any(t.name == "overview" for t in short.data)
+
+
 def test_hover_shows_the_formula_with_numbers():
     p, run = seed003()
     hover = trace(diagram(run, p), "h").hovertext[2]
-    assert "tanh(0.500·0.664 + 0.800·2.000 + 0.000)" in hover and "0.9589" in hover
+    assert "tanh(0.8·2 + 0.5·0.664 + 0)" in hover and "0.9589" in hover  # the step lines' order and numbers
 
 
-def test_seed_003_step_2_written_as_the_seed_writes_it():
+def test_seed_003_step_2_written_in_the_pages_one_order():
     p, run = seed003()
     h_line, y_line, L_line = arithmetic.step_lines(run, p, TARGET[:, None], 2)
-    assert r"\tanh(0.5\cdot0.664 + 0.8\cdot2 + 0)" in h_line and h_line.endswith("= 0.959")
+    assert r"\tanh(W_{xh}\,x_{2} + W_{hh}\,h_{1} + b_h) = \tanh(0.8\cdot2 + 0.5\cdot0.664 + 0)" in h_line
+    assert h_line.endswith(r"= \tanh(1.932) = 0.959")
     assert y_line.endswith(f"= {run.y[1, 0]:.3f}")
     L2 = 0.5 * (run.y[1, 0] - 3) ** 2
     assert L_line.endswith(f"= {L2:.4f}")
@@ -128,12 +157,38 @@ def test_seed_003_slip_L1_is_0_7236_not_0_719():
     assert 0.5 * (0.797 - 2) ** 2 == pytest.approx(0.7236, abs=1e-4)
 
 
+def test_a_negative_is_parenthesised_once_and_only_as_a_factor():
+    p = rnnviz.RNNParams.scalar(W_xh=-0.8, W_hh=0.5, b_h=-0.3, W_hy=1.2, b_y=-1.0)
+    run = rnnviz.forward(p, -X)
+    h_line, y_line, L_line = arithmetic.step_lines(run, p, -TARGET[:, None], 2)
+    text = h_line + y_line + L_line
+    assert "((-" not in text and "= (-" not in text   # not tanh((−0.610)) = (−0.544)
+    assert r"\tanh(-0.8\cdot(-2) + 0.5\cdot" in h_line and " - 0.3)" in h_line   # b_h = −0.3 as "− 0.3"
+    a, h = run.a[1, 0], run.h[1, 0]
+    assert h_line.endswith(rf"= \tanh({a:.3f}) = {h:.3f}")
+    assert y_line.endswith(f" - 1 = {run.y[1, 0]:.3f}") and rf"- (-3))^2" in L_line
+    neg = rnnviz.RNNParams.scalar(W_xh=-1.0)
+    run = rnnviz.forward(neg, X)
+    assert rf"\tanh(-1.000) = {math.tanh(-1):.3f}" in arithmetic.step_lines(run, neg, TARGET[:, None], 1)[0]
+
+
+def test_one_precision_rule_set_numbers_as_set_computed_to_three_decimals():
+    p = rnnviz.RNNParams.scalar(W_xh=5.0, W_hh=0.0, W_hy=1.2)
+    run = rnnviz.forward(p, X)
+    assert run.h[8, 0] == 1.0                         # tanh(45) is 1 in float64
+    h_line, y_line, L_line = arithmetic.step_lines(run, p, TARGET[:, None], 9)
+    assert h_line.endswith(r"= \tanh(45.000) = 1.000") and r"5\cdot9 + 0\cdot1.000 + 0" in h_line
+    assert y_line.endswith(r"= 1.2\cdot1.000 + 0 = 1.200")     # the weight as set, the products to 3
+    assert L_line.endswith(f"= {0.5 * (1.2 - 10) ** 2:.4f}")
+
+
 def test_vector_form_for_H_greater_than_1():
     p = rnnviz.RNNParams.random(3, seed=0)
     run = rnnviz.forward(p, X)
     lines = arithmetic.step_lines(run, p, TARGET[:, None], 4)
     assert sum(line.count(r"\begin{bmatrix}") for line in lines) >= 6
-    assert lines[-1].endswith(arithmetic.num(0.5 * (run.y[3, 0] - TARGET[3]) ** 2, 4))
+    assert lines[-1].endswith(f"{0.5 * (run.y[3, 0] - TARGET[3]) ** 2:.4f}")
+    assert lines[0].index("W_{xh}") < lines[0].index("W_{hh}") and "((" not in "".join(lines)
 
 
 def test_other_figures_build_from_the_same_run():

@@ -54,7 +54,7 @@ def test_renders_seed_003_by_default():
     at = forward_app()
     h = diagram(at)["h"]
     assert float(h["text"][1]) == pytest.approx(math.tanh(0.8), abs=5e-4)  # h_1 = tanh(0.8·1) = 0.664
-    assert r"\tanh(0.5\cdot0.664 + 0.8\cdot2 + 0)" in latex(at)             # seed 003's h_2, step t = 2
+    assert r"\tanh(0.8\cdot2 + 0.5\cdot0.664 + 0)" in latex(at)             # seed 003's h_2, step t = 2
     assert len(diagram(at)["x"]["x"]) == 9
 
 
@@ -108,7 +108,7 @@ def test_hidden_size_8_from_the_url():
     p0 = rnnviz.RNNParams.random(8, seed=3)
     p = p0.replace(W_hh=1.5 * p0.W_hh)
     run = rnnviz.forward(p, np.sin(np.arange(101) * 0.25)[:-1])
-    np.testing.assert_allclose(band_cells(band), run.hs.T, atol=1e-12)
+    np.testing.assert_allclose(band_cells(band), run.hs[:16].T, atol=1e-12)  # h_0 … h_15: the window at t = 2
 
 
 def test_gradient_step_lowers_the_loss_and_moves_the_sliders():
@@ -211,5 +211,39 @@ def test_loss_view_titles_the_total_and_the_seed_slip_stays_under_every_view():
     L1 = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET).losses[0]  # seed 003's L_1, unrounded
     for view in ("loss", "table"):
         open_view(at, view)
-        slip = [e for e in at.expander if e.label.startswith("Seed 003's slip")]
-        assert len(slip) == 1 and "0.7236" in slip[0].latex[0].value and f"L_1 = {L1:.6f}" in slip[0].latex[0].value
+        slip = [e for e in at.expander if e.label.startswith("Seed 003's numbers")]
+        assert len(slip) == 1 and "0.7236" in slip[0].markdown[0].value and f"{L1:.4f}" in slip[0].markdown[0].value
+
+
+def test_the_seed_box_says_why_its_numbers_differ_and_matches_the_step_lines():
+    at = forward_app()
+    box = next(e for e in at.expander if e.label.startswith("Seed 003's numbers")).markdown[0].value
+    assert "unrounded" in box and "truncates" in box
+    rows = {}  # quantity → [seed 003 prints, the app shows]
+    for row in box.splitlines():
+        cells = [c.strip() for c in row.split("|")]
+        if len(cells) > 4 and cells[1][:1] in ("h", "y", "L"):
+            rows[cells[1]] = cells[2:4]
+    run = rnnviz.forward(rnnviz.RNNParams.scalar(), X)
+    L = rnnviz.step_losses(run.y, TARGET[:, None])
+    assert rows["h₂"] == ["0.958", f"{run.h[1, 0]:.3f}"] == ["0.958", "0.959"]
+    assert rows["L₁"] == ["0.719", f"{L[0]:.4f}"] and rows["L₂"] == ["1.711", f"{L[1]:.4f}"]
+    for t in (1, 2):  # the step lines above print the app's column to the same digits
+        move(at, "t", t)
+        lines = " ".join(live_lines(at))
+        sub = "₁₂"[t - 1]
+        assert f"= {rows['L' + sub][1]}" in lines and f"= {rows['h' + sub][1]}" in lines
+
+
+def test_at_T_500_the_diagram_is_a_window_around_t_that_moves_with_t():
+    at = forward_app({"preset": "sine", "T": "500", "t": "250"})
+    x = np.sin(np.arange(501) * 0.25)[:-1]
+    d = diagram(at)
+    assert list(d["x"]["x"]) == list(range(243, 258))                    # 15 legible columns, not 500
+    assert float(d["h"]["text"][-1]) == pytest.approx(rnnviz.forward(rnnviz.RNNParams.scalar(), x).h[256, 0], abs=5e-3)
+    np.testing.assert_allclose(d["overview"]["y"], x)                    # the strip: all of the sequence
+    assert any("Steps 243 … 257 of 500" in c.value for c in at.main.caption)
+    move(at, "t", 400)
+    assert list(diagram(at)["x"]["x"]) == list(range(393, 408))
+    assert any("Steps 393 … 407 of 500" in c.value for c in at.main.caption)
+    assert r"h_{400} = \tanh" in latex(at)

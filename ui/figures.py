@@ -6,6 +6,10 @@ The unrolled diagram puts time step t in column t (h_0 in column 0) and the rows
 
     h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),   y_t = W_hy h_t + b_y
 
+Past WINDOW_T steps the forward page draws only the WINDOW steps around the stepped t (unrolled(…,
+windowed=True)), so nodes keep their values and arrows at T = 500, over an overview strip of the whole
+sequence x_t with those steps shaded; moving t moves the window.
+
 Edges are one trace per weight (lines with None breaks, arrows as mid-edge markers, hover text; beyond
 ARROW_MAX_T columns one svg path shape per weight), nodes one trace per row, so the figure has under a
 dozen traces at any T. The page redraws them on every slider move
@@ -15,6 +19,8 @@ pass) and heatmap rows are small images (see spaced()). Colours: blue = positive
 """
 import numpy as np
 import plotly.graph_objects as go
+
+from ui.arithmetic import fixed, h_terms
 
 POS, NEG, ZERO = "#2166ac", "#b2182b", "#999999"  # RdBu ends; grey for an exactly-zero weight
 # ColorBrewer RdBu, low = red, high = blue, white at 0, spelled out: with _validate=False the name "RdBu"
@@ -28,6 +34,9 @@ HIGHLIGHT = "rgba(230, 159, 0, 0.18)"             # Okabe–Ito orange, transluc
 TEXT_MAX_T = 30                                   # print node values up to this many columns
 ARROW_MAX_T = 40                                  # beyond this the edges are specks: no arrows, one shape each
 MARKER_MAX_T = 40                                 # beyond this a row of nodes is drawn as a heatmap strip
+WINDOW_T = 40                                     # windowed: past this many steps the page draws a window …
+WINDOW = 15                                       # … of this many steps around t (nodes, values and arrows)
+OVERVIEW_HEIGHT = 420                             # … above an overview strip of the whole sequence
 
 
 def sign_colour(w):
@@ -64,6 +73,23 @@ def edge_shape(name, starts, ends, w, T):
     a third of the diagram's redraw at T = 100. Under the traces, like the edges meeting the nodes."""
     path = "".join(f"M{x0:.4g},{y0:.4g}L{x1:.4g},{y1:.4g}" for (x0, y0), (x1, y1) in zip(starts, ends))
     return dict(type="path", path=path, line=_edge_line(w, T), layer="below", name=name)
+
+
+def arrow_shape(name, starts, ends, w):
+    """The arrowheads of one weight's edges as ONE filled svg path (a layout shape): a small triangle at
+    each edge's midpoint, pointing along it. For the windowed diagram, whose arrows as trace markers
+    cost as much to redraw as all the rest of it."""
+    mid = (starts + ends) / 2
+    along = np.sign(ends - starts)  # (n, 2): (1, 0) along the h row, (0, 1) up a column
+    path = []
+    for (mx, my), (ax, ay) in zip(mid, along):
+        if ax:   # horizontal: 0.1 of a column long, 0.1 of a row wide
+            pts = ((mx + 0.07 * ax, my), (mx - 0.07 * ax, my + 0.05), (mx - 0.07 * ax, my - 0.05))
+        else:    # vertical: 0.1 of a row long, 0.2 of a column wide
+            pts = ((mx, my + 0.05 * ay), (mx - 0.1, my - 0.05 * ay), (mx + 0.1, my - 0.05 * ay))
+        path.append("M" + "L".join(f"{x:.4g},{y:.4g}" for x, y in pts) + "Z")
+    return dict(type="path", path="".join(path), line=dict(width=0), fillcolor=sign_colour(w), layer="above",
+                name=f"{name} arrows")
 
 
 def _edge_line(w, T):
@@ -109,79 +135,119 @@ def node_trace(row, ts, values, hover, T, label_text=True):
                                       line=dict(color="#333333", width=1)))
 
 
-def _h_hover(run, W_xh, W_hh, b_h):
-    """Hover text with the live numbers: h_t = tanh(W_hh·h_{t−1} + W_xh·x_t + b_h) = …"""
-    out = []
-    for t in range(run.T):
-        out.append(f"h_{t + 1} = tanh(W_hh·h_{t} + W_xh·x_{t + 1} + b_h)<br>"
-                   f"= tanh({fmt(W_hh)}·{fmt(run.hs[t, 0])} + {fmt(W_xh)}·{fmt(run.x[t, 0])} + {fmt(b_h)})<br>"
-                   f"= tanh({fmt(run.a[t, 0])}) = {fmt(run.h[t, 0], 4)}")
-    return out
+def _h_hover(run, W_xh, W_hh, b_h, steps):
+    """Hover text with the live numbers, in the step lines' order and number rule (ui/arithmetic.py)."""
+    return [f"h_{t} = tanh(W_xh·x_{t} + W_hh·h_{t - 1} + b_h)<br>"
+            f"= tanh({h_terms(W_xh, run.x[t - 1, 0], W_hh, run.hs[t - 1, 0], b_h, t, tex=False)})<br>"
+            f"= tanh({fixed(run.a[t - 1, 0], tex=False)}) = {fixed(run.h[t - 1, 0], 4, tex=False)}" for t in steps]
 
 
-def _hidden_band(run):
-    """H > 1: h_0 … h_T as one heatmap of H cells per column, in the h row's band (0.65 … 1.35)."""
-    H = run.hs.shape[1]
-    unit = np.zeros((H, 2 * (run.T + 1)), np.int8)  # (H, 2(T+1)) which unit a cell is (gaps: never hovered)
+def _hidden_band(run, first, last):
+    """H > 1: h_first … h_last as one heatmap of H cells per column, in the h row's band (0.65 … 1.35)."""
+    H, n = run.hs.shape[1], last - first + 1
+    unit = np.zeros((H, 2 * n), np.int8)  # (H, 2n) which unit a cell is (gaps: never hovered)
     unit[:, ::2] = np.arange(1, H + 1)[:, None]
     dy = 0.7 / H
-    return dict(type="heatmap", z=spaced(run.hs.T), zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
-                customdata=unit, name="h", **_cell_grid(0, 0.65 + dy / 2, dy),
+    return dict(type="heatmap", z=spaced(run.hs[first:last + 1].T), zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
+                customdata=unit, name="h", **_cell_grid(first, 0.65 + dy / 2, dy),
                 hovertemplate="h_%{x}[%{customdata}] = %{z:.4f}<br>= tanh(a_%{x}[%{customdata}])"
                               "<br>h = tanh(W_xh x + W_hh h_prev + b_h)<extra></extra>")
 
 
-def _unit_rules(H, T):
+def _unit_rules(H, first, last):
     """Thin white lines between the band's units (plotly's fast image path has no ygap)."""
     ys = 0.65 + 0.7 * np.arange(1, H) / H
-    return dict(type="scatter", x=np.tile([-0.5, T + 0.5, np.nan], H - 1), y=np.repeat(ys, 3),
+    return dict(type="scatter", x=np.tile([first - 0.5, last + 0.5, np.nan], H - 1), y=np.repeat(ys, 3),
                 mode="lines", line=dict(color="white", width=1), hoverinfo="skip", showlegend=False, name="units")
 
 
-def unrolled(run, params, target=None, losses=None, step=None):
+def window_of(T, step, width=WINDOW):
+    """The steps (lo, hi) the diagram draws: all T up to WINDOW_T, else `width` steps around `step`."""
+    if T <= WINDOW_T:
+        return 1, T
+    lo = min(max(int(step or 1) - width // 2, 1), T - width + 1)
+    return lo, lo + width - 1
+
+
+def unrolled(run, params, target=None, losses=None, step=None, windowed=False):
     """The unrolled network: x_t → h_t → y_t per column, h_{t−1} → h_t along the row, step t highlighted.
 
-    As plain dicts (see _spec): ui/live.live_chart draws it on every slider move; go.Figure(…) wraps it."""
+    windowed: past WINDOW_T steps, draw the WINDOW steps around `step` (from h_{lo−1}) above an overview
+    strip of the whole sequence x_t with those steps shaded. As plain dicts (see _spec): ui/live.live_chart
+    draws it on every slider move; go.Figure(…) wraps it."""
     T, H = run.T, run.hs.shape[1]
-    ts = np.arange(1, T + 1, dtype=float)
+    lo, hi = window_of(T, step) if windowed else (1, T)
+    n = hi - lo + 1                      # columns drawn (h_{lo−1} besides)
+    ts = np.arange(lo, hi + 1, dtype=float)
+    steps = range(lo, hi + 1)
     scalar = H == 1
-    w = {n: float(a.reshape(-1)[0]) if scalar else float(np.linalg.norm(a, 2))
-         for n, a in params.as_dict().items()}
-    sym = (lambda n: n) if scalar else (lambda n: f"‖{n}‖₂")
+    w = {k: float(a.reshape(-1)[0]) if scalar else float(np.linalg.norm(a, 2))
+         for k, a in params.as_dict().items()}
+    sym = (lambda k: k) if scalar else (lambda k: f"‖{k}‖₂")
     half = 0.22 if scalar else 0.38  # where an edge meets a node (clear of the marker / band)
     gap = 0.12 if scalar else 0.3    # the recurrent edge runs between the h nodes / the band's cells
-    edges = {  # weight: (starts, ends, hover) of its T edges
-        "W_xh": (np.c_[ts, np.full(T, ROW["x"] + 0.1)], np.c_[ts, np.full(T, ROW["h"] - half)], "x_t → h_t"),
-        "W_hh": (np.c_[ts - 1 + gap, np.ones(T)], np.c_[ts - gap, np.ones(T)], "h_(t−1) → h_t, the recurrence"),
-        "W_hy": (np.c_[ts, np.full(T, ROW["h"] + half)], np.c_[ts, np.full(T, ROW["y"] - 0.1)], "h_t → y_t"),
+    edges = {  # weight: (starts, ends, hover) of its n edges
+        "W_xh": (np.c_[ts, np.full(n, ROW["x"] + 0.1)], np.c_[ts, np.full(n, ROW["h"] - half)], "x_t → h_t"),
+        "W_hh": (np.c_[ts - 1 + gap, np.ones(n)], np.c_[ts - gap, np.ones(n)], "h_(t−1) → h_t, the recurrence"),
+        "W_hy": (np.c_[ts, np.full(n, ROW["h"] + half)], np.c_[ts, np.full(n, ROW["y"] - 0.1)], "h_t → y_t"),
     }
-    if T <= ARROW_MAX_T:
-        traces = [edge_trace(n, a, b, w[n], T, f"{sym(n)} = {fmt(w[n])}: {what}") for n, (a, b, what) in edges.items()]
+    if windowed and (lo, hi) != (1, T):  # a window: lines and arrowheads as six shapes, the cheap redraw
+        traces = []
+        shapes = [f(k, a, b, w[k], *([n] if f is edge_shape else [])) for k, (a, b, _) in edges.items()
+                  for f in (edge_shape, arrow_shape)]
+    elif n <= ARROW_MAX_T:
+        traces = [edge_trace(k, a, b, w[k], n, f"{sym(k)} = {fmt(w[k])}: {what}") for k, (a, b, what) in edges.items()]
         shapes = []
     else:
-        traces, shapes = [], [edge_shape(n, a, b, w[n], T) for n, (a, b, _) in edges.items()]
-    traces.append(node_trace("x", ts, run.x[:, 0], [f"x_{t} = {fmt(v, 4)}" for t, v in zip(range(1, T + 1), run.x[:, 0])],
-                             T))
+        traces, shapes = [], [edge_shape(k, a, b, w[k], n) for k, (a, b, _) in edges.items()]
+    x = run.x[lo - 1:hi, 0]
+    traces.append(node_trace("x", ts, x, [f"x_{t} = {fmt(v, 4)}" for t, v in zip(steps, x)], n))
     if scalar:
-        hs = run.hs[:, 0]
-        hover = ["h_0 = {} (initial state)".format(fmt(hs[0], 4))] + _h_hover(
-            run, w["W_xh"], w["W_hh"], float(params.b_h[0]))
-        traces.append(node_trace("h", np.arange(T + 1, dtype=float), hs, hover, T))
+        hs = run.hs[lo - 1:hi + 1, 0]
+        first = ([f"h_0 = {fmt(hs[0], 4)} (initial state)"] if lo == 1 else
+                 _h_hover(run, w["W_xh"], w["W_hh"], float(params.b_h[0]), [lo - 1]))
+        hover = first + _h_hover(run, w["W_xh"], w["W_hh"], float(params.b_h[0]), steps)
+        traces.append(node_trace("h", np.arange(lo - 1, hi + 1, dtype=float), hs, hover, n))
     else:
-        traces[:0] = [_hidden_band(run), _unit_rules(H, T)]  # under the edges: W_hh runs between the cells
-    y = run.y[:, 0]
+        traces[:0] = [_hidden_band(run, lo - 1, hi), _unit_rules(H, lo - 1, hi)]  # under the edges
+    y = run.y[lo - 1:hi, 0]
     hover_y = []
-    for t in range(T):
-        s = (f"y_{t + 1} = W_hy·h_{t + 1} + b_y = {fmt(y[t], 4)}" if not scalar else
-             f"y_{t + 1} = W_hy·h_{t + 1} + b_y = {fmt(w['W_hy'])}·{fmt(run.h[t, 0])} + "
-             f"{fmt(w['b_y'])} = {fmt(y[t], 4)}")
+    for t, y_t in zip(steps, y):
+        s = (f"y_{t} = W_hy·h_{t} + b_y = {fmt(y_t, 4)}" if not scalar else
+             f"y_{t} = W_hy·h_{t} + b_y = {fmt(w['W_hy'])}·{fmt(run.h[t - 1, 0])} + "
+             f"{fmt(w['b_y'])} = {fmt(y_t, 4)}")
         if target is not None:
-            s += f"<br>target_{t + 1} = {fmt(float(target[t, 0]), 4)}"
+            s += f"<br>target_{t} = {fmt(float(target[t - 1, 0]), 4)}"
         if losses is not None:
-            s += f"<br>L_{t + 1} = ½(y − target)² = {fmt(float(losses[t]), 4)}"
+            s += f"<br>L_{t} = ½(y − target)² = {fmt(float(losses[t - 1]), 4)}"
         hover_y.append(s)
-    traces.append(node_trace("y", ts, y, hover_y, T))
-    return _spec(traces, _diagram_layout(T, step, shapes))
+    traces.append(node_trace("y", ts, y, hover_y, n))
+    layout = _diagram_layout(lo - 1, hi, step, shapes)
+    if (lo, hi) != (1, T):
+        _add_overview(traces, layout, run.x[:, 0], lo, hi, step)
+    return _spec(traces, layout)
+
+
+def _add_overview(traces, layout, x, lo, hi, step):
+    """Under the diagram: the whole sequence x_t as a line, steps lo … hi shaded, step t marked."""
+    T = len(x)
+    traces.append(dict(type="scatter", x=np.arange(1, T + 1), y=x, mode="lines", name="overview", xaxis="x2",
+                       yaxis="y2", line=dict(color="#555555", width=1), showlegend=False,
+                       hovertemplate="x_%{x} = %{y:.4f}<extra>whole sequence</extra>"))
+    every = next(e for e in (10, 20, 50, 100, 200, 500, 1000, 10**9) if T / e <= 10)
+    layout["height"] = OVERVIEW_HEIGHT
+    layout["yaxis"]["domain"] = [0.3, 1.0]
+    layout["xaxis2"] = dict(range=[0.5, T + 0.5], anchor="y2", tickvals=list(range(0, T + 1, every)),
+                            ticktext=[f"t={t}" for t in range(0, T + 1, every)], showgrid=False, zeroline=False,
+                            fixedrange=True, automargin=False, tickfont=dict(size=10))
+    layout["yaxis2"] = dict(domain=[0.0, 0.14], showticklabels=False, showgrid=False, zeroline=False,
+                            fixedrange=True, automargin=False, title=dict(text="x_t", standoff=4))
+    layout["shapes"].append(dict(type="rect", xref="x2", yref="y2 domain", x0=lo - 0.5, x1=hi + 0.5, y0=-0.05,
+                                 y1=1.05, fillcolor=HIGHLIGHT, line=dict(color="rgba(230, 159, 0, 0.9)", width=1),
+                                 layer="below", name="window"))
+    if step is not None:
+        layout["shapes"].append(dict(type="line", xref="x2", yref="y2 domain", x0=step, x1=step, y0=-0.05, y1=1.05,
+                                     line=dict(color="rgba(230, 159, 0, 0.9)", width=2), name="step"))
 
 
 def _spec(data, layout):
@@ -191,22 +257,25 @@ def _spec(data, layout):
     return {"data": data, "layout": layout}
 
 
-def _diagram_layout(T, step, edges=()):
-    """Rows labelled x_t / h_t / y_t, a column tick per step (every 1, 2, 5, 10, … steps at large T, a dozen
-    at most: each tick label is rebuilt on every redraw), step t shaded, then the edge shapes."""
-    every = 1 if T <= 25 else next(e for e in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if T / e <= 12)
-    ticks = list(range(0, T + 1, every))
+def _diagram_layout(first, last, step, edges=()):
+    """Rows labelled x_t / h_t / y_t over columns first … last, a column tick per step (every 1, 2, 5, 10, …
+    steps when there are many, a dozen at most: each tick label is rebuilt on every redraw), step t shaded,
+    then the edge shapes."""
+    n = last - first
+    every = 1 if n <= 25 else next(e for e in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if n / e <= 12)
+    ticks = list(range(-(-first // every) * every, last + 1, every))
     shapes = []
-    if step is not None and 1 <= step <= T:
+    if step is not None and first < step <= last:
         shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45, line_width=2,
                            line_color="rgba(230, 159, 0, 0.9)", fillcolor=HIGHLIGHT, layer="below"))
+    pan = first == 0 and n > 40  # the whole of a long sequence: drag to pan a zoom (a window is moved by t)
     return dict(
         height=330, margin=dict(l=42, r=10, t=10, b=30), plot_bgcolor="white", hovermode="closest",
-        xaxis=dict(range=[-0.6, T + 0.6], tickvals=ticks, ticktext=[f"t={t}" for t in ticks],
-                   showgrid=False, zeroline=False, fixedrange=T <= 40, automargin=False),
+        xaxis=dict(range=[first - 0.6, last + 0.6], tickvals=ticks, ticktext=[f"t={t}" for t in ticks],
+                   showgrid=False, zeroline=False, fixedrange=not pan, automargin=False),
         yaxis=dict(range=[-0.5, 2.5], tickvals=[0, 1, 2], ticktext=["x_t", "h_t", "y_t"],
                    showgrid=False, zeroline=False, fixedrange=True, automargin=False),
-        shapes=shapes + list(edges), dragmode="pan" if T > 40 else False)
+        shapes=shapes + list(edges), dragmode="pan" if pan else False)
 
 
 def loss_bars(losses, counted, step=None):

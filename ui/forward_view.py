@@ -51,15 +51,34 @@ def views(setup, run, losses, counted, loss, t):
         gradient_step(setup, loss)
 
 
+SEED_003_PRINTS = {"h₁": 0.664, "y₁": 0.797, "L₁": 0.719, "h₂": 0.958, "y₂": 1.150, "L₂": 1.711}
+
+
 def seed_slip():
-    """Seed 003's L_1 = 0.719, worked out (static: drawn once under the page, not on every weight move)."""
-    x, target = rnnviz.data.counting(2)  # seed 003's model on its first step: x_1 = 1, target_1 = 2
-    y = rnnviz.forward(rnnviz.RNNParams.scalar(), x[:, None]).y
-    y1, L1 = float(y[0, 0]), float(rnnviz.step_losses(y, target[:, None])[0])
-    with st.expander("Seed 003's slip: L_1 = 0.719?"):
-        st.latex(rf"L_1 = \tfrac12\,(0.797 - 2)^2 = {0.5 * (0.797 - 2) ** 2:.4f}\ \text{{(not 0.719)}};\quad"
-                 rf"\text{{unrounded}}\ y_1 = 1.2\tanh(0.8) = {y1:.6f},\ "
-                 rf"L_1 = {L1:.6f}")
+    """Seed 003's printed numbers beside the app's, each gap explained (static: drawn once under the page)."""
+    x, target = rnnviz.data.counting(3)  # seed 003's model on its first two steps: x = 1, 2; target = 2, 3
+    run = rnnviz.forward(rnnviz.RNNParams.scalar(), x[:, None])
+    L = rnnviz.step_losses(run.y, target[:, None])
+    h1, y1, h2, y2 = run.h[0, 0], run.y[0, 0], run.h[1, 0], run.y[1, 0]
+    app = {"h₁": h1, "y₁": y1, "L₁": L[0], "h₂": h2, "y₂": y2, "L₂": L[1]}
+    seed = SEED_003_PRINTS
+    why = {
+        "h₁": f"tanh(0.8·1) = {h1:.5f}",
+        "y₁": f"1.2·{h1:.5f} = {y1:.5f}",
+        "L₁": f"**the seed's slip**: its own ½(0.797 − 2)² is {0.5 * (seed['y₁'] - 2) ** 2:.4f}; "
+              f"from the unrounded y₁ = {y1:.5f}, ½(y₁ − 2)² = {L[0]:.4f}",
+        "h₂": f"tanh(0.8·2 + 0.5·{h1:.5f}) = tanh({run.a[1, 0]:.5f}) = {h2:.5f}: the seed truncates it to 0.958",
+        "y₂": f"the seed multiplies its truncated h₂: 1.2·0.958 = {1.2 * seed['h₂']:.4f}; the app 1.2·{h2:.5f} "
+              f"= {y2:.5f}",
+        "L₂": f"the seed's ½(1.150 − 3)² = {0.5 * (seed['y₂'] - 3) ** 2:.4f}; the app's ½({y2:.5f} − 3)² = {L[1]:.4f}",
+    }
+    rows = [f"| {q} | {seed[q]:.3f} | {arithmetic.fixed(v, 4 if q[0] == 'L' else 3)} | {why[q]} |"
+            for q, v in app.items()]
+    with st.expander("Seed 003's numbers beside the app's (and its slip, L₁ = 0.719)"):
+        st.markdown("The app computes every step from unrounded values and rounds only what it prints (3 decimals, "
+                    "L_t 4). Seed 003 rounds each result to 3 decimals, and truncates h₂, before the next step "
+                    "uses it, so from h₂ on its numbers drift from the app's by about 0.001.\n\n"
+                    "| | seed 003 prints | the app shows | why |\n|---|---|---|---|\n" + "\n".join(rows))
 
 
 def step_table(run, target, losses, counted):

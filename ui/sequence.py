@@ -1,4 +1,6 @@
-"""The sequence part of the shared sidebar: a preset with shape sliders, or numbers typed by hand.
+"""The sequence part of the shared sidebar: a preset with shape sliders, or numbers typed by hand or read
+from a column of a CSV file (the column's numbers become the typed text: one validation, and a link can
+carry them when they are short enough; a link never carries the file).
 
 A series s_0 … s_T becomes the next-value task x_t = s_{t−1}, target_t = s_t (seed 003), t = 1 … T.
 For T ≤ 12 a slider per x_t nudges one input; the targets stay the series' next values, so the
@@ -8,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from rnnviz import data
+from rnnviz import csvdata, data
 from ui import controls, state
 
 PRESETS = ("counting", "sine", "stock prices", "step", "noisy sine")
@@ -16,11 +18,12 @@ DEFAULT_T = {"counting": 9, "sine": 40, "step": 20, "noisy sine": 40}  # stock p
 DT = 0.25          # sine sampling interval: at f = 1 one period is 2π/0.25 ≈ 25 steps
 MAX_NUDGE_T = 12   # a slider per x_t up to this length
 SEED_003_TEXT = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+CSV = "_seq_csv"   # session state: {name, table, column} of the CSV file last read, or {name, error}
 SHAPE = {"counting": (), "step": ("amplitude", "step_pos"), "sine": ("amplitude", "freq"),  # sliders after T
          "noisy sine": ("amplitude", "freq", "noise")}
 
 SEQUENCE_FIELDS = [
-    state.field("source", "choice", "preset", choices=("preset", "typed"), names=("Preset", "Type it"),
+    state.field("source", "choice", "preset", choices=("preset", "typed"), names=("Preset", "Type or CSV"),
                 label="Sequence"),
     state.field("preset", "choice", "counting", choices=PRESETS, widget="select", label="Preset"),
     state.field("T", "int", 9, lo=2, hi=rnnviz.MAX_T, step=1, label="Length T",
@@ -72,6 +75,10 @@ def preset_series(sb, preset, max_T):
 def typed_series(sb, max_T):
     """(s, label) parsed from the text box, or None after an st.error naming the bad token."""
     text = state.widget("seq_text", container=sb)
+    loaded = csv_upload(sb, max_T, text)
+    if len(text) > state.MAX_URL_TEXT:
+        sb.caption(f"These {len(text)} characters are too long for the link (at most {state.MAX_URL_TEXT}): "
+                   "a copied link opens the typed default instead.")
     try:
         s = rnnviz.parse_sequence(text, max_len=max_T + 1)
     except rnnviz.SequenceParseError as e:
@@ -84,7 +91,67 @@ def typed_series(sb, max_T):
     if np.max(np.abs(s)) > 1e6:
         st.warning(f"Typed sequence: a value as large as {np.max(np.abs(s)):.3g} saturates tanh and can "
                    "overflow the squared loss; scale the numbers down to see anything move.")
-    return s, f"typed ({len(s)} values)"
+    return s, loaded or f"typed ({len(s)} values)"
+
+
+def csv_upload(sb, max_T, text):
+    """A CSV file and a column of it → the typed text (in callbacks, before the text box is drawn next run).
+
+    Returns the label of the sequence when the text box holds the column as read, else None."""
+    upload = sb.file_uploader("…or read a column of a CSV file", type=["csv", "txt"], key="seq_csv_file",
+                     max_upload_size=1, on_change=_read_upload, args=(max_T,),
+                     help="First row: column names (or numbers only, one column per line). The column's numbers "
+                          "replace the typed ones. A link carries the numbers, never the file.")
+    loaded = st.session_state.get(CSV)
+    if loaded is None:
+        return None
+    if "error" in loaded and upload is None:  # a page switch emptied the uploader: the error went with the file
+        st.session_state.pop(CSV)
+        return None
+    if "error" in loaded:
+        st.error(f"CSV file {loaded['name']}: {loaded['error']}. The sequence is unchanged.")
+        return None
+    table, column = loaded["table"], loaded["column"]
+    if len(table.numeric) > 1:
+        st.session_state["seq_csv_column"] = column  # (a page switch keeps a widget's key, not its value)
+        sb.selectbox("Column", table.numeric, key="seq_csv_column", on_change=_pick_column, args=(max_T,))
+    if text != loaded["text"]:
+        return None  # edited since: the numbers are the person's now
+    n = len(table.cells)
+    sb.caption(f"Column **{column}** of {loaded['name']}: {n} values, now the numbers above."
+               + (" A link carries them, not the file." if len(text) <= state.MAX_URL_TEXT else ""))
+    return f"column {column} of {loaded['name']}"
+
+
+def _read_upload(max_T):
+    """The file uploader's callback: read the file, take its default column, or keep the error to show."""
+    upload = st.session_state.get("seq_csv_file")
+    if upload is None:  # the file was removed: its numbers stay as typed text
+        st.session_state.pop(CSV, None)
+        return
+    try:
+        table = csvdata.read_csv(upload.getvalue())
+    except csvdata.CsvError as e:
+        st.session_state[CSV] = dict(name=upload.name, error=str(e))
+        return
+    _use_column(dict(name=upload.name, table=table), table.default, max_T)
+
+
+def _pick_column(max_T):
+    _use_column(st.session_state[CSV], st.session_state["seq_csv_column"], max_T)
+
+
+def _use_column(loaded, column, max_T):
+    """Put the column's numbers in the text box, or an error (too long, not numbers) in loaded["error"]."""
+    try:
+        loaded["table"].values(column, max_len=max_T + 1)
+    except csvdata.CsvError as e:
+        msg = f"{e}: this page shows at most T = {max_T} steps" if "at most" in str(e) else str(e)
+        st.session_state[CSV] = dict(name=loaded["name"], error=msg)
+        return
+    text = loaded["table"].text(column)
+    st.session_state[CSV] = dict(name=loaded["name"], table=loaded["table"], column=column, text=text)
+    state.set("seq_text", text)
 
 
 def nudges(sb, x):
