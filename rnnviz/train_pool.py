@@ -27,14 +27,15 @@ HEAVY_S = 1.0   # per run: the extrapolation (1000 autoregressive steps) and the
 
 class RoundRobin:
     """The playing runs in a ring; `pick` serves the first one that is due after the last served, so every run
-    gets one epoch per round however many there are, and a paced run (seconds per epoch > 0) waits its turn."""
+    gets one epoch per round however many there are, and a paced run (seconds per epoch > 0) waits its turn.
+    A run that starts playing goes first: its first epoch is on screen after one epoch, not after a round."""
 
     def __init__(self):
         self.due = OrderedDict()  # run → monotonic time its next epoch may start, in serving order
 
     def add(self, run, at=0.0):
         self.due[run] = at
-        self.due.move_to_end(run)
+        self.due.move_to_end(run, last=False)
 
     def remove(self, run):
         self.due.pop(run, None)
