@@ -1,7 +1,8 @@
 """One worker of the training pool: a process that holds many runs and trains them in turn, one epoch at a time.
 
 Started as `python -m rnnviz.train_pool FD [NICE]` (FD: its end of a socket pair, a multiprocessing Connection;
-NICE: how much lower its CPU priority is than its parent's). A `python -m` entry point, not a multiprocessing
+NICE: how much lower its CPU priority is than its parent's, once PyTorch is imported: the import itself runs
+at the server's priority, since the first Play of a class waits for it). A `python -m` entry point, not a multiprocessing
 child: those re-run `__main__` to start, and under Streamlit `__main__` is the page script being run.
 The server (ui/training_pool.py) starts one per core and spreads the runs over them; PyTorch is imported once
 per worker, not once per browser tab. Runs are built by `rnnviz.train.make_trainer(cfg)`, so any trainer with
@@ -162,12 +163,14 @@ class Worker:
         run.pending = []
 
 
-def serve(conn):
+def serve(conn, nice=0):
     """The worker's life: commands and epochs until the server closes its end (EOF) or Ctrl-C."""
-    import torch
-    torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
     try:
-        Worker(conn).loop()
+        import torch
+        torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
+        worker = Worker(conn)
+        os.nice(nice)
+        worker.loop()
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass  # the server is gone, or the terminal sent Ctrl-C to the whole process group
     finally:
@@ -175,5 +178,4 @@ def serve(conn):
 
 
 if __name__ == "__main__":
-    os.nice(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
-    serve(Connection(int(sys.argv[1])))
+    serve(Connection(int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else 0)
