@@ -10,13 +10,18 @@ per worker, not once per browser tab. Runs are built by `rnnviz.train.make_train
 
   server → worker:  ("open", run, cfg)  ("play", run, seconds_per_epoch)  ("pace", run, seconds_per_epoch)
                     ("pause", run, token)  ("step", run, token)  ("drop", run)
+                    ("give", run)  ("adopt", run, trainer bytes, playing, seconds_per_epoch)
   worker → server:  ("ready", pid)  ("built", run, live)  ("epochs", run, records, live, done)
                     ("stopped", run)  ("ack", run, token)  ("error", run, message)
+                    ("given", run, trainer bytes, playing)
+A run moves between workers (give → given → adopt) as its pickled trainer, which the server passes on unread:
+that is how the pool evens out the share of a core each run gets when runs per worker differ.
 Epochs are shipped per run in batches, at most every FLUSH_S while playing and always when it stops; `live` is
 the trainer's `.live(heavy)` dict, heavy at most every HEAVY_S while playing. The worker exits when the server's
 end of the pipe closes (EOF: the server stopped, however it stopped) or on Ctrl-C.
 """
 import os
+import pickle
 import sys
 import time
 from collections import OrderedDict
@@ -113,6 +118,17 @@ class Worker:
         elif kind == "drop":
             self.ring.remove(name)
             self.runs.pop(name, None)
+        elif kind == "adopt":
+            run = self.runs[name] = _Run(pickle.loads(msg[2]))
+            run.pace, run.flushed_at = msg[4], time.monotonic()
+            if msg[3]:
+                self.ring.add(name)
+        elif kind == "give" and run is not None:
+            self.flush(name, run)
+            playing = name in self.ring
+            self.ring.remove(name)
+            del self.runs[name]
+            self.conn.send(("given", name, pickle.dumps(run.trainer), playing))
         elif run is None:  # dropped, or never built: answer so nobody waits
             if kind in ("pause", "step"):
                 self.conn.send(("ack", name, msg[2]))
