@@ -1,8 +1,9 @@
 """One worker of the training pool: a process that holds many runs and trains them in turn, one epoch at a time.
 
 Started as `python -m rnnviz.train_pool FD [NICE]` (FD: its end of a socket pair, a multiprocessing Connection;
-NICE: how much lower its CPU priority is than its parent's, once PyTorch is imported: the import itself runs
-at the server's priority, since the first Play of a class waits for it). A `python -m` entry point, not a multiprocessing
+NICE: how much lower its CPU priority is than its parent's once its first epoch is trained: importing PyTorch and
+the first trainer's lazy imports (~2.3 s of CPU together) run at the server's priority, since the first Play of a
+class waits for them, and on a busy machine a low priority made that wait 10 s). A `python -m` entry point, not a multiprocessing
 child: those re-run `__main__` to start, and under Streamlit `__main__` is the page script being run.
 The server (ui/training_pool.py) starts one per core and spreads the runs over them; PyTorch is imported once
 per worker, not once per browser tab. Runs are built by `rnnviz.train.make_trainer(cfg)`, so any trainer with
@@ -79,9 +80,9 @@ class _Run:
 class Worker:
     """The worker's whole state: its runs, the ring of those playing, and the pipe to the server."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, nice=0):
         from rnnviz.train import make_trainer  # imports torch: the one import this process exists to pay
-        self.conn, self.make_trainer = conn, make_trainer
+        self.conn, self.make_trainer, self.nice = conn, make_trainer, nice
         self.runs, self.ring = {}, RoundRobin()
 
     def loop(self):
@@ -154,6 +155,9 @@ class Worker:
         """Train one epoch of `run`; False if it raised (the run is then reported and dropped)."""
         try:
             run.pending.append(run.trainer.step())
+            if self.nice:  # the first epoch is trained: from now on, the pages go first
+                os.nice(self.nice)
+                self.nice = 0
             return True
         except Exception as e:  # shown on the page instead of ending the worker and every run in it
             self.ring.remove(name)
@@ -184,9 +188,7 @@ def serve(conn, nice=0):
     try:
         import torch
         torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
-        worker = Worker(conn)
-        os.nice(nice)
-        worker.loop()
+        Worker(conn, nice).loop()
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass  # the server is gone, or the terminal sent Ctrl-C to the whole process group
     finally:
