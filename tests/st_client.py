@@ -14,6 +14,7 @@ import asyncio
 import json
 import re
 import time
+import urllib.request
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -45,13 +46,22 @@ class Learner:
         await self.close()
 
     async def connect(self, timeout=120):
-        """Open the session and run the page once, as a browser opening the link does; seconds it took."""
+        """Load the page's HTML (keeping its cookies: a balancer's sticky one), open the session and run the page
+        once, as a browser opening the link does; seconds it took."""
         start = time.monotonic()
+        cookies = await asyncio.to_thread(self._fetch_cookies, timeout)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                           open_timeout=timeout, ping_interval=None)
+                                           open_timeout=timeout, ping_interval=None, additional_headers=headers)
         self._reader = asyncio.create_task(self._read())
         await self.rerun(timeout=timeout)
         return time.monotonic() - start
+
+    def _fetch_cookies(self, timeout):
+        http = self.url.replace("ws", "http", 1).removesuffix("/_stcore/stream")
+        with urllib.request.urlopen(f"{http}/{self.page}", timeout=timeout) as response:
+            response.read()
+            return dict(c.split(";", 1)[0].split("=", 1) for c in response.headers.get_all("Set-Cookie") or ())
 
     async def close(self):
         """Close the tab: the websocket goes, and with it the session."""
