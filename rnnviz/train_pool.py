@@ -14,7 +14,7 @@ per worker, not once per browser tab. Runs are built by `rnnviz.train.make_train
                     ("give", run)  ("adopt", run, trainer bytes, playing, seconds_per_epoch)
   worker → server:  ("ready", pid)  ("built", run, live)  ("epochs", run, records, live, done)
                     ("stopped", run)  ("ack", run, token)  ("error", run, message)
-                    ("given", run, trainer bytes, playing)
+                    ("given", run, trainer bytes, playing)  ("kept", run)  (its trainer does not pickle)
 A run moves between workers (give → given → adopt) as its pickled trainer, which the server passes on unread:
 that is how the pool evens out the share of a core each run gets when runs per worker differ.
 Epochs are shipped per run in batches, at most every FLUSH_S while playing and always when it stops; `live` is
@@ -126,10 +126,15 @@ class Worker:
                 self.ring.add(name)
         elif kind == "give" and run is not None:
             self.flush(name, run)
+            try:
+                blob = pickle.dumps(run.trainer)
+            except Exception:  # a trainer that does not pickle stays where it is
+                self.conn.send(("kept", name))
+                return
             playing = name in self.ring
             self.ring.remove(name)
             del self.runs[name]
-            self.conn.send(("given", name, pickle.dumps(run.trainer), playing))
+            self.conn.send(("given", name, blob, playing))
         elif run is None:  # dropped, or never built: answer so nobody waits
             if kind in ("pause", "step"):
                 self.conn.send(("ack", name, msg[2]))

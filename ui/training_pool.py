@@ -224,6 +224,11 @@ class Pool:
                     run._worker.post(held)
                 run._held = []
                 self.moves += 1
+            elif kind == "kept":  # it could not move: it stays, and what was held for it goes to its worker
+                run._moving, run._movable = False, False
+                for held in run._held:
+                    run._worker.post(held)
+                run._held = []
             self.lock.notify_all()
 
     def _rebalance(self):
@@ -239,7 +244,9 @@ class Pool:
             return
         now = time.monotonic()
         candidates = [self.runs[n] for n in busiest.names
-                      if self.runs[n]._playing and self.runs[n] not in self.queue]
+                      if self.runs[n]._playing and self.runs[n]._movable and self.runs[n] not in self.queue]
+        if not candidates:
+            return
         run = min(candidates, key=lambda r: r._rate(now))
         run._moving, run._target = True, idlest
         busiest.post(("give", run._name))
@@ -290,6 +297,7 @@ class Run:
         self._playing, self._pace = False, 0.0
         self._tokens, self._acked = itertools.count(1), set()
         self._moving, self._target, self._held = False, None, []  # on its way to worker _target
+        self._movable = True  # False once its trainer failed to pickle
         self._started()
 
     def _started(self):
