@@ -80,7 +80,8 @@ def start(cwd, port, replicas):
     """`streamlit run app.py` (or deploy/serve with `replicas` behind nginx) in its own session; the process."""
     log = open(REPO / "artifacts" / f"bench_classroom_{port}.log", "w")
     if replicas:
-        cmd = [str(cwd / "deploy" / "serve"), "--replicas", str(replicas), "--port", str(port)]
+        cmd = [str(cwd / "deploy" / "serve"), "--replicas", str(replicas), "--port", str(port),
+               "--keep-logs", str(REPO / "artifacts" / f"bench_classroom_{port}_logs")]
     else:
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
@@ -149,6 +150,7 @@ async def classroom(base, root, n, k, seconds, every):
     row["first_epoch"] = [next(ts for ts, e in t.epochs if e >= 1) - pressed[t] for t in trainers
                           if t in pressed and any(e >= 1 for _, e in t.epochs)]
     row["no_first_epoch"] = sum(1 for t in trainers if not any(e >= 1 for _, e in t.epochs))
+    errors += [f"no epoch on screen: {t.progress()[:70]!r}" for t in trainers if not any(e >= 1 for _, e in t.epochs)]
     # steady state: idle learners move sliders while the trainers train
     moves = []
     start = time.monotonic()

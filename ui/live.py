@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-
+import pandas  # noqa: F401  complete before any figure is converted: see below
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
@@ -29,6 +29,11 @@ from streamlit.delta_generator_singletons import context_dg_stack
 from streamlit.runtime import Runtime, get_instance
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+# (pandas above: plotly's convert_to_base64 takes pandas from sys.modules when it is there; Streamlit's
+# component serializer imports pandas on its first use, and a figure converted on another session's thread
+# meanwhile met a half-imported pandas: "partially initialized module 'pandas' has no attribute 'Series'",
+# a traceback in the page when a class opened /training at once. Every page that draws live charts has
+# pandas loaded anyway.)
 _PLOTLY_DIR = str(Path(plotly.__file__).parent / "package_data")  # plotly.min.js, as pip installed it
 _KATEX = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
 # Streamlit's chart theme (font, greys, hover box) as a small template: the figure's own template is
@@ -194,12 +199,15 @@ def live_chart(fig, key, config=None, patch=False):
 
     `fig`: a go.Figure, or a figure as plain dicts ({"data": [trace dicts], "layout": dict}, ui.figures'
     *_spec builders), which is used up: its numpy arrays are replaced by plotly's base64 form in place.
-    `patch`: in a fragment's rerun, send only what changed since the last whole figure this session sent under
+    `patch`: a go.Figure is used up as well (no copy); in a fragment's rerun, send only what changed since the last whole figure this session sent under
     `key` (see _patch), and a whole figure every KEYFRAME_EVERY draws: a live chart whose traces grow sends its
     new points, not all of them again every tick. Patches are relative to that whole figure, not to the last
     patch, because the browser may skip a render when two updates arrive close together."""
     if isinstance(fig, dict):
         spec = {"data": fig["data"], "layout": dict(fig["layout"])}
+    elif patch:
+        spec = fig.to_plotly_json()  # no copy (to_dict's deep copy is half of a tick's cost): used up too
+        spec = {"data": spec["data"], "layout": dict(spec["layout"])}
     else:
         spec = fig.to_dict()  # a copy: the caller's figure is left as it was
     spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)

@@ -5,17 +5,22 @@ from rnnviz.export import log_csv, standalone_script
 from ui import train_figures as figs
 from ui.live import live_chart
 
-REFRESH_S = 0.4  # fragment period while training alone on a worker: ≥ 2 redraws a second
-SLOW_S = 2.0     # the longest period: under load (many runs per worker), and while queued
+REFRESH_S = 0.4     # fragment period while few runs train: ≥ 2 redraws a second
+TICKS_PER_S = 6.0   # redraws a second the server spends on all training pages together, once many train
+STARTING_S = 1.0    # while the workers load PyTorch: only the progress text changes
+SLOW_S = 3.0        # the longest period: under heavy load, and while queued
 
 
 def refresh_s(snap):
-    """How often the live views redraw: every REFRESH_S for a run that has a worker (nearly) to itself, backing off
-    as more runs share it (each then gets fewer epochs a second to show, and every redraw costs the server), and
-    SLOW_S while queued (the place in the queue is all that changes)."""
+    """How often the live views redraw. Each redraw rebuilds five figures on the server (tens of ms of the GIL
+    every other session's rerun waits for), so the training pages share a budget of TICKS_PER_S: every REFRESH_S
+    while few runs train, backing off as more do (each of them then gets fewer epochs a second to show anyway);
+    STARTING_S while the worker starts and SLOW_S while queued, when next to nothing changes."""
     if snap.queued:
         return SLOW_S
-    return min(SLOW_S, REFRESH_S * max(1.0, snap.sharing / 2))
+    if snap.starting:
+        return STARTING_S
+    return min(SLOW_S, max(REFRESH_S, snap.training / TICKS_PER_S))
 
 
 def live(worker, ticking):
@@ -41,7 +46,7 @@ def live(worker, ticking):
         charts(snap, worker)
         if ticking and not (snap.running or snap.starting):  # finished, diverged or stopped: redraw all
             st.rerun()
-        if ticking and abs(refresh_s(snap) - period) > period / 2:  # the load changed: tick at the new pace
+        if ticking and not 2 / 3 < refresh_s(snap) / period < 3 / 2:  # the load changed: tick at the new pace
             st.rerun()
     views()
 

@@ -35,7 +35,8 @@ from rnnviz.datasets import build_task
 
 REPO = Path(__file__).resolve().parents[1]  # where `python -m rnnviz.train_pool` finds rnnviz
 NICE = 10        # workers yield the CPU to the pages: on 2 busy cores a slider matters more than an epoch
-PER_WORKER = 8   # playing runs per worker before a Play queues: each still gets ≥ 1/8 of a core
+# playing runs per worker before a Play queues: each still gets ≥ 1/8 of a core (RNNVIZ_RUNS_PER_CORE overrides)
+PER_WORKER = int(os.environ.get("RNNVIZ_RUNS_PER_CORE", 8))
 IDLE_S = 8.0     # workers stop once no run has existed this long (a closed class frees its memory)
 JANITOR_S = 1.0  # how often closed sessions' runs are looked for
 REBALANCE_S = 2.0  # how often a run may move from the busiest worker to the least busy (see Pool._rebalance)
@@ -53,6 +54,7 @@ class Snapshot:
     starting: bool = False    # its worker is not up yet (loading PyTorch)
     queued: int | None = None  # 1-based place in the queue for a free slot, while the box is full
     sharing: int = 1          # playing runs on its worker, itself included: each gets 1/sharing of a core
+    training: int = 0         # playing runs in the whole pool (queued ones not counted)
 
     @property
     def last(self):
@@ -427,7 +429,7 @@ class Run:
             queued = pool.queue.index(self) + 1 if self in pool.queue else None
             sharing = pool._playing_on(self._worker) if self._worker is not None else 1
             return Snapshot(self._cfg, tuple(self._records), self._playing, self._done, self._live.get("val_pred"),
-                            self._error, self.starting, queued, max(1, sharing))
+                            self._error, self.starting, queued, max(1, sharing), pool._slots_taken())
 
     @property
     def version(self):
