@@ -35,7 +35,7 @@ def live(worker, ticking):
         if snap.queued:
             st.info(f"The server is busy: every training slot is taken. Your run is number **{snap.queued}** in "
                     "the queue and starts as soon as another run pauses or finishes. The page keeps working "
-                    "meanwhile.", icon="⏳")
+                    "meanwhile.", icon=":material/hourglass_top:")
         elif snap.running and snap.sharing > 1:
             st.caption(f"{snap.sharing} runs share this training worker, one epoch each in turn: yours trains "
                        f"at about 1/{snap.sharing} of a core, so epochs come slower than alone.")
@@ -59,7 +59,7 @@ def progress(snap, seconds_per_epoch):
     state = (f"queued ({snap.queued} in line)" if snap.queued else
              "starting the trainer (loading PyTorch)" if snap.starting else "training" if snap.running
              else "finished" if snap.done else "paused" if epoch else "ready")
-    eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running else ""
+    eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running and not (snap.queued or snap.starting) else ""
     st.progress(epoch / total, text=f"**{state}** · epoch {epoch}/{total} · {seconds:.2f} s of training{eta}")
 
 
