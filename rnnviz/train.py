@@ -9,14 +9,13 @@ the page, the CLI (`python -m rnnviz.train`) and the tests all consume `Trainer.
 """
 import math
 import time
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 from torch import nn
 
 from rnnviz.datasets import build_task
 from rnnviz.decay import spectral_radius
+from rnnviz.records import Divergence, EpochRecord  # noqa: F401 (re-exported: rnnviz.train.EpochRecord)
 from rnnviz.train_config import TrainConfig
 
 ADVICE = "lower the learning rate or turn clipping on"
@@ -70,28 +69,6 @@ def make_model(cell, hidden, generator):
                 bound = 1 / math.sqrt(fan)
                 p.uniform_(-bound, bound, generator=generator)
     return model
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """Where the loss stopped being a finite number."""
-    epoch: int
-    step: int                 # 1-based step within the epoch
-    last_finite_loss: float   # the last finite batch loss before it (nan if there was none)
-    message: str
-
-
-@dataclass(frozen=True)
-class EpochRecord:
-    """What one epoch did; the loss curves, gradient plot and log are built from a list of these."""
-    epoch: int                      # 1-based
-    train_loss: float               # mean batch loss over the epoch, weighted by batch size
-    val_loss: float                 # MSE on the validation windows after the epoch (nan if diverged)
-    grad_norms: tuple               # ‖g‖ at each step, before clipping
-    clipped: tuple                  # whether each step's gradient was clipped
-    spectral_radius: float          # ρ(W_hh) after the epoch
-    seconds: float                  # training time so far, excluding whatever the caller does between steps
-    divergence: Divergence | None = None
 
 
 class Trainer:
@@ -187,6 +164,29 @@ class Trainer:
     def state(self):
         """A copy of the weights, safe to read while training goes on."""
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def live(self, heavy):
+        """What a live page draws besides the records, as numpy and bytes (they unpickle without torch):
+        the validation windows' indices and, once trained, ŷ on them; with `heavy`, also the extrapolation
+        over t_ext and the weights as torch.save bytes (the training pool asks for those at most once a second
+        while playing, and whenever training stops)."""
+        view = {"val_idx": self.val_idx, "val_pred": None}
+        if self.epoch == 0:
+            return view
+        if self.divergence is None:
+            view["val_pred"] = self.val_predictions()
+        if heavy:
+            from rnnviz.export import weights_bytes
+            view["extrapolation"] = None if self.divergence else extrapolate(self.model, self.task, self.cfg.window)
+            view["weights_pt"] = weights_bytes(self.model.state_dict())
+        return view
+
+
+def make_trainer(cfg):
+    """The trainer of `cfg`: how the training pool (rnnviz.train_pool) builds a run from a picklable config.
+
+    A trainer has `.step()` (one epoch → a picklable record), `.done`, and `.live(heavy)` (a dict to ship)."""
+    return Trainer(cfg)
 
 
 def grad_norm(grads):

@@ -1,26 +1,52 @@
-"""The live views of the training page: a fragment that redraws from the worker's snapshot while it trains."""
+"""The live views of the training page: a fragment that redraws from the run's snapshot while it trains."""
 import streamlit as st
 
-from rnnviz.export import log_csv, standalone_script, weights_bytes
+from rnnviz.export import log_csv, standalone_script
 from ui import train_figures as figs
 from ui.live import live_chart
 
-REFRESH_S = 0.4  # fragment period while training: ≥ 2 redraws a second
+REFRESH_S = 0.4     # fragment period while few runs train: ≥ 2 redraws a second
+TICKS_PER_S = 6.0   # redraws a second the server spends on all training pages together, once many train
+STARTING_S = 1.0    # while the workers load PyTorch: only the progress text changes
+SLOW_S = 3.0        # the longest period: under heavy load, and while queued
+
+
+def refresh_s(snap):
+    """How often the live views redraw. Each redraw rebuilds five figures on the server (tens of ms of the GIL
+    every other session's rerun waits for), so the training pages share a budget of TICKS_PER_S: every REFRESH_S
+    while few runs train, backing off as more do (each of them then gets fewer epochs a second to show anyway);
+    STARTING_S while the worker starts and SLOW_S while queued, when next to nothing changes."""
+    if snap.queued:
+        return SLOW_S
+    if snap.starting:
+        return STARTING_S
+    return min(SLOW_S, max(REFRESH_S, snap.training / TICKS_PER_S))
 
 
 def live(worker, ticking):
-    """Progress, divergence and the charts; ticks every REFRESH_S while `ticking` (training or starting up),
-    then one full rerun once the worker is neither."""
-    @st.fragment(run_every=REFRESH_S if ticking else None)
+    """Progress, divergence and the charts; ticks while `ticking` (training, queued or starting up), then one
+    full rerun once the run is none of these, or when the pace of redraws should change."""
+    period = refresh_s(worker.snapshot()) if ticking else None
+
+    @st.fragment(run_every=period)
     def views():
         snap = worker.snapshot()
         progress(snap, worker.seconds_per_epoch)
+        if snap.queued:
+            st.info(f"The server is busy: every training slot is taken. Your run is number **{snap.queued}** in "
+                    "the queue and starts as soon as another run pauses or finishes. The page keeps working "
+                    "meanwhile.", icon=":material/hourglass_top:")
+        elif snap.running and snap.sharing > 1:
+            st.caption(f"{snap.sharing} runs share this training worker, one epoch each in turn: yours trains "
+                       f"at about 1/{snap.sharing} of a core, so epochs come slower than alone.")
         if snap.last is not None and snap.last.divergence is not None:
             st.error(snap.last.divergence.message, icon="💥")
         if snap.error:
-            st.error(f"Training stopped unexpectedly: {snap.error}")
+            st.error(f"Training stopped: {snap.error}")
         charts(snap, worker)
-        if ticking and not (snap.running or snap.starting):  # up, finished, diverged or stopped: redraw all
+        if ticking and not (snap.running or snap.starting):  # finished, diverged or stopped: redraw all
+            st.rerun()
+        if ticking and not 2 / 3 < refresh_s(snap) / period < 3 / 2:  # the load changed: tick at the new pace
             st.rerun()
     views()
 
@@ -30,9 +56,10 @@ def progress(snap, seconds_per_epoch):
     total, last = snap.config.epochs, snap.last
     epoch, seconds = (last.epoch, last.seconds) if last else (0, 0.0)
     per_epoch = max(seconds / epoch if epoch else 0.0, seconds_per_epoch)
-    state = ("starting the trainer (loading PyTorch)" if snap.starting else "training" if snap.running
+    state = (f"queued ({snap.queued} in line)" if snap.queued else
+             "starting the trainer (loading PyTorch)" if snap.starting else "training" if snap.running
              else "finished" if snap.done else "paused" if epoch else "ready")
-    eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running else ""
+    eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running and not (snap.queued or snap.starting) else ""
     st.progress(epoch / total, text=f"**{state}** · epoch {epoch}/{total} · {seconds:.2f} s of training{eta}")
 
 
@@ -52,7 +79,7 @@ def charts(snap, worker):
     for column, figures, names in ((left, left_figs, ("loss", "pred", "rho")), (right, right_figs, ("grad", "extrap"))):
         for fig, name in zip(figures, names):
             with column:
-                live_chart(fig, key=f"train_fig_{name}")
+                live_chart(fig, key=f"train_fig_{name}", patch=True)  # new points only, each tick
     with right:
         metrics(records)
 
@@ -77,7 +104,7 @@ def downloads(worker):
     if not snap.records:
         return
     a, b, c = st.columns(3)
-    a.download_button("⬇ Weights (.pt)", lambda: weights_bytes(worker.state()), "rnnviz_weights.pt",
+    a.download_button("⬇ Weights (.pt)", worker.weights_pt, "rnnviz_weights.pt",
                       "application/octet-stream", key="train_dl_weights", on_click="ignore", width="stretch")
     b.download_button("⬇ Training log (.csv)", log_csv(snap.records), "rnnviz_training_log.csv", "text/csv",
                       key="train_dl_log", on_click="ignore", width="stretch")
