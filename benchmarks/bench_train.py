@@ -9,9 +9,9 @@ round, which cancels load that drifts slower than a round.
   bare    seed 004's loop written plainly: forward, MSE, backward, clip, Adam step, validation loss per epoch
   engine  rnnviz.train.Trainer.step() per epoch: the same work plus the progress record (gradient norms,
           clip events, ρ(W_hh), timing)
-  worker  the page's TrainingWorker (training in its own process, started and warmed up before the clock
-          starts, as the page does when it opens), while this process plays the live views: every 0.4 s it
-          takes a snapshot, extrapolates, and builds the five Plotly figures (what the fragment does)
+  worker  the page's training pool (ui/training_pool.py) with one worker process, started and warmed up before
+          the clock starts, while this process plays the live views: every 0.4 s it takes a snapshot and builds
+          the five Plotly figures (what the fragment does; the worker extrapolates)
 The race row (issue 20): the adding problem at T = 50, H = 16, batch 64, race-epochs × 50 steps;
   bare × 3  three bare PyTorch loops one after another (elman, lstm, gru): fresh batches, forward, MSE, backward,
             clip, Adam, the test-set MSE per epoch
@@ -21,7 +21,7 @@ Throughput ratio = bare time / variant time; the issue asks for ≥ 0.9. Each va
 the CPU time of the process that trains (for the worker: the training process, read from /proc); "ui cpu" is
 what the worker variant's views and report filing cost this process meanwhile. On a machine shared with
 other work, CPU time is the steadier of the two, wall time is what a person waits. The whole benchmark runs at
-the training process's niceness (ui.training_worker.NICE), so every variant gets the same share of a busy CPU.
+the training process's niceness (ui.training_pool.NICE), so every variant gets the same share of a busy CPU.
 """
 import argparse
 import functools
@@ -40,7 +40,7 @@ from rnnviz.datasets import adding_batch  # noqa: E402
 from rnnviz.train import Trainer, data_seed, make_model  # noqa: E402
 from rnnviz.train_config import TrainConfig  # noqa: E402
 from ui import train_figures as figs  # noqa: E402
-from ui.training_worker import NICE, TrainingWorker  # noqa: E402
+from ui.training_pool import NICE, Pool  # noqa: E402
 
 
 def bare(cfg):
@@ -98,7 +98,8 @@ def worker(w, cfg, period=0.4):
     """The worker's run while this thread redraws the live views every `period`: (wall, training CPU, ui CPU)."""
     w.reset(cfg)
     w.sync()  # the run's model is built before the clock starts, as bare's and engine's are
-    start, cpu, ui_cpu = time.perf_counter(), process_cpu(w.process.pid), time.process_time()
+    pid = w._worker.process.pid
+    start, cpu, ui_cpu = time.perf_counter(), process_cpu(pid), time.process_time()
     w.play()
     while True:
         w.join(period)  # returns the moment training ends: no rounding up to the next redraw
@@ -107,7 +108,7 @@ def worker(w, cfg, period=0.4):
         draw_views(w)
     wall = time.perf_counter() - start
     assert len(w.snapshot().records) == cfg.epochs, w.snapshot().error
-    return wall, process_cpu(w.process.pid) - cpu, time.process_time() - ui_cpu
+    return wall, process_cpu(pid) - cpu, time.process_time() - ui_cpu
 
 
 def process_cpu(pid):
@@ -155,8 +156,11 @@ def main():
         race(args, shuffle, header)
     if args.only == "race":
         return
-    w = TrainingWorker(nice=0)  # nice relative to this process, already lowered  # one training process for the whole run, as one page keeps one
-    assert w.wait_ready(), w.snapshot().error
+    pool = Pool(workers=1, nice=0)  # nice relative to this process, already lowered
+    w = pool.open()  # one run, reset per round, in one worker process for the whole benchmark
+    w.reset(TrainConfig(epochs=1))
+    w.step()  # the worker is up (PyTorch imported) before any clock starts
+    assert w.snapshot().records, w.snapshot().error
     variants = {"bare": bare, "engine": engine, "worker + views": functools.partial(worker, w)}
     print(f"epochs={args.epochs}, rounds={args.rounds}, torch threads=1, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
@@ -173,6 +177,7 @@ def main():
         for name, rounds in times.items():
             print(row(cell, name, args.epochs, rounds, times["bare"]))
     w.close()
+    pool.shutdown()
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

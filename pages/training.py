@@ -4,19 +4,19 @@ import streamlit as st
 from ui import train_controls as controls
 from ui import train_views as views
 from ui.boot import through_app
-from ui.training_worker import session_worker
+from ui.training_pool import session_run
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 st.title("Live training")
 st.caption("Seed 004's task: from a window of T values of a series, predict the next one. The model trains in a "
-           "background worker owned by this browser tab, so you can keep using the page while it learns.")
+           "background worker shared with the server's other sessions, so you can keep using the page while it learns.")
 CELLS = {
     "elman": r"h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh}), \qquad \hat y = W_{hy} h_T + b_y",
     "concat": r"v_t = [x_t,\, h_{t-1}],\quad h_t = \tanh(W_h v_t + b_h), \qquad \hat y = W_o v_T + b_o",
 }
 
-worker = session_worker()
+worker = session_run()
 worker.seconds_per_epoch = controls.speed()
 cfg, error = controls.settings()
 if error:

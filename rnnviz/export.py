@@ -11,8 +11,6 @@ from dataclasses import asdict
 from pathlib import Path
 from string import Template
 
-import torch
-
 from rnnviz.data import STOCK_PRICES
 
 TEMPLATE = Path(__file__).with_name("standalone.py.tmpl")
@@ -54,6 +52,7 @@ def _wrap(values, per_line=8):
 
 def weights_bytes(state_dict):
     """A model's state_dict as torch.save bytes; the standalone script's model loads it as is."""
+    import torch  # here, not above: the server imports this module for the CSV and the script, never torch
     buf = io.BytesIO()
     torch.save({k: v.detach().clone() for k, v in state_dict.items()}, buf)
     return buf.getvalue()

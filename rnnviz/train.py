@@ -10,7 +10,7 @@ Nothing here knows about display: the page, the CLI (`python -m rnnviz.train`) a
 """
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -18,50 +18,11 @@ from torch import nn
 
 from rnnviz.datasets import AddingTask, adding_batch, make_task
 from rnnviz.decay import spectral_radius
+from rnnviz.records import Divergence, EpochRecord, RaceRecord  # noqa: F401 (re-exported)
 from rnnviz.train_config import TrainConfig
 from rnnviz.train_models import MODELS, ConcatRNN, ElmanRNN, Recurrent, make_model  # noqa: F401 (re-exported)
 
 ADVICE = "lower the learning rate or turn clipping on"
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """Where the loss stopped being a finite number."""
-    epoch: int
-    step: int                 # 1-based step within the epoch
-    last_finite_loss: float   # the last finite batch loss before it (nan if there was none)
-    message: str
-
-
-@dataclass(frozen=True)
-class EpochRecord:
-    """What one epoch did to one model; the loss curves, gradient plot and log are built from a list of these."""
-    epoch: int                      # 1-based
-    train_loss: float               # mean batch loss L over the epoch, weighted by batch size
-    val_loss: float                 # L on the held-out set after the epoch: validation windows, or the adding
-                                    # problem's test set (nan if diverged)
-    grad_norms: tuple               # ‖g‖ at each step, before clipping
-    clipped: tuple                  # whether each step's gradient was clipped
-    spectral_radius: float          # ρ(W_hh) after the epoch (nan for the gated cells: no single W_hh)
-    seconds: float                  # training time so far, excluding whatever the caller does between steps
-    divergence: Divergence | None = None
-
-
-@dataclass(frozen=True)
-class RaceRecord:
-    """One epoch of a race: each cell's EpochRecord, trained on the same batches."""
-    epoch: int
-    cells: tuple                    # the cells, e.g. ("elman", "lstm", "gru")
-    lanes: tuple                    # EpochRecord per cell, in that order
-    seconds: float
-
-    @property
-    def divergence(self):
-        """The race is over early only when every cell diverged (then: the first one's)."""
-        return self.lanes[0].divergence if all(r.divergence for r in self.lanes) else None
-
-    def of(self, cell):
-        return self.lanes[self.cells.index(cell)]
 
 
 class Lane:
@@ -224,6 +185,8 @@ class Trainer:
                 with torch.no_grad():
                     lane.val_pred = lane.model(self.X_val)
             y = lane.val_pred.double().numpy()
+            if lane.divergence is not None:
+                y = np.full_like(y, np.nan)  # a diverged model predicts nothing worth drawing
             preds.append(y if self.adding else y * self.task.std + self.task.mean)
         return np.stack(preds) if self.cfg.race else preds[0]
 
@@ -233,8 +196,43 @@ class Trainer:
         return {k: v.detach().clone() for k, v in models.state_dict().items()}
 
 
+    SAMPLES = 8  # adding problem: test sequences shipped for the page's memory view
+
+    def live(self, heavy):
+        """What a live page draws besides the records, as numpy and bytes (they unpickle without torch).
+
+        Series: the validation windows' indices and, once trained, y on them; with `heavy`, also the
+        extrapolation over t_ext and the weights as torch.save bytes. Adding problem: the test set's baseline,
+        its first SAMPLES sequences (x, target) and, once trained, each cell's y on them; with `heavy`, the
+        weights. A race's y are (cells, n); its extrapolations and weights are {cell: …}."""
+        race, cells = self.cfg.race, self.cfg.cells
+        if self.adding:
+            k = self.SAMPLES
+            view = {"baseline": self.task.baseline, "sample_x": self.X_val[:k].numpy(),
+                    "sample_y": self.y_val[:k].numpy(), "val_pred": None}
+        else:
+            view = {"val_idx": self.val_idx, "val_pred": None}
+        if self.epoch == 0:
+            return view
+        trained = [lane.divergence is None for lane in self.lanes]
+        if any(trained):
+            pred = self.val_predictions()
+            view["val_pred"] = pred[..., :self.SAMPLES] if self.adding else pred
+        if heavy:
+            from rnnviz.export import weights_bytes
+            weights = {lane.cell: weights_bytes(lane.model.state_dict()) for lane in self.lanes}
+            view["weights_pt"] = weights if race else weights[self.cfg.cell]
+            if not self.adding:
+                ext = {lane.cell: extrapolate(lane.model, self.task, self.cfg.window) if ok else None
+                       for lane, ok in zip(self.lanes, trained)}
+                view["extrapolation"] = ext if race else ext[self.cfg.cell]
+        return view
+
+
 def make_trainer(cfg: TrainConfig):
-    """The trainer a (picklable) config describes; `.step()` once per epoch until `.done`."""
+    """The trainer of `cfg`: how the training pool (rnnviz.train_pool) builds a run from a picklable config.
+
+    A trainer has `.step()` (one epoch → a picklable record), `.done`, and `.live(heavy)` (a dict to ship)."""
     return Trainer(cfg)
 
 

@@ -1,5 +1,7 @@
-"""The live-training page through AppTest, and its worker: lifecycle, independence, thread hygiene."""
+"""The live-training page through AppTest, and the training pool behind it: lifecycle, independence, the queue."""
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -12,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz.train import train
 from rnnviz.train_config import TrainConfig
 from apptest_util import decode, live_figures
-from ui.training_worker import TrainingWorker
+from ui.training_pool import Pool, pool
 
 torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
 
@@ -24,7 +26,15 @@ APPTEST_SESSION = "test session id"  # the session id AppTest's script runner us
 def at():
     at = AppTest.from_file(PAGE, default_timeout=60)
     yield at.run()
-    clear_session_resource_cache(APPTEST_SESSION)  # release the session: its worker stops
+    clear_session_resource_cache(APPTEST_SESSION)  # release the session: its run leaves the pool
+
+
+@pytest.fixture
+def small_pool():
+    """A pool of one worker whose process stops 0.5 s after its last run is gone."""
+    p = Pool(workers=1, idle_s=0.5)
+    yield p
+    p.shutdown()
 
 
 def loss_points(at):
@@ -39,12 +49,8 @@ def progress_text(at):
     return at.get("progress")[0].proto.text
 
 
-def training_threads():
-    return [t for t in threading.enumerate() if t.name.startswith("rnnviz-training-")]
-
-
 def training_processes():
-    """Pids of this process's children running rnnviz.train_process, zombies included (from /proc)."""
+    """Pids of this process's children running rnnviz.train_pool, zombies included (from /proc)."""
     pids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -52,9 +58,18 @@ def training_processes():
             cmdline = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue  # it exited while we looked
-        if ppid == os.getpid() and b"rnnviz.train_process" in cmdline:
+        if ppid == os.getpid() and b"rnnviz.train_pool" in cmdline:
             pids.append(int(stat.parent.name))
     return pids
+
+
+def exists(pid):
+    """Whether `pid` is still a process, zombies included (a zombie's cmdline is empty: ps would miss it)."""
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 def wait_until(condition, timeout=10.0):
@@ -105,75 +120,112 @@ def test_bad_csv_shows_an_error_not_a_traceback(at):
     assert any("row 4 of column 'price' is 'abc'" in e.value for e in at.error)
 
 
-def test_released_session_leaves_no_worker_thread_or_process(at):
+def test_released_session_leaves_the_pool_at_once_and_idle_workers_exit(at):
+    pool().idle_s = 0.5  # the page's pool: stop its workers soon after the last run is gone
     at.number_input(key="train_epochs").set_value(5000).run()
     at.button(key="train_play").click().run()
-    assert len(training_threads()) == 1
-    [pid] = training_processes()
     assert wait_until(lambda: "epoch 0/" not in progress_text(at.run()), timeout=60)  # it trains
-    clear_session_resource_cache(APPTEST_SESSION)  # what Streamlit does when the tab disconnects
-    assert training_threads() == [] and training_processes() == []
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)  # exited and reaped
+    pids = training_processes()
+    assert pids and pool().runs
+    start = time.monotonic()
+    clear_session_resource_cache(APPTEST_SESSION)  # what Streamlit does when the session ends
+    assert time.monotonic() - start < 0.1 and not pool().runs  # posted, not waited for
+    assert wait_until(lambda: not any(map(exists, pids)), timeout=10)  # exited and reaped: no zombie
 
 
-def test_two_workers_train_independently_and_reproduce_their_runs():
-    a, b = TrainingWorker(), TrainingWorker()
+def test_two_runs_in_one_worker_take_turns_and_reproduce_their_runs(small_pool):
+    a, b = small_pool.open(), small_pool.open()
     cfg_a, cfg_b = TrainConfig(epochs=6), TrainConfig(epochs=6, seed=7, cell="concat")
     a.reset(cfg_a)
     b.reset(cfg_b)
     a.play()
     b.play()
+    assert a.snapshot().sharing == 2
     a.join(60)
     b.join(60)
-    for worker, cfg in ((a, cfg_a), (b, cfg_b)):
-        got = [(r.train_loss, r.val_loss) for r in worker.snapshot().records]
+    for run, cfg in ((a, cfg_a), (b, cfg_b)):
+        got = [(r.train_loss, r.val_loss) for r in run.snapshot().records]
         assert got == [(r.train_loss, r.val_loss) for r in train(cfg)]
-        worker.close()
-    assert training_processes() == []
+        assert run.weights_pt() and run.extrapolation().shape == run.task.t_ext.shape
+        run.close()
+    assert wait_until(lambda: training_processes() == [])
 
 
-def test_play_while_the_process_starts_trains_once_it_is_up():
-    worker = TrainingWorker()
-    assert worker.snapshot().starting and not worker.ready  # importing torch takes it far longer than this
-    worker.reset(TrainConfig(epochs=3))
-    worker.play()
-    assert worker.running  # queued: the process reads its commands once it is up
-    worker.join(60)
-    snap = worker.snapshot()
+def test_play_while_the_worker_starts_trains_once_it_is_up(small_pool):
+    run = small_pool.open()
+    run.reset(TrainConfig(epochs=3))
+    assert not run.snapshot().starting and training_processes() == []  # no worker before the first Play
+    run.play()
+    assert run.snapshot().starting and run.running  # importing torch takes the worker far longer than this
+    run.join(60)
+    snap = run.snapshot()
     assert not snap.starting and snap.done and [r.epoch for r in snap.records] == [1, 2, 3]
-    worker.close()
+    run.close()
 
 
-def test_pause_keeps_the_run_and_play_continues_it_identically():
-    worker = TrainingWorker()
-    worker.reset(TrainConfig(epochs=40))
-    worker.step()
-    worker.play()
-    assert wait_until(lambda: len(worker.snapshot().records) >= 5, timeout=60)
-    worker.pause()
-    paused = len(worker.snapshot().records)
-    assert not worker.running and paused < 40
+def test_pause_keeps_the_run_and_play_continues_it_identically(small_pool):
+    run = small_pool.open()
+    run.reset(TrainConfig(epochs=40))
+    run.step()
+    run.play()
+    assert wait_until(lambda: len(run.snapshot().records) >= 5, timeout=60)
+    run.pause()
+    paused = len(run.snapshot().records)
+    assert not run.running and paused < 40
     time.sleep(0.2)
-    assert len(worker.snapshot().records) == paused  # nothing trains while paused
-    worker.play()
-    worker.join(60)
-    got = [r.train_loss for r in worker.snapshot().records]
+    assert len(run.snapshot().records) == paused  # nothing trains while paused
+    run.play()
+    run.join(60)
+    got = [r.train_loss for r in run.snapshot().records]
     assert got == [r.train_loss for r in train(TrainConfig(epochs=40))]
-    worker.close()
+    run.close()
 
 
-def test_worker_stops_when_its_session_is_no_longer_alive():
+def test_the_run_of_a_session_no_longer_connected_is_dropped(small_pool):
     alive = threading.Event()
     alive.set()
-    worker = TrainingWorker(alive=alive.is_set)
-    worker.reset(TrainConfig(epochs=100_000))
-    worker.play()
-    assert wait_until(lambda: worker.snapshot().records, timeout=60)
-    alive.clear()
-    assert wait_until(lambda: training_threads() == [] and training_processes() == [])
-    assert not worker.running and worker.process.returncode == 0  # it stopped when asked, not terminated
-    assert len(worker.snapshot().records) < 100_000
+    run = small_pool.open(alive=alive.is_set)
+    run.reset(TrainConfig(epochs=100_000))
+    run.play()
+    assert wait_until(lambda: run.snapshot().records, timeout=60)
+    alive.clear()  # the tab closed
+    assert wait_until(lambda: not small_pool.runs and not run.running, timeout=5)
+    assert len(run.snapshot().records) < 100_000
+    assert wait_until(lambda: training_processes() == [], timeout=5)  # and the idle worker exits
+
+
+def test_a_full_pool_queues_a_play_and_starts_it_when_a_slot_frees(small_pool):
+    small_pool.capacity = 1
+    a, b = small_pool.open(), small_pool.open()
+    for run in (a, b):
+        run.reset(TrainConfig(epochs=100_000))
+        run.play()
+    assert a.snapshot().queued is None and b.snapshot().queued == 1 and b.running
+    assert wait_until(lambda: a.snapshot().records, timeout=60)
+    assert not b.snapshot().records  # it waits its turn
+    a.pause()
+    assert wait_until(lambda: b.snapshot().records, timeout=10) and b.snapshot().queued is None
+    a.close()
+    b.close()
+
+
+def test_a_full_server_says_so_on_the_page(at):
+    capacity, pool().capacity = pool().capacity, 0  # every slot taken
+    try:
+        at.button(key="train_play").click().run()
+        assert not at.exception and "queued (1 in line)" in progress_text(at)
+        assert any("number **1** in the queue" in i.value for i in at.info)
+        at.button(key="train_pause").click().run()
+        assert not at.info and "queued" not in progress_text(at) and at.button(key="train_play").disabled is False
+    finally:
+        pool().capacity = capacity
+
+
+def test_the_server_side_of_training_never_imports_torch():
+    code = "import sys, ui.training_pool, ui.train_views, rnnviz.records; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    assert out.strip() == "False"
 
 
 def test_divergence_is_reported_and_the_page_keeps_working(at):

@@ -11,7 +11,8 @@ from rnnviz.train_config import CELLS, OPTIMIZERS, TrainConfig, config_fields
 
 HELP = {f.name: f.metadata["help"] for f in config_fields()}
 DEFAULT = TrainConfig()
-CELL_LABELS = {"elman": "nn.RNN + Linear on h_T", "concat": "seed 004: i2h, i2o on [x_t, h_{t−1}]"}
+CELL_LABELS = {"elman": "nn.RNN + Linear on h_T", "concat": "seed 004: i2h, i2o on [x_t, h_{t−1}]",
+               "lstm": "nn.LSTM + Linear on h_T", "gru": "nn.GRU + Linear on h_T"}
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
 NORMS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

@@ -1,26 +1,47 @@
-"""The live views of the training page: a fragment that redraws from the worker's snapshot while it trains."""
+"""The live views of the training page: a fragment that redraws from the run's snapshot while it trains."""
 import streamlit as st
 
-from rnnviz.export import log_csv, standalone_script, weights_bytes
+from rnnviz.export import log_csv, standalone_script
 from ui import train_figures as figs
 from ui.live import live_chart
 
-REFRESH_S = 0.4  # fragment period while training: ≥ 2 redraws a second
+REFRESH_S = 0.4  # fragment period while training alone on a worker: ≥ 2 redraws a second
+SLOW_S = 2.0     # the longest period: under load (many runs per worker), and while queued
+
+
+def refresh_s(snap):
+    """How often the live views redraw: every REFRESH_S for a run that has a worker (nearly) to itself, backing off
+    as more runs share it (each then gets fewer epochs a second to show, and every redraw costs the server), and
+    SLOW_S while queued (the place in the queue is all that changes)."""
+    if snap.queued:
+        return SLOW_S
+    return min(SLOW_S, REFRESH_S * max(1.0, snap.sharing / 2))
 
 
 def live(worker, ticking):
-    """Progress, divergence and the charts; ticks every REFRESH_S while `ticking` (training or starting up),
-    then one full rerun once the worker is neither."""
-    @st.fragment(run_every=REFRESH_S if ticking else None)
+    """Progress, divergence and the charts; ticks while `ticking` (training, queued or starting up), then one
+    full rerun once the run is none of these, or when the pace of redraws should change."""
+    period = refresh_s(worker.snapshot()) if ticking else None
+
+    @st.fragment(run_every=period)
     def views():
         snap = worker.snapshot()
         progress(snap, worker.seconds_per_epoch)
+        if snap.queued:
+            st.info(f"The server is busy: every training slot is taken. Your run is number **{snap.queued}** in "
+                    "the queue and starts as soon as another run pauses or finishes. The page keeps working "
+                    "meanwhile.", icon="⏳")
+        elif snap.running and snap.sharing > 1:
+            st.caption(f"{snap.sharing} runs share this training worker, one epoch each in turn: yours trains "
+                       f"at about 1/{snap.sharing} of a core, so epochs come slower than alone.")
         if snap.last is not None and snap.last.divergence is not None:
             st.error(snap.last.divergence.message, icon="💥")
         if snap.error:
-            st.error(f"Training stopped unexpectedly: {snap.error}")
+            st.error(f"Training stopped: {snap.error}")
         charts(snap, worker)
-        if ticking and not (snap.running or snap.starting):  # up, finished, diverged or stopped: redraw all
+        if ticking and not (snap.running or snap.starting):  # finished, diverged or stopped: redraw all
+            st.rerun()
+        if ticking and abs(refresh_s(snap) - period) > period / 2:  # the load changed: tick at the new pace
             st.rerun()
     views()
 
@@ -30,7 +51,8 @@ def progress(snap, seconds_per_epoch):
     total, last = snap.config.epochs, snap.last
     epoch, seconds = (last.epoch, last.seconds) if last else (0, 0.0)
     per_epoch = max(seconds / epoch if epoch else 0.0, seconds_per_epoch)
-    state = ("starting the trainer (loading PyTorch)" if snap.starting else "training" if snap.running
+    state = (f"queued ({snap.queued} in line)" if snap.queued else
+             "starting the trainer (loading PyTorch)" if snap.starting else "training" if snap.running
              else "finished" if snap.done else "paused" if epoch else "ready")
     eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running else ""
     st.progress(epoch / total, text=f"**{state}** · epoch {epoch}/{total} · {seconds:.2f} s of training{eta}")
@@ -77,7 +99,7 @@ def downloads(worker):
     if not snap.records:
         return
     a, b, c = st.columns(3)
-    a.download_button("⬇ Weights (.pt)", lambda: weights_bytes(worker.state()), "rnnviz_weights.pt",
+    a.download_button("⬇ Weights (.pt)", worker.weights_pt, "rnnviz_weights.pt",
                       "application/octet-stream", key="train_dl_weights", on_click="ignore", width="stretch")
     b.download_button("⬇ Training log (.csv)", log_csv(snap.records), "rnnviz_training_log.csv", "text/csv",
                       key="train_dl_log", on_click="ignore", width="stretch")

@@ -1,0 +1,179 @@
+"""One worker of the training pool: a process that holds many runs and trains them in turn, one epoch at a time.
+
+Started as `python -m rnnviz.train_pool FD [NICE]` (FD: its end of a socket pair, a multiprocessing Connection;
+NICE: how much lower its CPU priority is than its parent's). A `python -m` entry point, not a multiprocessing
+child: those re-run `__main__` to start, and under Streamlit `__main__` is the page script being run.
+The server (ui/training_pool.py) starts one per core and spreads the runs over them; PyTorch is imported once
+per worker, not once per browser tab. Runs are built by `rnnviz.train.make_trainer(cfg)`, so any trainer with
+`.step()`, `.done` and `.live(heavy)` trains here.
+
+  server → worker:  ("open", run, cfg)  ("play", run, seconds_per_epoch)  ("pace", run, seconds_per_epoch)
+                    ("pause", run, token)  ("step", run, token)  ("drop", run)
+  worker → server:  ("ready", pid)  ("built", run, live)  ("epochs", run, records, live, done)
+                    ("stopped", run)  ("ack", run, token)  ("error", run, message)
+Epochs are shipped per run in batches, at most every FLUSH_S while playing and always when it stops; `live` is
+the trainer's `.live(heavy)` dict, heavy at most every HEAVY_S while playing. The worker exits when the server's
+end of the pipe closes (EOF: the server stopped, however it stopped) or on Ctrl-C.
+"""
+import os
+import sys
+import time
+from collections import OrderedDict
+from multiprocessing.connection import Connection
+
+FLUSH_S = 0.1   # per run: a page redraws at most every 0.4 s, so ten batches a second are plenty
+HEAVY_S = 1.0   # per run: the extrapolation (1000 autoregressive steps) and the weights, at most this often
+
+
+class RoundRobin:
+    """The playing runs in a ring; `pick` serves the first one that is due after the last served, so every run
+    gets one epoch per round however many there are, and a paced run (seconds per epoch > 0) waits its turn.
+    A run that starts playing goes first: its first epoch is on screen after one epoch, not after a round."""
+
+    def __init__(self):
+        self.due = OrderedDict()  # run → monotonic time its next epoch may start, in serving order
+
+    def add(self, run, at=0.0):
+        self.due[run] = at
+        self.due.move_to_end(run, last=False)
+
+    def remove(self, run):
+        self.due.pop(run, None)
+
+    def __contains__(self, run):
+        return run in self.due
+
+    def __len__(self):
+        return len(self.due)
+
+    def pick(self, now):
+        """The next run to train one epoch of (moved to the back of the ring), or None if none is due yet."""
+        for run, at in self.due.items():
+            if at <= now:
+                self.due.move_to_end(run)
+                return run
+        return None
+
+    def served(self, run, next_at):
+        if run in self.due:
+            self.due[run] = next_at
+
+    def wait(self, now):
+        """Seconds until some run is due (0: one is due now), or None when nothing plays."""
+        return max(0.0, min(self.due.values()) - now) if self.due else None
+
+
+class _Run:
+    def __init__(self, trainer):
+        self.trainer = trainer
+        self.pace, self.pending = 0.0, []
+        self.flushed_at = self.heavy_at = 0.0
+
+
+class Worker:
+    """The worker's whole state: its runs, the ring of those playing, and the pipe to the server."""
+
+    def __init__(self, conn):
+        from rnnviz.train import make_trainer  # imports torch: the one import this process exists to pay
+        self.conn, self.make_trainer = conn, make_trainer
+        self.runs, self.ring = {}, RoundRobin()
+
+    def loop(self):
+        self.conn.send(("ready", os.getpid()))
+        parent = os.getppid()
+        while True:
+            now = time.monotonic()
+            if self.conn.poll(self.ring.wait(now)):
+                while self.conn.poll(0):  # every command before the next epoch
+                    self.handle(self.conn.recv())
+            elif (name := self.ring.pick(now)) is not None:
+                run = self.runs[name]
+                self.ring.served(name, now + run.pace)
+                if not self.epoch(name, run):
+                    continue
+                if run.trainer.done:
+                    self.stop(name, run)
+                elif time.monotonic() - run.flushed_at >= FLUSH_S:
+                    self.flush(name, run)
+            if os.getppid() != parent:  # orphaned (the server died without closing the pipe): end with it
+                return
+
+    def handle(self, msg):
+        kind, name = msg[0], msg[1]
+        run = self.runs.get(name)
+        if kind == "open":
+            self.ring.remove(name)
+            try:
+                run = self.runs[name] = _Run(self.make_trainer(msg[2]))
+                self.conn.send(("built", name, run.trainer.live(heavy=False)))
+            except Exception as e:  # the server validated the data; anything else is a bug to show
+                self.runs.pop(name, None)
+                self.conn.send(("error", name, f"{type(e).__name__}: {e}"))
+        elif kind == "drop":
+            self.ring.remove(name)
+            self.runs.pop(name, None)
+        elif run is None:  # dropped, or never built: answer so nobody waits
+            if kind in ("pause", "step"):
+                self.conn.send(("ack", name, msg[2]))
+            elif kind == "play":
+                self.conn.send(("stopped", name))
+        elif kind == "play":
+            run.pace = msg[2]
+            if run.trainer.done:
+                self.conn.send(("stopped", name))
+            elif name not in self.ring:
+                run.flushed_at = time.monotonic()
+                self.ring.add(name)
+        elif kind == "pace":
+            run.pace = msg[2]
+        elif kind in ("pause", "step"):
+            if name in self.ring:
+                self.stop(name, run)
+            if kind == "step" and not run.trainer.done and self.epoch(name, run):
+                self.flush(name, run, heavy=True)
+            self.conn.send(("ack", name, msg[2]))
+
+    def epoch(self, name, run):
+        """Train one epoch of `run`; False if it raised (the run is then reported and dropped)."""
+        try:
+            run.pending.append(run.trainer.step())
+            return True
+        except Exception as e:  # shown on the page instead of ending the worker and every run in it
+            self.ring.remove(name)
+            self.runs.pop(name, None)
+            self.conn.send(("error", name, f"{type(e).__name__}: {e}"))
+            return False
+
+    def stop(self, name, run):
+        self.ring.remove(name)
+        self.flush(name, run, heavy=True)
+        self.conn.send(("stopped", name))
+
+    def flush(self, name, run, heavy=False):
+        """Ship the epochs trained since the last flush, with the trainer's live view after the last of them."""
+        now = time.monotonic()
+        run.flushed_at = now
+        if not run.pending and not heavy:
+            return
+        heavy = heavy or now - run.heavy_at >= HEAVY_S
+        if heavy:
+            run.heavy_at = now
+        self.conn.send(("epochs", name, tuple(run.pending), run.trainer.live(heavy), run.trainer.done))
+        run.pending = []
+
+
+def serve(conn):
+    """The worker's life: commands and epochs until the server closes its end (EOF) or Ctrl-C."""
+    import torch
+    torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
+    try:
+        Worker(conn).loop()
+    except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        pass  # the server is gone, or the terminal sent Ctrl-C to the whole process group
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    os.nice(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    serve(Connection(int(sys.argv[1])))

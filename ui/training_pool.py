@@ -1,0 +1,410 @@
+"""The server's side of the training pool: a few worker processes shared by every browser session, one run each.
+
+One worker per core (rnnviz/train_pool.py: PyTorch imported once per worker, runs trained in turn, one epoch at a
+time), started on the first Play or Step, not when /training opens, and stopped once no run has existed for
+IDLE_S. This process never imports torch: records, predictions and weights arrive pickled as numpy and bytes.
+A session gets a `Run` through `session_run()` (st.cache_resource, scope="session"); Streamlit releases it when
+the session ends, and `Run.close()` only posts a message: nothing here waits on Streamlit's event loop.
+A janitor thread drops, every second, the runs of sessions that are no longer connected (a closed tab).
+When every slot is taken (PER_WORKER playing runs per worker), a Play joins a queue and the page shows its place.
+
+Threads: per worker a sender (an outbox queue → the pipe, so posting never blocks) and a receiver (the pipe →
+the runs' history, under one lock); one janitor. Every run's state is guarded by the pool's lock.
+"""
+import atexit
+import itertools
+import multiprocessing
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from rnnviz.datasets import make_task
+
+REPO = Path(__file__).resolve().parents[1]  # where `python -m rnnviz.train_pool` finds rnnviz
+NICE = 10        # workers yield the CPU to the pages: on 2 busy cores a slider matters more than an epoch
+PER_WORKER = 8   # playing runs per worker before a Play queues: each still gets ≥ 1/8 of a core
+IDLE_S = 8.0     # workers stop once no run has existed this long (a closed class frees its memory)
+JANITOR_S = 1.0  # how often closed sessions' runs are looked for
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """What the page draws: the run's settings, its records so far, and where it stands in the pool."""
+    config: object
+    records: tuple            # the trainer's records, one per epoch so far
+    running: bool             # Play is on (training, or queued, or waiting for its worker to start)
+    done: bool                # all epochs ran, or the loss diverged
+    val_pred: np.ndarray | None  # ŷ on the validation windows after the last reported epoch
+    error: str | None         # an unexpected exception in the worker, or why the run was stopped
+    starting: bool = False    # its worker is not up yet (loading PyTorch)
+    queued: int | None = None  # 1-based place in the queue for a free slot, while the box is full
+    sharing: int = 1          # playing runs on its worker, itself included: each gets 1/sharing of a core
+
+    @property
+    def last(self):
+        return self.records[-1] if self.records else None
+
+
+class _Worker:
+    """One worker process seen from the server: its pipe, an outbox the sender drains, and what it holds."""
+
+    def __init__(self, pool, nice):
+        self.pool, self.ready, self.names, self.pid = pool, False, set(), None
+        self.outbox = queue.SimpleQueue()
+        self.conn, child = multiprocessing.Pipe()  # a socket pair; the child gets its end by fd number
+        with child:
+            fd = child.fileno()
+            self.process = subprocess.Popen([sys.executable, "-m", "rnnviz.train_pool", str(fd), str(nice)],
+                                            pass_fds=(fd,), cwd=REPO, stdin=subprocess.DEVNULL)
+        for target in (self._send_loop, self._receive_loop):
+            threading.Thread(target=target, daemon=True, name=f"rnnviz-pool-{self.process.pid}").start()
+
+    def post(self, msg):
+        """Queue `msg` for the worker; never blocks (None closes the pipe, and the worker exits)."""
+        self.outbox.put(msg)
+
+    def _send_loop(self):
+        while (msg := self.outbox.get()) is not None:
+            try:
+                self.conn.send(msg)
+            except (OSError, ValueError):  # the worker is gone; the receiver tells the pool
+                return
+        try:  # EOF for the worker, which exits; the receiver then sees EOF too and closes the pipe
+            with socket.socket(fileno=os.dup(self.conn.fileno())) as s:
+                s.shutdown(socket.SHUT_WR)
+        except (OSError, ValueError):
+            pass
+
+    def _receive_loop(self):
+        while True:
+            try:
+                msg = self.conn.recv()
+            except (EOFError, OSError):
+                break
+            self.pool._file(self, msg)
+        try:
+            code = self.process.wait(5.0)  # reaped: no zombie left behind
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        self.outbox.put(None)
+        self.conn.close()
+        self.pool._lost(self, code)
+
+
+class Pool:
+    """Runs spread over worker processes; Play beyond capacity queues. Thread-safe."""
+
+    def __init__(self, workers=None, per_worker=PER_WORKER, idle_s=IDLE_S, nice=NICE):
+        self.n_workers = workers or os.cpu_count() or 1
+        self.capacity, self.idle_s, self.nice = self.n_workers * per_worker, idle_s, nice
+        self.lock = threading.Condition()  # guards every field here and every Run's; notified on each report
+        self.workers, self.runs, self.queue = [], {}, deque()  # runs: name → Run (opened in a worker)
+        self.handles = set()               # every Run not yet closed, opened or not
+        self.names = itertools.count(1)
+        self.empty_since = time.monotonic()
+        threading.Thread(target=self._janitor, daemon=True, name="rnnviz-pool-janitor").start()
+        atexit.register(self.shutdown)
+
+    def open(self, alive=lambda: True):
+        """A new run handle for one session; `alive()` says whether that session is still connected."""
+        run = Run(self, alive)
+        with self.lock:
+            self.handles.add(run)
+        return run
+
+    def worker_pids(self):
+        with self.lock:
+            return [w.process.pid for w in self.workers]
+
+    def shutdown(self):
+        """Close every worker's pipe: each exits at once (EOF), wherever it is."""
+        with self.lock:
+            workers, self.workers = self.workers, []
+        for w in workers:
+            w.post(None)
+        for w in workers:
+            try:
+                w.process.wait(5.0)
+            except subprocess.TimeoutExpired:
+                w.process.kill()
+
+    # --- called with self.lock held ---------------------------------------------------------------------
+    def _place(self, run):
+        """Open `run`'s trainer in the worker with the fewest playing runs (started if need be)."""
+        if not self.workers:
+            self.workers = [_Worker(self, self.nice) for _ in range(self.n_workers)]
+        worker = min(self.workers, key=lambda w: (self._playing_on(w), len(w.names)))
+        run._name, run._worker = next(self.names), worker
+        worker.names.add(run._name)
+        self.runs[run._name] = run
+        worker.post(("open", run._name, run._cfg))
+
+    def _playing_on(self, worker):
+        return sum(1 for n in worker.names if self.runs[n]._playing and self.runs[n] not in self.queue)
+
+    def _slots_taken(self):
+        return sum(1 for r in self.runs.values() if r._playing and r not in self.queue)
+
+    def _drop(self, run):
+        if run._name is not None:
+            self.runs.pop(run._name, None)
+            run._worker.names.discard(run._name)
+            run._worker.post(("drop", run._name))
+            run._name = run._worker = None
+        if run in self.queue:
+            self.queue.remove(run)
+        run._playing = False
+        self._promote()
+
+    def _promote(self):
+        """Start queued runs while there are free slots."""
+        while self.queue and self._slots_taken() < self.capacity:
+            run = self.queue.popleft()
+            if run._name is not None and run._playing:
+                run._worker.post(("play", run._name, run._pace))
+        self.lock.notify_all()
+
+    # --- threads ----------------------------------------------------------------------------------------
+    def _file(self, worker, msg):
+        """The receiver: file one report from `worker`."""
+        kind = msg[0]
+        with self.lock:
+            if kind == "ready":
+                worker.ready, worker.pid = True, msg[1]
+            run = self.runs.get(msg[1]) if kind != "ready" else None
+            if run is None:
+                self.lock.notify_all()
+                return  # a report of a run reset or dropped since: nobody wants it
+            if kind == "built":
+                run._live.update(msg[2])
+            elif kind == "epochs":
+                run._records.extend(msg[2])
+                run._live.update(msg[3])
+                run._done = msg[4]
+                run._version += 1
+            elif kind == "stopped":
+                run._playing = False
+                self._promote()
+            elif kind == "error":
+                run._error, run._playing = msg[2], False
+                self._drop(run)
+            elif kind == "ack":
+                run._acked.add(msg[2])
+            self.lock.notify_all()
+
+    def _lost(self, worker, code):
+        """A worker exited: its runs cannot go on (unless the pool stopped it)."""
+        with self.lock:
+            if worker in self.workers:
+                self.workers.remove(worker)
+                for name in list(worker.names):
+                    run = self.runs.pop(name)
+                    run._error = f"the training worker stopped unexpectedly (exit code {code}); press Reset"
+                    run._playing, run._name, run._worker = False, None, None
+                    if run in self.queue:
+                        self.queue.remove(run)
+            self.lock.notify_all()
+
+    def _janitor(self):
+        """Every JANITOR_S: drop the runs of sessions gone; stop the workers once no run has existed for a while."""
+        while True:
+            time.sleep(JANITOR_S)
+            with self.lock:
+                handles = list(self.handles)
+            gone = [run for run in handles if not run._alive()]  # asks the runtime: outside the lock
+            with self.lock:
+                for run in gone:
+                    self.handles.discard(run)
+                    self._drop(run)
+                if self.runs:
+                    self.empty_since = time.monotonic()
+                elif self.workers and time.monotonic() - self.empty_since > self.idle_s:
+                    workers, self.workers = self.workers, []
+                    for w in workers:
+                        w.post(None)
+
+
+class Run:
+    """One session's run in the pool: Play/Pause/Step/Reset, and a snapshot of its history for the page."""
+
+    def __init__(self, pool, alive):
+        self._pool, self._alive = pool, alive
+        self._cfg = self._task = None
+        self._name = self._worker = None  # its name in, and its worker, once opened
+        self._records, self._live, self._error, self._done, self._version = [], {}, None, False, 0
+        self._playing, self._pace = False, 0.0
+        self._tokens, self._acked = itertools.count(1), set()
+
+    @property
+    def config(self):
+        return self._cfg
+
+    @property
+    def task(self):
+        return self._task
+
+    @property
+    def running(self):
+        return self._playing
+
+    @property
+    def starting(self):
+        """Play or Step was pressed and the worker is still loading PyTorch."""
+        worker = self._worker
+        return worker is not None and not worker.ready
+
+    @property
+    def seconds_per_epoch(self):
+        """Pacing, so a person can watch; 0 = full speed."""
+        return self._pace
+
+    @seconds_per_epoch.setter
+    def seconds_per_epoch(self, value):
+        with self._pool.lock:
+            if value != self._pace:
+                self._pace = value
+                if self._name is not None:
+                    self._worker.post(("pace", self._name, value))
+
+    @property
+    def done(self):
+        return self._done
+
+    def reset(self, cfg):
+        """Forget the history and start a fresh run of `cfg` (ValueError if `cfg`'s data is invalid)."""
+        task = make_task(cfg, test_set=False)  # what the trainer builds (the adding problem's without torch)
+        with self._pool.lock:
+            self._pool._drop(self)
+            self._cfg, self._task = cfg, task
+            self._records, self._live, self._error, self._done = [], {}, None, False
+            self._version += 1
+
+    def play(self):
+        """Train in the background until the run is done, paused, or the session is gone; queue if the box is full."""
+        pool = self._pool
+        with pool.lock:
+            if self._playing or self._cfg is None or self._done:
+                return
+            if self._name is None:
+                pool._place(self)
+            self._playing = True
+            if pool._slots_taken() > pool.capacity:
+                pool.queue.append(self)
+            else:
+                self._worker.post(("play", self._name, self._pace))
+
+    def pause(self, timeout=10.0):
+        """Stop after the current epoch; returns once its records are here (or after `timeout`)."""
+        with self._pool.lock:
+            if self in self._pool.queue:
+                self._pool.queue.remove(self)
+                self._playing = False
+                return
+        if self._playing:
+            self._request("pause", timeout)
+
+    def step(self, timeout=60.0):
+        """One epoch, synchronously (the Step button, and tests: in AppTest run_every never fires)."""
+        with self._pool.lock:
+            if self._cfg is None or self._done:
+                return
+            if self._name is None:
+                self._pool._place(self)
+            if self in self._pool.queue:
+                self._pool.queue.remove(self)
+                self._playing = False
+        self._request("step", timeout)
+
+    def sync(self, timeout=60.0):
+        """Build the run in its worker now and wait until it is built (a Play then trains at once)."""
+        with self._pool.lock:
+            if self._cfg is None:
+                return
+            if self._name is None:
+                self._pool._place(self)
+        self._request("pause", timeout)  # a pause of a run not playing is only acknowledged, after the open
+
+    def join(self, timeout=None):
+        """Wait until training has stopped (finished, paused, failed or released)."""
+        with self._pool.lock:
+            return self._pool.lock.wait_for(lambda: not self._playing, timeout)
+
+    def close(self):
+        """on_release: the session is gone. Only posts a message: safe on Streamlit's event loop."""
+        with self._pool.lock:
+            self._pool.handles.discard(self)
+            self._pool._drop(self)
+
+    def _request(self, kind, timeout):
+        """Send a pause/step and wait for its acknowledgement (its records arrive before it)."""
+        with self._pool.lock:
+            if self._name is None:
+                return
+            token = next(self._tokens)
+            self._worker.post((kind, self._name, token))
+            self._pool.lock.wait_for(lambda: token in self._acked or self._name is None, timeout)
+            self._acked.discard(token)
+
+    def snapshot(self):
+        """A consistent copy of the run so far, safe to draw while the worker keeps training."""
+        pool = self._pool
+        with pool.lock:
+            queued = pool.queue.index(self) + 1 if self in pool.queue else None
+            sharing = pool._playing_on(self._worker) if self._worker is not None else 1
+            return Snapshot(self._cfg, tuple(self._records), self._playing, self._done, self._live.get("val_pred"),
+                            self._error, self.starting, queued, max(1, sharing))
+
+    @property
+    def version(self):
+        """Bumped whenever the history changes: a view that drew this version has nothing new to draw."""
+        return self._version
+
+    def extrapolation(self):
+        """ŷ over t_ext from the weights of the worker's last heavy report (None before the first epoch)."""
+        return self._live.get("extrapolation")
+
+    def weights_pt(self):
+        """The weights after the last epoch as torch.save bytes (sent whenever training stops)."""
+        return self._live.get("weights_pt") or b""
+
+    def validation_targets(self):
+        """(t, s) of the value each validation window predicts, in the series' units; empty until built."""
+        idx = self._live.get("val_idx")
+        if idx is None:
+            return np.array([]), np.array([])
+        at = np.asarray(idx) + self._cfg.window  # window i predicts series[i + T]
+        return self._task.t[at], self._task.series[at]
+
+
+@st.cache_resource(show_spinner=False)
+def pool():
+    """The server's one pool, shared by every session."""
+    return Pool()
+
+
+def _session_alive():
+    """() -> bool for the current browser session, asked by the janitor; always True outside a server."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: True
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(session_id)
+
+
+@st.cache_resource(scope="session", on_release=lambda run: run.close(), show_spinner=False)
+def session_run():
+    """This browser session's run; Streamlit releases it (dropping it from the pool) when the session ends."""
+    return pool().open(alive=_session_alive())
