@@ -20,7 +20,7 @@ from rnnviz.datasets import AddingTask, adding_batch, make_task
 from rnnviz.decay import spectral_radius
 from rnnviz.records import Divergence, EpochRecord, RaceRecord  # noqa: F401 (re-exported)
 from rnnviz.train_config import TrainConfig
-from rnnviz.train_models import MODELS, ConcatRNN, ElmanRNN, Recurrent, make_model  # noqa: F401 (re-exported)
+from rnnviz.train_models import MODELS, ConcatRNN, ElmanRNN, Recurrent, engine_params, make_model  # noqa: F401
 
 ADVICE = "lower the learning rate or turn clipping on"
 
@@ -222,11 +222,22 @@ class Trainer:
             from rnnviz.export import weights_bytes
             weights = {lane.cell: weights_bytes(lane.model.state_dict()) for lane in self.lanes}
             view["weights_pt"] = weights if race else weights[self.cfg.cell]
-            if not self.adding:
+            if self.adding:  # ‖∂h_T/∂x_{T−k}‖ on each sample sequence, from the engine
+                x = view["sample_x"].astype(np.float64)  # (SAMPLES, T, 2)
+                view["connectivity"] = {lane.cell: memory(lane.model, x) for lane, ok in zip(self.lanes, trained)
+                                        if ok}
+            else:
                 ext = {lane.cell: extrapolate(lane.model, self.task, self.cfg.window) if ok else None
                        for lane, ok in zip(self.lanes, trained)}
                 view["extrapolation"] = ext if race else ext[self.cfg.cell]
         return view
+
+
+def memory(model, xs):
+    """(n, T) ‖∂h_T/∂x_{T−k}‖ for k = 0 … T−1 of a trained model on each of the sequences xs (n, T, I)."""
+    from rnnviz.decay import connectivity
+    params = engine_params(model)
+    return np.stack([connectivity(params, x) for x in xs])
 
 
 def make_trainer(cfg: TrainConfig):

@@ -81,3 +81,26 @@ def make_model(cell, hidden, generator, inputs=1):
                 bound = 1 / math.sqrt(fan)
                 p.uniform_(-bound, bound, generator=generator)
     return model
+
+
+def engine_params(model):
+    """The trained model as the numpy engine's Θ (RNNParams, LSTMParams, GRUParams), weights copied unchanged.
+
+    nn.RNN's b_ih + b_hh is the engine's b_h. The concat cell's recurrence is an RNN with W_h = [W_xh, W_hh];
+    its readout reads v_T, not h_T, so W_hy here is only the part of W_o that acts on h (what reaches y from h)."""
+    from rnnviz.params import GRUParams, LSTMParams, RNNParams  # numpy only; imported where it is needed
+
+    def a(t):
+        return t.detach().double().numpy()
+    if isinstance(model, ConcatRNN):
+        I = model.inputs
+        W_h, W_o = a(model.i2h.weight), a(model.i2o.weight)
+        return RNNParams(W_xh=W_h[:, :I], W_hh=W_h[:, I:], b_h=a(model.i2h.bias), W_hy=W_o[:, I:],
+                         b_y=a(model.i2o.bias))
+    rnn, out = model.rnn, model.out
+    if isinstance(rnn, nn.LSTM):
+        return LSTMParams.from_torch(rnn, out)
+    if isinstance(rnn, nn.GRU):
+        return GRUParams.from_torch(rnn, out)
+    return RNNParams(W_xh=a(rnn.weight_ih_l0), W_hh=a(rnn.weight_hh_l0), b_h=a(rnn.bias_ih_l0) + a(rnn.bias_hh_l0),
+                     W_hy=a(out.weight), b_y=a(out.bias))

@@ -287,3 +287,26 @@ def test_cli_learns_a_t_value_csv_from_value_not_t(tmp_path):
                                  values=tuple(csv_column(data.read_text(), "value"))))
     direct.step()
     assert json.loads(done.stdout.splitlines()[-1])["val_mse"] == direct.mse(direct.X_val, direct.y_val)
+
+
+def last_state(model, x):
+    """h_T of a torch model on one sequence x (T, I), by its own forward (the concat cell's loop written out)."""
+    if isinstance(model, ConcatRNN):
+        h = x.new_zeros(model.hidden)
+        for x_t in x:
+            h = torch.tanh(model.i2h(torch.cat((x_t, h))))
+        return h
+    return model.rnn(x[None])[0][0, -1]
+
+
+@pytest.mark.parametrize("cell", ["elman", "concat", "lstm", "gru"])
+def test_memory_is_autograds_norm_of_dh_T_dx_through_the_engine(cell):
+    from rnnviz.datasets import adding_batch
+    from rnnviz.train import memory
+    model = make_model(cell, 5, torch.Generator().manual_seed(0), inputs=2).double()
+    xs = adding_batch(2, 7, torch.Generator().manual_seed(1))[0].double()  # (2, T, 2)
+    got = memory(model, xs.numpy())
+    for x, conn in zip(xs, got):
+        J = torch.autograd.functional.jacobian(lambda x: last_state(model, x), x)  # (H, T, I)
+        want = [torch.linalg.matrix_norm(J[:, 6 - k, :], ord=2).item() for k in range(7)]
+        np.testing.assert_allclose(conn, want, rtol=1e-9, atol=1e-12)
