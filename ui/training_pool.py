@@ -374,6 +374,10 @@ class Run:
         """ŷ over t_ext from the weights of the worker's last heavy report (None before the first epoch)."""
         return self._live.get("extrapolation")
 
+    def view(self, name):
+        """One entry of the trainer's last live(heavy) report (rnnviz.train.Trainer.live), or None."""
+        return self._live.get(name)
+
     def weights_pt(self):
         """The weights after the last epoch as torch.save bytes (sent whenever training stops)."""
         return self._live.get("weights_pt") or b""

@@ -1,0 +1,65 @@
+"""The race in a real browser: press Play on the adding problem's race and read each cell's test loss off the chart.
+
+    python benchmarks/bench_race_browser.py [--seconds 60] [--T 50]
+
+Starts `streamlit run app.py` on a free 127.0.0.1 port and a headless chromium (tests/conftest.py's), opens
+/training with the race on at full speed, clicks Play, and every 5 s prints the epoch and the last point of each
+cell's test-loss curve as the browser draws it. Issue 20 asks: within 60 s of Play, LSTM and GRU below 0.01 and
+the RNN above 0.1. Then it stops the server (and with it the training worker).
+"""
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitPage, free_port, start_server, stop_server  # noqa: E402
+
+CURVES_JS = """() => {
+  const fig = [...document.querySelectorAll('.js-plotly-plot')]
+      .find(g => (((g.layout || {}).title || {}).text || '').startsWith('Test loss per epoch'));
+  if (!fig) return null;
+  return fig.data.map(d => {
+    const y = Array.from(d.y || []).filter(v => v !== null && isFinite(v));
+    return [d.name, d.x ? d.x.length : 0, y.length ? y[y.length - 1] : null];
+  });
+}"""
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--T", type=int, default=50)
+    args = p.parse_args()
+    from playwright.sync_api import sync_playwright
+    port = free_port()
+    proc, err = start_server(port)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)
+            app = StreamlitPage(page, f"http://127.0.0.1:{port}")
+            app.open("training", query={"train_task": "adding", "train_race": "true", "train_window": args.T,
+                                        "train_speed": "full speed"}, expect="epoch 0/")
+            print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min); T = {args.T}")
+            page.get_by_role("button", name="Play").click()
+            start = time.monotonic()
+            while True:
+                page.wait_for_timeout(5000)
+                seconds = time.monotonic() - start
+                curves = page.evaluate(CURVES_JS) or []
+                print(f"{seconds:5.1f} s  " + "  ".join(f"{name}: epoch {n} L = {y:.2e}" if y is not None
+                                                        else f"{name}: -" for name, n, y in curves), flush=True)
+                if seconds >= args.seconds or page.get_by_text("finished").count():
+                    break
+            print(app.screenshot("race_browser"))
+            browser.close()
+    finally:
+        stop_server(proc)
+        err.close()
+
+
+if __name__ == "__main__":
+    main()
