@@ -3,8 +3,8 @@
     python benchmarks/bench_race_browser.py [--seconds 60] [--T 50]
 
 Starts `streamlit run app.py` on a free 127.0.0.1 port and a headless chromium (tests/conftest.py's), opens
-/training with the race on at full speed, clicks Play, and every 5 s prints the epoch and the last point of each
-cell's test-loss curve as the browser draws it. Issue 20 asks: within 60 s of Play, LSTM and GRU below 0.01 and
+/training with the race on at full speed, clicks Play, and every 5 s prints the progress bar and the verdict
+(each cell's latest test loss) as the browser shows them. Issue 20 asks: within 60 s of Play, LSTM and GRU below 0.01 and
 the RNN above 0.1. Then it stops the server (and with it the training worker).
 """
 import argparse
@@ -16,14 +16,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitPage, free_port, start_server, stop_server  # noqa: E402
 
-CURVES_JS = """() => {
-  const fig = [...document.querySelectorAll('.js-plotly-plot')]
-      .find(g => (((g.layout || {}).title || {}).text || '').startsWith('Test loss per epoch'));
-  if (!fig) return null;
-  return fig.data.map(d => {
-    const y = Array.from(d.y || []).filter(v => v !== null && isFinite(v));
-    return [d.name, d.x ? d.x.length : 0, y.length ? y[y.length - 1] : null];
-  });
+VERDICT_JS = """() => {
+  const el = [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+      .find(e => e.innerText.includes('Test loss:'));
+  const bar = document.querySelector('[data-testid="stProgress"]');
+  return [(bar && bar.innerText) || '', (el && el.innerText) || ''];
 }"""
 
 
@@ -49,9 +46,8 @@ def main():
             while True:
                 page.wait_for_timeout(5000)
                 seconds = time.monotonic() - start
-                curves = page.evaluate(CURVES_JS) or []
-                print(f"{seconds:5.1f} s  " + "  ".join(f"{name}: epoch {n} L = {y:.2e}" if y is not None
-                                                        else f"{name}: -" for name, n, y in curves), flush=True)
+                progress, verdict = page.evaluate(VERDICT_JS)
+                print(f"{seconds:5.1f} s  {progress.strip()}  |  {verdict.strip()}", flush=True)
                 if seconds >= args.seconds or page.get_by_text("finished").count():
                     break
             print(app.screenshot("race_browser"))

@@ -79,7 +79,7 @@ def series_race_charts(snap, run):
     lanes = lanes_of(snap.records, cfg)
     left, right = st.columns(2)
     with left:
-        live_chart(figs.race_loss_figure(lanes), key="train_fig_loss")
+        live_chart(figs.race_loss_figure(lanes, held_out="validation"), key="train_fig_loss")
     with right:
         live_chart(figs.race_grad_figure(lanes, cfg.max_norm, cfg.clip), key="train_fig_grad")
     if snap.records:

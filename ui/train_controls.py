@@ -13,7 +13,7 @@ HELP = {f.name: f.metadata["help"] for f in config_fields()}
 DEFAULT = TrainConfig()
 CELL_LABELS = {"elman": "nn.RNN + Linear on h_T", "concat": "seed 004: i2h, i2o on [x_t, h_{t−1}]",
                "lstm": "nn.LSTM + Linear on h_T", "gru": "nn.GRU + Linear on h_T"}
-TASK_LABELS = {"series": "Next value of a series", "adding": "Adding problem (memory)"}
+TASK_LABELS = {"series": "next value of a series (seed 004)", "adding": "the adding problem: a test of memory"}
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
 NORMS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -34,7 +34,8 @@ def settings():
     """The settings widgets (in the sidebar) → (TrainConfig or None, error message or None)."""
     with st.sidebar:
         st.subheader("Settings")
-        task = _bound(st.radio, "Task", "task", options=TASKS, format_func=TASK_LABELS.get, on_change=_task_defaults)
+        task = _bound(st.radio, "Task", "task", options=TASKS, captions=[TASK_LABELS[t] for t in TASKS],
+                      on_change=_task_defaults)
         dataset, values, error = "sine", None, None
         if task == "series":
             dataset = _bound(st.selectbox, "Dataset", "dataset", options=DATASETS, index=DATASETS.index("sine"))
@@ -43,15 +44,16 @@ def settings():
         cell = _bound(st.radio, "Cell", "cell", options=CELLS, captions=[CELL_LABELS[c] for c in CELLS],
                       disabled=race)
         s = dict(task=task, dataset=dataset, values=values, cell=cell, race=race)
-        s["hidden"] = _bound(st.slider, "Hidden size H", "hidden", min_value=1, max_value=64, value=DEFAULT.hidden)
+        default = TrainConfig.for_task(task)  # a link with ?train_task=adding opens on the adding problem's
+        s["hidden"] = _bound(st.slider, "Hidden size H", "hidden", min_value=1, max_value=64, value=default.hidden)
         s["window"] = _bound(st.slider, "Length T (window, or the adding problem's sequence)", "window",
-                             min_value=1, max_value=200, value=DEFAULT.window)
+                             min_value=1, max_value=200, value=default.window)
         s["optimizer"] = _bound(st.radio, "Optimizer", "optimizer", options=OPTIMIZERS, horizontal=True)
         s["lr"] = _bound(st.select_slider, "Learning rate", "lr", options=LRS, value=DEFAULT.lr, format_func=_g)
         s["batch_size"] = _bound(st.select_slider, "Batch size", "batch_size", options=BATCHES,
-                                 value=DEFAULT.batch_size)
+                                 value=default.batch_size)
         s["epochs"] = _bound(st.number_input, "Epochs", "epochs", min_value=1, max_value=5000,
-                             value=DEFAULT.epochs, step=10)
+                             value=default.epochs, step=10)
         s["clip"] = _bound(st.toggle, "Gradient clipping", "clip", value=DEFAULT.clip)
         s["max_norm"] = _bound(st.select_slider, "Clip at max-norm θ", "max_norm", options=NORMS,
                                value=DEFAULT.max_norm, disabled=not s["clip"], format_func=_g)
