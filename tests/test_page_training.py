@@ -290,7 +290,7 @@ def test_a_link_to_the_adding_problem_opens_with_its_defaults_and_its_baseline_o
         at.button(key="train_step").click().run()
         loss = figure(at, "Loss L per epoch")
         assert "baseline" in loss["layout"]["annotations"][0]["text"] and "test loss" in loss["data"][1]["name"]
-        assert "c_t = f_t" in at.latex[0].value
+        assert "c_t = f_t" in at.latex[0].value and "W_{hy} h_T" in at.latex[1].value
     finally:
         clear_session_resource_cache(APPTEST_SESSION)
 

@@ -3,16 +3,18 @@
 import numpy as np
 import streamlit as st
 
+from rnnviz.datasets import ADDING_BASELINE
 from ui import train_figures as figs
 from ui.live import live_chart
 
 NAMES = figs.NAMES
-EQUATIONS = {
-    "elman": r"h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b_h), \qquad y = W_{hy} h_T + b_y",
-    "concat": r"v_t = [x_t,\, h_{t-1}],\quad h_t = \tanh(W_h v_t + b_h), \qquad y = W_o v_T + b_o",
-    "lstm": r"c_t = f_t \odot c_{t-1} + i_t \odot g_t,\quad h_t = o_t \odot \tanh(c_t), \qquad y = W_{hy} h_T + b_y",
-    "gru": r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}, \qquad y = W_{hy} h_T + b_y",
+EQUATIONS = {  # one short line each, so a phone shows them whole; the readout follows once
+    "elman": r"\text{RNN: } h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b_h)",
+    "concat": r"v_t = [x_t,\, h_{t-1}],\quad h_t = \tanh(W_h v_t + b_h)",
+    "lstm": r"\text{LSTM: } c_t = f_t \odot c_{t-1} + i_t \odot g_t,\ \ h_t = o_t \odot \tanh(c_t)",
+    "gru": r"\text{GRU: } h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
 }
+READOUT = {"concat": r"y = W_o v_T + b_o"}  # every other cell: y = W_hy h_T + b_y
 TORCH_NAMES = {
     "elman": "PyTorch's `nn.RNN` names W_xh `weight_ih_l0`, W_hh `weight_hh_l0`, and splits b_h into "
              "`bias_ih_l0 + bias_hh_l0`; W_hy, b_y are the `nn.Linear` readout's `weight`, `bias`.",
@@ -28,6 +30,7 @@ def equations(cfg):
     """The cell(s) in the app's notation, and what PyTorch calls each weight."""
     for cell in cfg.cells:
         st.latex(EQUATIONS[cell])
+    st.latex(READOUT.get(cfg.cell if not cfg.race else "elman", r"y = W_{hy} h_T + b_y"))
     st.caption(" ".join(TORCH_NAMES[cell] for cell in cfg.cells))
 
 
@@ -57,6 +60,8 @@ def adding_charts(snap, run):
     """The adding problem's live charts: loss (or the race's test losses), gradient norms, then the memory view."""
     cfg, records = snap.config, snap.records
     lanes, baseline = lanes_of(records, cfg), run.view("baseline")
+    if baseline is None:  # the test set is drawn when training starts; until then, its expectation
+        baseline = ADDING_BASELINE
     if cfg.race:
         loss = figs.race_loss_figure(lanes, baseline)
         grad = figs.race_grad_figure(lanes, cfg.max_norm, cfg.clip)

@@ -98,7 +98,8 @@ RACE_TITLE = "Test loss per epoch: who remembers?"
 
 
 def race_loss_figure(lanes, baseline=None, held_out="test"):
-    """Each cell's held-out L per epoch on one log axis, with the baseline to beat. lanes: {cell: [EpochRecord]}."""
+    """Each cell's held-out L per epoch on one log axis, with the adding problem's baseline to beat (the series'
+    races have none: baseline None, held_out "validation"). lanes: {cell: [EpochRecord]}."""
     traces = []
     for cell, records in lanes.items():
         x, y = _bucket_max([r.epoch for r in records], _positive([r.val_loss for r in records]))
@@ -106,7 +107,7 @@ def race_loss_figure(lanes, baseline=None, held_out="test"):
                                mode="lines+markers" if len(records) <= 60 else "lines",
                                marker=dict(size=4, symbol=SYMBOL[cell])))
     hlines = baseline_line(baseline) if baseline is not None else ()
-    title = RACE_TITLE if baseline is not None else "Validation loss per epoch"
+    title = RACE_TITLE if held_out == "test" else "Validation loss per epoch"
     return _figure(traces, title, "epoch", "L", log_y=True, hlines=hlines, integer_x=True)
 
 
@@ -142,8 +143,7 @@ def sample_figure(x, target, preds):
         if y is not None and np.isfinite(y):
             traces.append(_scatter(x=[T + 1.5], y=[y], name=f"{NAMES[cell]}: {y:.3f}", mode="markers",
                                    marker=dict(color=STYLE[cell]["color"], size=9, symbol=SYMBOL[cell])))
-    fig = _figure(traces, "One test sequence: the marked values and each cell's answer", "step t",
-                  "u_t (bars); target and answers (right)")
+    fig = _figure(traces, "One test sequence: marks, target, answers", "step t", "u_t; answers at right")
     fig.layout.yaxis.range = [0, 2.05]
     return fig
 
