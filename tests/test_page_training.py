@@ -344,3 +344,21 @@ def test_the_rho_caption_follows_the_number_and_epochs_are_whole(at):
     assert ("< 1" in caption) == (float(rho) < 1)
     for title in ("Loss L per epoch", "Spectral radius"):
         assert figure(at, title)["layout"]["xaxis"]["dtick"] == 1  # no tick at epoch 1.5
+
+
+def test_a_race_on_the_sine_and_an_lstm_alone_on_it(at):
+    at.toggle(key="train_race").set_value(True).run()
+    at.button(key="train_step").click().run()
+    assert not at.exception and not at.error
+    race = figure(at, "Validation loss per epoch")
+    assert [t["name"] for t in race["data"]] == ["RNN (validation)", "LSTM (validation)", "GRU (validation)"]
+    assert not race["layout"]["shapes"]  # a series has no baseline to beat
+    assert any("Lowest:" in m.value for m in at.markdown)
+    at.toggle(key="train_race").set_value(False).run()
+    at.radio(key="train_cell").set_value("lstm").run()
+    at.button(key="train_reset").click().run()
+    at.button(key="train_step").click().run()
+    assert not at.exception and not at.error
+    extrapolation = figure(at, "Autoregressive extrapolation")
+    assert len(decode(extrapolation["data"][-1]["y"])) == 1000  # t ∈ [75, 175) in steps of 0.1
+    assert any("one W_hh block per gate" in c.value for c in at.caption)

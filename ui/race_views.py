@@ -11,7 +11,8 @@ NAMES = figs.NAMES
 EQUATIONS = {  # one short line each, so a phone shows them whole; the readout follows once
     "elman": r"\text{RNN: } h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b_h)",
     "concat": r"v_t = [x_t,\, h_{t-1}],\quad h_t = \tanh(W_h v_t + b_h)",
-    "lstm": r"\text{LSTM: } c_t = f_t \odot c_{t-1} + i_t \odot g_t,\ \ h_t = o_t \odot \tanh(c_t)",
+    "lstm": r"\begin{gathered}\text{LSTM: } c_t = f_t \odot c_{t-1} + i_t \odot g_t,\\ h_t = o_t \odot \tanh(c_t)"
+            r"\end{gathered}",
     "gru": r"\text{GRU: } h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
 }
 READOUT = {"concat": r"y = W_o v_T + b_o"}  # every other cell: y = W_hy h_T + b_y
@@ -22,7 +23,7 @@ TORCH_NAMES = {
     "lstm": "`nn.LSTM`: gates i, f, g, o from W_xh = `weight_ih_l0` (4H rows) and W_hh = `weight_hh_l0`; the "
             "cell state c_t is updated by addition, which lets a value travel far.",
     "gru": "`nn.GRU`: gates r, z, n from W_xh = `weight_ih_l0` (3H rows) and W_hh = `weight_hh_l0`; an update "
-           "gate z_t near 1 carries h_{t−1} forward unchanged.",
+           "gate z_t near 1 carries the previous state forward unchanged.",
 }
 
 
