@@ -1,7 +1,9 @@
 """One worker of the training pool: a process that holds many runs and trains them in turn, one epoch at a time.
 
 Started as `python -m rnnviz.train_pool FD [NICE]` (FD: its end of a socket pair, a multiprocessing Connection;
-NICE: how much lower its CPU priority is than its parent's). A `python -m` entry point, not a multiprocessing
+NICE: how much lower its CPU priority is than its parent's once its first epoch is trained: importing PyTorch and
+the first trainer's lazy imports (~2.3 s of CPU together) run at the server's priority, since the first Play of a
+class waits for them, and on a busy machine a low priority made that wait 10 s). A `python -m` entry point, not a multiprocessing
 child: those re-run `__main__` to start, and under Streamlit `__main__` is the page script being run.
 The server (ui/training_pool.py) starts one per core and spreads the runs over them; PyTorch is imported once
 per worker, not once per browser tab. Runs are built by `rnnviz.train.make_trainer(cfg)`, so any trainer with
@@ -9,13 +11,18 @@ per worker, not once per browser tab. Runs are built by `rnnviz.train.make_train
 
   server → worker:  ("open", run, cfg)  ("play", run, seconds_per_epoch)  ("pace", run, seconds_per_epoch)
                     ("pause", run, token)  ("step", run, token)  ("drop", run)
+                    ("give", run)  ("adopt", run, trainer bytes, playing, seconds_per_epoch)
   worker → server:  ("ready", pid)  ("built", run, live)  ("epochs", run, records, live, done)
                     ("stopped", run)  ("ack", run, token)  ("error", run, message)
+                    ("given", run, trainer bytes, playing)  ("kept", run)  (its trainer does not pickle)
+A run moves between workers (give → given → adopt) as its pickled trainer, which the server passes on unread:
+that is how the pool evens out the share of a core each run gets when runs per worker differ.
 Epochs are shipped per run in batches, at most every FLUSH_S while playing and always when it stops; `live` is
 the trainer's `.live(heavy)` dict, heavy at most every HEAVY_S while playing. The worker exits when the server's
 end of the pipe closes (EOF: the server stopped, however it stopped) or on Ctrl-C.
 """
 import os
+import pickle
 import sys
 import time
 from collections import OrderedDict
@@ -73,9 +80,9 @@ class _Run:
 class Worker:
     """The worker's whole state: its runs, the ring of those playing, and the pipe to the server."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, nice=0):
         from rnnviz.train import make_trainer  # imports torch: the one import this process exists to pay
-        self.conn, self.make_trainer = conn, make_trainer
+        self.conn, self.make_trainer, self.nice = conn, make_trainer, nice
         self.runs, self.ring = {}, RoundRobin()
 
     def loop(self):
@@ -112,6 +119,22 @@ class Worker:
         elif kind == "drop":
             self.ring.remove(name)
             self.runs.pop(name, None)
+        elif kind == "adopt":
+            run = self.runs[name] = _Run(pickle.loads(msg[2]))
+            run.pace, run.flushed_at = msg[4], time.monotonic()
+            if msg[3]:
+                self.ring.add(name)
+        elif kind == "give" and run is not None:
+            self.flush(name, run)
+            try:
+                blob = pickle.dumps(run.trainer)
+            except Exception:  # a trainer that does not pickle stays where it is
+                self.conn.send(("kept", name))
+                return
+            playing = name in self.ring
+            self.ring.remove(name)
+            del self.runs[name]
+            self.conn.send(("given", name, blob, playing))
         elif run is None:  # dropped, or never built: answer so nobody waits
             if kind in ("pause", "step"):
                 self.conn.send(("ack", name, msg[2]))
@@ -137,6 +160,9 @@ class Worker:
         """Train one epoch of `run`; False if it raised (the run is then reported and dropped)."""
         try:
             run.pending.append(run.trainer.step())
+            if self.nice:  # the first epoch is trained: from now on, the pages go first
+                os.nice(self.nice)
+                self.nice = 0
             return True
         except Exception as e:  # shown on the page instead of ending the worker and every run in it
             self.ring.remove(name)
@@ -162,12 +188,12 @@ class Worker:
         run.pending = []
 
 
-def serve(conn):
+def serve(conn, nice=0):
     """The worker's life: commands and epochs until the server closes its end (EOF) or Ctrl-C."""
-    import torch
-    torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
     try:
-        Worker(conn).loop()
+        import torch
+        torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
+        Worker(conn, nice).loop()
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass  # the server is gone, or the terminal sent Ctrl-C to the whole process group
     finally:
@@ -175,5 +201,4 @@ def serve(conn):
 
 
 if __name__ == "__main__":
-    os.nice(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
-    serve(Connection(int(sys.argv[1])))
+    serve(Connection(int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else 0)

@@ -6,11 +6,15 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# The real-browser tests drive Debian's chromium (playwright cannot download its own browser here).
-if [ ! -x /usr/bin/chromium ]; then
+# The real-browser tests drive Debian's chromium (playwright cannot download its own browser here);
+# tests/test_deploy.py puts Debian's nginx in front of two replicas.
+MISSING=""
+[ -x /usr/bin/chromium ] || MISSING="$MISSING chromium"
+[ -x /usr/sbin/nginx ] || MISSING="$MISSING nginx"
+if [ -n "$MISSING" ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
 
 exec python3 -m pytest tests "$@"

@@ -1,4 +1,5 @@
 """ui/live.py through AppTest: what a live chart and live KaTeX lines send to the browser."""
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from apptest_util import decode
@@ -83,3 +84,15 @@ def test_the_katex_module_and_plotly_js_are_where_the_components_load_them_from(
     assert live._KATEX and live._KATEX[-1].stat().st_size > 100_000  # Streamlit's own KaTeX build
     assert (live.Path(live._PLOTLY_DIR) / "plotly.min.js").stat().st_size > 1_000_000
 
+
+
+def test_a_patch_carries_only_the_new_points_of_grown_traces_and_whole_traces_that_changed():
+    from ui.live import _patch
+    old = {"type": "scatter", "x": np.arange(1, 4), "y": np.array([0.5, np.nan, 0.2]), "name": "train loss"}
+    grown = {**old, "x": np.arange(1, 6), "y": np.array([0.5, np.nan, 0.2, 0.1, 0.05])}
+    kind, tails = _patch(old, grown)
+    assert kind == "extend" and tails["x"].tolist() == [4, 5] and tails["y"].tolist() == [0.1, 0.05]
+    assert _patch(old, dict(old)) is None  # unchanged (nan equals nan): nothing sent
+    assert _patch(old, {**grown, "y": np.array([9.0, np.nan, 0.2, 0.1, 0.05])})[0] == "set"  # an old point moved
+    assert _patch(old, {**old, "name": "validation loss"})[0] == "set"
+    assert _patch(None, old)[0] == "set"  # a trace the last whole figure did not have

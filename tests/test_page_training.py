@@ -152,6 +152,22 @@ def test_two_runs_in_one_worker_take_turns_and_reproduce_their_runs(small_pool):
     assert wait_until(lambda: training_processes() == [])
 
 
+def test_runs_moved_between_workers_to_share_the_cpu_fairly_still_reproduce_their_runs():
+    p = Pool(workers=2, idle_s=0.5, rebalance_s=0.1)  # 3 runs on 2 workers: one at a time takes the lone seat
+    try:
+        runs, cfgs = [p.open() for _ in range(3)], [TrainConfig(epochs=150, seed=s) for s in range(3)]
+        for run, cfg in zip(runs, cfgs):
+            run.reset(cfg)
+            run.play()
+        for run in runs:
+            run.join(120)
+        assert p.moves >= 2
+        for run, cfg in zip(runs, cfgs):
+            assert [r.train_loss for r in run.snapshot().records] == [r.train_loss for r in train(cfg)]
+    finally:
+        p.shutdown()
+
+
 def test_play_while_the_worker_starts_trains_once_it_is_up(small_pool):
     run = small_pool.open()
     run.reset(TrainConfig(epochs=3))

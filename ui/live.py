@@ -14,15 +14,20 @@ JSON), served by Streamlit from that package's folder; KaTeX is the module Strea
 styled by the KaTeX stylesheet its page already has (found by name; without it the lines fall back to
 st.latex).
 """
+import copy
 import json
 from pathlib import Path
+
+import numpy as np
 
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 from _plotly_utils.utils import convert_to_base64
 from plotly.io.json import to_json_plotly
+from streamlit.delta_generator_singletons import context_dg_stack
 from streamlit.runtime import Runtime, get_instance
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 _PLOTLY_DIR = str(Path(plotly.__file__).parent / "package_data")  # plotly.min.js, as pip installed it
 _KATEX = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
@@ -73,7 +78,25 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   el.__drawn = true;
   el.__stale = false;
 }
-export default function ({ parentElement, data }) {
+// plotly's JSON keeps a numpy array as {dtype, bdata: base64}: a plain array, to append a patch's points to
+const TYPED = {f8: Float64Array, f4: Float32Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
+               u2: Uint16Array, i4: Int32Array, u4: Uint32Array};
+function plain(a) {
+  if (!a || !a.bdata) return a || [];
+  const bytes = Uint8Array.from(atob(a.bdata), c => c.charCodeAt(0));
+  return Array.from(new TYPED[a.dtype](bytes.buffer));
+}
+function patched(figure, patch) {  // the figure a patch describes: traces set, extended or kept, maybe a new layout
+  const data = figure.data.slice(0, patch.n);
+  for (const [i, op, trace] of patch.traces) {
+    if (op === 'set') { data[i] = trace; continue; }
+    const t = {...data[i]};  // a new object with new arrays: Plotly.react redraws only the traces that changed
+    for (const [k, tail] of Object.entries(trace)) t[k] = plain(t[k]).concat(plain(tail));
+    data[i] = t;
+  }
+  return {data, layout: patch.layout || figure.layout};
+}
+export default function ({ parentElement, data, setTriggerValue }) {
   let el = parentElement.querySelector(':scope > .live-chart');
   if (!el) {
     el = document.createElement('div');
@@ -87,7 +110,21 @@ export default function ({ parentElement, data }) {
     }).observe(el);
     sight.observe(el);
   }
-  const figure = JSON.parse(data.figure);
+  let figure;
+  if (data.patch) {  // what changed since the last whole figure sent (React may skip a render in between)
+    const patch = JSON.parse(data.patch);
+    if (el.__rev === patch.rev) return;  // already applied
+    if (el.__key?.rev !== patch.base) {  // never saw the figure the patch builds on: ask for a whole one
+      setTriggerValue('stale', true);
+      return;
+    }
+    figure = patched(el.__key.figure, patch);
+    el.__rev = patch.rev;
+  } else {
+    figure = JSON.parse(data.figure);
+    el.__rev = data.rev;
+    el.__key = {rev: data.rev, figure: JSON.parse(data.figure)};  // a copy: draw() sets figure.layout.width
+  }
   el.style.minHeight = (figure.layout.height || 450) + 'px';
   el.__next = {figure, config: data.config};
   plotly(data.src).then(() => { if (el.__width) update(el); });
@@ -152,20 +189,94 @@ def _plotly_url():
     return _registered["url"]
 
 
-def live_chart(fig, key, config=None):
+def live_chart(fig, key, config=None, patch=False):
     """Draw `fig` under `key`; on later reruns the same plot is updated in place.
 
     `fig`: a go.Figure, or a figure as plain dicts ({"data": [trace dicts], "layout": dict}, ui.figures'
-    *_spec builders), which is used up: its numpy arrays are replaced by plotly's base64 form in place."""
+    *_spec builders), which is used up: its numpy arrays are replaced by plotly's base64 form in place.
+    `patch`: in a fragment's rerun, send only what changed since the last whole figure this session sent under
+    `key` (see _patch), and a whole figure every KEYFRAME_EVERY draws: a live chart whose traces grow sends its
+    new points, not all of them again every tick. Patches are relative to that whole figure, not to the last
+    patch, because the browser may skip a render when two updates arrive close together."""
     if isinstance(fig, dict):
         spec = {"data": fig["data"], "layout": dict(fig["layout"])}
-        convert_to_base64(spec)  # what go.Figure.to_dict does to the arrays: the same JSON comes out
     else:
         spec = fig.to_dict()  # a copy: the caller's figure is left as it was
     spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)
+    data = {"config": config or {}, "src": _plotly_url()}
+    if patch:
+        data.update(_patched(spec, key))
+        _chart(key=key, data=data, on_stale_change=lambda: _sent().pop(key, None))
+        return
+    data["figure"] = _json(spec)
+    _chart(key=key, data=data)
+
+
+def _json(spec):
+    convert_to_base64(spec)  # what go.Figure.to_dict does to the arrays: the same JSON comes out
     # engine="json": plotly's default ("auto") takes orjson whenever it happens to be installed, and its
     # orjson path cleans the figure first, 1.3 ms slower for a T = 100 diagram here; the text is the same
-    _chart(key=key, data={"figure": to_json_plotly(spec, engine="json"), "config": config or {}, "src": _plotly_url()})
+    return to_json_plotly(spec, engine="json")
+
+
+KEYFRAME_EVERY = 10  # a patchable chart sends its whole figure at least this often (patches grow until then)
+
+
+def _sent():
+    """{key: (rev, where on the page, rev of the last whole figure, that figure)} of the patchable charts."""
+    return st.session_state.setdefault("_live_chart_sent", {})
+
+
+def _patched(spec, key):
+    """{"figure": JSON, "rev": n}, or in a fragment's rerun of a chart at the same place {"patch": JSON}: what
+    changed since the last whole figure."""
+    ctx = get_script_run_ctx()
+    cursor = context_dg_stack.get()[-1]._cursor
+    where = (tuple(cursor.parent_path), cursor.index) if cursor is not None else None
+    rev, old_where, base, key_spec = _sent().get(key, (0, None, 0, None))
+    rev += 1
+    if (key_spec is None or where != old_where or rev - base >= KEYFRAME_EVERY or ctx is None
+            or not ctx.fragment_ids_this_run):
+        _sent()[key] = (rev, where, rev, copy.deepcopy(spec))
+        return {"figure": _json(spec), "rev": rev}
+    _sent()[key] = (rev, where, base, key_spec)
+    traces = [(i, *change) for i, t in enumerate(spec["data"])
+              if (change := _patch(key_spec["data"][i] if i < len(key_spec["data"]) else None, t)) is not None]
+    layout = None if _same(key_spec["layout"], spec["layout"]) else spec["layout"]
+    return {"patch": _json({"rev": rev, "base": base, "n": len(spec["data"]), "traces": traces, "layout": layout})}
+
+
+def _patch(old, new):
+    """How trace `new` follows from `old`: None (unchanged), ("extend", {name: new tail}) when its arrays only
+    grew at the end, else ("set", new)."""
+    if old is None or old.keys() != new.keys():
+        return "set", new
+    tails = {}
+    for name, v in new.items():
+        o = old[name]
+        if isinstance(v, (np.ndarray, list, tuple)) and isinstance(o, (np.ndarray, list, tuple)):
+            a, b = np.asarray(o), np.asarray(v)
+            if _same(a, b):
+                continue
+            if a.ndim == b.ndim == 1 and len(b) > len(a) and _same(a, b[:len(a)]):
+                tails[name] = b[len(a):]
+                continue
+            return "set", new
+        if not _same(o, v):
+            return "set", new
+    if len({len(t) for t in tails.values()}) > 1:
+        return "set", new
+    return ("extend", tails) if tails else None
+
+
+def _same(a, b):
+    """a == b for figure values (numpy arrays compared by value, nan equal to nan); False when undecidable."""
+    try:
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return np.array_equal(a, b, equal_nan=np.asarray(a).dtype.kind in "fc")
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def live_latex(lines, key):

@@ -71,9 +71,9 @@ def adding_charts(snap, run):
         grad = figs.grad_norm_figure(records, cfg.max_norm, cfg.clip)
     left, right = st.columns(2)
     with left:
-        live_chart(loss, key="train_fig_loss")
+        live_chart(loss, key="train_fig_loss", patch=True)
     with right:
-        live_chart(grad, key="train_fig_grad")
+        live_chart(grad, key="train_fig_grad", patch=True)
     if records:
         verdict(lanes, baseline, records[-1].epoch * cfg.steps_per_epoch)
     memory(snap, run)
@@ -85,9 +85,9 @@ def series_race_charts(snap, run):
     lanes = lanes_of(snap.records, cfg)
     left, right = st.columns(2)
     with left:
-        live_chart(figs.race_loss_figure(lanes, held_out="validation"), key="train_fig_loss")
+        live_chart(figs.race_loss_figure(lanes, held_out="validation"), key="train_fig_loss", patch=True)
     with right:
-        live_chart(figs.race_grad_figure(lanes, cfg.max_norm, cfg.clip), key="train_fig_grad")
+        live_chart(figs.race_grad_figure(lanes, cfg.max_norm, cfg.clip), key="train_fig_grad", patch=True)
     if snap.records:
         verdict(lanes, None, None)
 

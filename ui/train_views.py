@@ -81,7 +81,7 @@ def charts(snap, worker):
     for column, figures, names in ((left, left_figs, ("loss", "pred", "rho")), (right, right_figs, ("grad", "extrap"))):
         for fig, name in zip(figures, names):
             with column:
-                live_chart(fig, key=f"train_fig_{name}")
+                live_chart(fig, key=f"train_fig_{name}", patch=True)  # new points only, each tick
     with right:
         metrics(records, task.std)
 

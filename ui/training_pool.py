@@ -5,8 +5,11 @@ time), started on the first Play or Step, not when /training opens, and stopped 
 IDLE_S. This process never imports torch: records, predictions and weights arrive pickled as numpy and bytes.
 A session gets a `Run` through `session_run()` (st.cache_resource, scope="session"); Streamlit releases it when
 the session ends, and `Run.close()` only posts a message: nothing here waits on Streamlit's event loop.
-A janitor thread drops, every second, the runs of sessions that are no longer connected (a closed tab).
-When every slot is taken (PER_WORKER playing runs per worker), a Play joins a queue and the page shows its place.
+A janitor thread drops, every second, the runs of sessions that are no longer connected (a closed tab), and
+every REBALANCE_S moves the run furthest behind from the busiest worker to the least busy one (its pickled
+trainer, passed on unread), so runs get the same share of the CPU even when runs per worker differ (8 and 7
+for 15 runs on 2 workers). When every slot is taken (PER_WORKER playing runs per worker), a Play joins a
+queue and the page shows its place.
 
 Threads: per worker a sender (an outbox queue → the pipe, so posting never blocks) and a receiver (the pipe →
 the runs' history, under one lock); one janitor. Every run's state is guarded by the pool's lock.
@@ -35,6 +38,7 @@ NICE = 10        # workers yield the CPU to the pages: on 2 busy cores a slider 
 PER_WORKER = 8   # playing runs per worker before a Play queues: each still gets ≥ 1/8 of a core
 IDLE_S = 8.0     # workers stop once no run has existed this long (a closed class frees its memory)
 JANITOR_S = 1.0  # how often closed sessions' runs are looked for
+REBALANCE_S = 2.0  # how often a run may move from the busiest worker to the least busy (see Pool._rebalance)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,14 +109,15 @@ class _Worker:
 class Pool:
     """Runs spread over worker processes; Play beyond capacity queues. Thread-safe."""
 
-    def __init__(self, workers=None, per_worker=PER_WORKER, idle_s=IDLE_S, nice=NICE):
+    def __init__(self, workers=None, per_worker=PER_WORKER, idle_s=IDLE_S, nice=NICE, rebalance_s=REBALANCE_S):
         self.n_workers = workers or os.cpu_count() or 1
-        self.capacity, self.idle_s, self.nice = self.n_workers * per_worker, idle_s, nice
+        self.capacity, self.idle_s, self.nice, self.rebalance_s = self.n_workers * per_worker, idle_s, nice, rebalance_s
+        self.moves = 0  # runs moved between workers so far
         self.lock = threading.Condition()  # guards every field here and every Run's; notified on each report
         self.workers, self.runs, self.queue = [], {}, deque()  # runs: name → Run (opened in a worker)
         self.handles = set()               # every Run not yet closed, opened or not
         self.names = itertools.count(1)
-        self.empty_since = time.monotonic()
+        self.empty_since = self.rebalanced_at = time.monotonic()
         threading.Thread(target=self._janitor, daemon=True, name="rnnviz-pool-janitor").start()
         atexit.register(self.shutdown)
 
@@ -150,6 +155,13 @@ class Pool:
         self.runs[run._name] = run
         worker.post(("open", run._name, run._cfg))
 
+    def _post(self, run, msg):
+        """Send `msg` to `run`'s worker; while the run moves between workers, hold it for the new one."""
+        if run._moving:
+            run._held.append(msg)
+        else:
+            run._worker.post(msg)
+
     def _playing_on(self, worker):
         return sum(1 for n in worker.names if self.runs[n]._playing and self.runs[n] not in self.queue)
 
@@ -160,8 +172,9 @@ class Pool:
         if run._name is not None:
             self.runs.pop(run._name, None)
             run._worker.names.discard(run._name)
-            run._worker.post(("drop", run._name))
+            run._worker.post(("drop", run._name))  # (a run on its way elsewhere: its "given" is then ignored)
             run._name = run._worker = None
+            run._moving, run._held = False, []
         if run in self.queue:
             self.queue.remove(run)
         run._playing = False
@@ -172,7 +185,8 @@ class Pool:
         while self.queue and self._slots_taken() < self.capacity:
             run = self.queue.popleft()
             if run._name is not None and run._playing:
-                run._worker.post(("play", run._name, run._pace))
+                run._started()
+                self._post(run, ("play", run._name, run._pace))
         self.lock.notify_all()
 
     # --- threads ----------------------------------------------------------------------------------------
@@ -201,7 +215,41 @@ class Pool:
                 self._drop(run)
             elif kind == "ack":
                 run._acked.add(msg[2])
+            elif kind == "given":  # on its way: hand the trainer to the new worker, then what was held for it
+                worker.names.discard(run._name)
+                run._worker, run._moving = run._target, False
+                run._worker.names.add(run._name)
+                run._worker.post(("adopt", run._name, msg[2], msg[3], run._pace))
+                for held in run._held:
+                    run._worker.post(held)
+                run._held = []
+                self.moves += 1
+            elif kind == "kept":  # it could not move: it stays, and what was held for it goes to its worker
+                run._moving, run._movable = False, False
+                for held in run._held:
+                    run._worker.post(held)
+                run._held = []
             self.lock.notify_all()
+
+    def _rebalance(self):
+        """Move the playing run with the fewest epochs a second (the furthest behind) from the busiest worker to
+        the least busy, when their counts of playing runs differ: the runs take turns on the less crowded worker,
+        so over time each gets the same share of the cores (a move costs a pickled trainer, ~0.2 MB, ~10 ms)."""
+        workers = [w for w in self.workers if w.ready]
+        if len(workers) < 2 or any(r._moving for r in self.runs.values()):
+            return
+        busiest = max(workers, key=self._playing_on)
+        idlest = min(workers, key=self._playing_on)
+        if self._playing_on(busiest) - self._playing_on(idlest) < 1 or self._playing_on(busiest) < 2:
+            return
+        now = time.monotonic()
+        candidates = [self.runs[n] for n in busiest.names
+                      if self.runs[n]._playing and self.runs[n]._movable and self.runs[n] not in self.queue]
+        if not candidates:
+            return
+        run = min(candidates, key=lambda r: r._rate(now))
+        run._moving, run._target = True, idlest
+        busiest.post(("give", run._name))
 
     def _lost(self, worker, code):
         """A worker exited: its runs cannot go on (unless the pool stopped it)."""
@@ -219,7 +267,7 @@ class Pool:
     def _janitor(self):
         """Every JANITOR_S: drop the runs of sessions gone; stop the workers once no run has existed for a while."""
         while True:
-            time.sleep(JANITOR_S)
+            time.sleep(min(JANITOR_S, self.rebalance_s))
             with self.lock:
                 handles = list(self.handles)
             gone = [run for run in handles if not run._alive()]  # asks the runtime: outside the lock
@@ -229,6 +277,9 @@ class Pool:
                     self._drop(run)
                 if self.runs:
                     self.empty_since = time.monotonic()
+                    if time.monotonic() - self.rebalanced_at >= self.rebalance_s:
+                        self.rebalanced_at = time.monotonic()
+                        self._rebalance()
                 elif self.workers and time.monotonic() - self.empty_since > self.idle_s:
                     workers, self.workers = self.workers, []
                     for w in workers:
@@ -245,6 +296,17 @@ class Run:
         self._records, self._live, self._error, self._done, self._version = [], {}, None, False, 0
         self._playing, self._pace = False, 0.0
         self._tokens, self._acked = itertools.count(1), set()
+        self._moving, self._target, self._held = False, None, []  # on its way to worker _target
+        self._movable = True  # False once its trainer failed to pickle
+        self._started()
+
+    def _started(self):
+        """Play began (or the queue let it start): the clock of its epochs-a-second starts again."""
+        self._played_at, self._played_from = time.monotonic(), len(self._records)
+
+    def _rate(self, now):
+        """Epochs a second since Play (what the rebalancer evens out)."""
+        return (len(self._records) - self._played_from) / max(now - self._played_at, 1e-3)
 
     @property
     def config(self):
@@ -275,7 +337,7 @@ class Run:
             if value != self._pace:
                 self._pace = value
                 if self._name is not None:
-                    self._worker.post(("pace", self._name, value))
+                    self._pool._post(self, ("pace", self._name, value))
 
     @property
     def done(self):
@@ -299,10 +361,11 @@ class Run:
             if self._name is None:
                 pool._place(self)
             self._playing = True
+            self._started()
             if pool._slots_taken() > pool.capacity:
                 pool.queue.append(self)
             else:
-                self._worker.post(("play", self._name, self._pace))
+                pool._post(self, ("play", self._name, self._pace))
 
     def pause(self, timeout=10.0):
         """Stop after the current epoch; returns once its records are here (or after `timeout`)."""
@@ -352,7 +415,7 @@ class Run:
             if self._name is None:
                 return
             token = next(self._tokens)
-            self._worker.post((kind, self._name, token))
+            self._pool._post(self, (kind, self._name, token))
             self._pool.lock.wait_for(lambda: token in self._acked or self._name is None, timeout)
             self._acked.discard(token)
 
