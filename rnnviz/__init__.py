@@ -24,8 +24,9 @@ keep_freed_memory()
 
 from .bptt import Grads, bptt, step_losses  # noqa: E402
 from .data import MAX_T, SequenceParseError, parse_sequence
-from .decay import (connectivity, decay_bound, decay_sweep, gradient_decay, jacobians, log10_connectivity,
-                    log10_decay, spectral_norm, spectral_radius, with_recurrent_strength)
+from .decay import (cell_state_decay, connectivity, decay_bound, decay_sweep, forget_product, gradient_decay,
+                    jacobians, log10_connectivity, log10_decay, spectral_norm, spectral_radius,
+                    with_recurrent_strength)
 from .forward import ForwardRun, forward
 from .optim import clip_by_global_norm, global_norm, sgd_step
 from .params import GATED_NAMES, MAX_H, PARAM_NAMES, GRUParams, LSTMParams, RNNParams
@@ -33,7 +34,7 @@ from . import data
 
 __all__ = [
     "RNNParams", "LSTMParams", "GRUParams", "PARAM_NAMES", "GATED_NAMES", "MAX_H", "MAX_T", "forward", "ForwardRun", "bptt", "Grads",
-    "gradient_decay", "log10_decay", "connectivity", "log10_connectivity", "decay_bound", "decay_sweep", "jacobians", "spectral_radius",
+    "gradient_decay", "log10_decay", "connectivity", "log10_connectivity", "cell_state_decay", "forget_product", "decay_bound", "decay_sweep", "jacobians", "spectral_radius",
     "spectral_norm", "with_recurrent_strength", "sgd_step", "global_norm", "clip_by_global_norm",
     "parse_sequence", "SequenceParseError", "data",
 ]

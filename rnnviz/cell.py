@@ -38,7 +38,7 @@ class Cell:
         for u_t, s_prev, s_t in zip(self.inputs(p, x), ss, ss[1:]):
             s_t[:], cache_t = step(p, u_t, s_prev)
             caches.append(cache_t)
-        cache = tuple(np.array(c) for c in zip(*caches))  # each (T, ·)
+        cache = self.finish(p, tuple(np.array(c) for c in zip(*caches)))  # each (T, ·)
         hs = ss[:, :H]
         y = hs[1:] @ p.W_hy.T + p.b_y                    # (T, O) y_t = W_hy h_t + b_y
         run = ForwardRun(x=x, h0=s0[:H], hs=hs, a=None, y=y, cs=ss[:, H:] if self.has_c else None,
@@ -47,21 +47,26 @@ class Cell:
             arr.flags.writeable = False
         return run
 
+    def finish(self, p, cache):
+        """The cache the backward steps read: the steps' own, plus any derivative that needs no recurrence,
+        computed for all t at once (each activation stored with its derivative, as TF Playground does)."""
+        return cache
+
     def gate_values(self, p, cache):
         """{gate: (T, H)} what each gate let through at each step."""
         return {}
 
     def back_full(self, p, run, ds_out):
         """Full BPTT, the reverse loop: ∂L/∂s_t = ∂L/∂s_t (through y_t) + ∂L/∂s_t (through step t+1)."""
-        T, S = ds_out.shape
-        ds = np.empty((T, S))                            # (T, S) ∂L/∂s_t, all paths
-        da_ih, da_hh = np.empty((T, self.n_gates * p.H)), np.empty((T, self.n_gates * p.H))
-        d_next, back = np.zeros(S), self.back            # ∂L/∂s_T through step T+1: none
-        rows = zip(*(c[::-1] for c in run.cache), ds_out[::-1], ds[::-1], da_ih[::-1], da_hh[::-1])
-        for *cache_t, d_out, ds_t, da_ih_t, da_hh_t in rows:  # t = T … 1
-            ds_t[:] = d_out + d_next                     # ∂L/∂s_t = output path + recurrent path
-            d_next, da_ih_t[:], da_hh_t[:] = back(p, cache_t, ds_t)
-        return ds, da_ih, da_hh
+        d_next, back = np.zeros(ds_out.shape[1]), self.back  # ∂L/∂s_T through step T+1: none
+        ds, da_ih, da_hh = [], [], []
+        for *cache_t, d_out in zip(*(c[::-1] for c in run.cache), ds_out[::-1]):  # t = T … 1
+            ds_t = d_out + d_next                        # ∂L/∂s_t = output path + recurrent path
+            d_next, da_ih_t, da_hh_t = back(p, cache_t, ds_t)
+            ds.append(ds_t)
+            da_ih.append(da_ih_t)
+            da_hh.append(da_hh_t)
+        return np.array(ds[::-1]), np.array(da_ih[::-1]), np.array(da_hh[::-1])  # (T, S), (T, GH), (T, GH)
 
     def lags(self, p, run, ds_out, k):
         """Yield (G_j, ∂a^ih, ∂a^hh) for j < k: G_j[t] = ∂L_{t+j}/∂s_t, the gradient of the loss j steps later,

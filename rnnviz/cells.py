@@ -6,6 +6,8 @@
     GRU   r, z = σ(W_i· x_t + b_i· + W_h· h_{t−1} + b_h·),  n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{t−1} + b_hn))
           h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 """
+from functools import lru_cache
+
 import numpy as np
 
 from .cell import Cell, _sums, sigmoid
@@ -98,26 +100,45 @@ class LSTMCell(Cell):
     def inputs(self, p, x):
         return x @ p.W_ih.T + (p.b_ih + p.b_hh)         # (T, 4H) both biases sit outside the recurrence
 
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def _halves(H):
+        """(m, b) with m ⊙ tanh(m ⊙ a) + b = [σ(a_i), σ(a_f), tanh(a_g), σ(a_o)], as σ(a) = ½ + ½ tanh(a/2):
+        all four gates in one tanh (halving is exact in floating point)."""
+        m, b = np.full(4 * H, 0.5), np.full(4 * H, 0.5)
+        m[2 * H:3 * H], b[2 * H:3 * H] = 1.0, 0.0
+        m.flags.writeable = b.flags.writeable = False
+        return m, b
+
     def step(self, p, u_t, s):
         H = s.shape[0] // 2
         h, c = s[:H], s[H:]
+        m, b = self._halves(H)
         a = u_t + p.W_hh @ h                             # (4H,) a = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh
-        z = sigmoid(a)                                   # i, f, o = σ(a_i), σ(a_f), σ(a_o)
-        z[2 * H:3 * H] = np.tanh(a[2 * H:3 * H])         # g = tanh(a_g)
+        z = m * np.tanh(m * a) + b                       # i, f, o = σ(a_i), σ(a_f), σ(a_o); g = tanh(a_g)
         i, f, g, o = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]
         c_t = f * c + i * g                              # c_t = f ⊙ c_{t−1} + i ⊙ g
         tc = np.tanh(c_t)
         return np.concatenate([o * tc, c_t]), (z, c, tc)  # h_t = o ⊙ tanh(c_t)
 
-    def back(self, p, cache, ds):
+    def finish(self, p, cache):
+        """Each step's ∂a/∂c_t and ∂a/∂h_t factors: the backward step is then two products and a matmul."""
         z, c_prev, tc = cache
-        H = tc.shape[-1]
-        i, f, g, o = z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H], z[..., 3 * H:]
+        H = tc.shape[1]
+        dz_da = z * (1.0 - z)                            # σ′ = σ(1 − σ) for i, f, o
+        dz_da[:, 2 * H:3 * H] = 1.0 - z[:, 2 * H:3 * H] ** 2  # tanh′ = 1 − g² for g
+        i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+        dc_da = np.concatenate([g, c_prev, i], axis=1) * dz_da[:, :3 * H]  # ∂c_t/∂(i, f, g) ⊙ their σ′, tanh′
+        return z, c_prev, tc, f, dc_da, tc * dz_da[:, 3 * H:], o * (1.0 - tc * tc)  # ∂h_t/∂a_o, ∂h_t/∂c_t
+
+    def back(self, p, cache, ds):
+        *_, f, dc_da, dh_dao, dh_dc = cache
+        H = f.shape[-1]
         dh, dc = ds[..., :H], ds[..., H:]
-        dc = dc + dh * o * (1.0 - tc * tc)               # ∂L/∂c_t: from step t+1, and through h_t = o ⊙ tanh(c_t)
-        dz = np.concatenate([dc * g, dc * c_prev, dc * i, dh * tc], axis=-1)  # ∂L/∂i, ∂L/∂f, ∂L/∂g, ∂L/∂o
-        dz_da = np.concatenate([i * (1.0 - i), f * (1.0 - f), 1.0 - g * g, o * (1.0 - o)], axis=-1)
-        da = dz * dz_da                                  # back through σ (σ′ = σ(1 − σ)) and tanh (1 − g²)
+        dc = dc + dh * dh_dc                             # ∂L/∂c_t: from step t+1, and through h_t = o ⊙ tanh(c_t)
+        lead = dc.shape[:-1]                             # () for one step, (n,) or (T, S) for a batch
+        da_ifg = (dc_da.reshape(dc_da.shape[:-1] + (3, H)) * dc[..., None, :]).reshape(lead + (3 * H,))
+        da = np.concatenate([da_ifg, dh * dh_dao], axis=-1)  # ∂L/∂a: a_i, a_f, a_g through c_t, a_o through h_t
         return np.concatenate([da @ p.W_hh, dc * f], axis=-1), da, da  # ∂L/∂h_{t−1} = W_hhᵀ ∂L/∂a, ∂L/∂c_{t−1} = f ⊙ ∂L/∂c_t
 
     def gate_values(self, p, cache):
@@ -139,20 +160,23 @@ class GRUCell(Cell):
         n = np.tanh(u_t[2 * H:] + r * hn)                # n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{t−1} + b_hn))
         return n + z * (h - n), (h, rz, n, hn)           # h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 
-    def back(self, p, cache, dh):
+    def finish(self, p, cache):
         h, rz, n, hn = cache
+        H = h.shape[1]
+        return h, rz, n, hn, rz * (1.0 - rz), (1.0 - rz[:, H:]) * (1.0 - n * n), h - n  # σ′, (1 − z) ⊙ tanh′(a_n)
+
+    def back(self, p, cache, dh):
+        h, rz, n, hn, drz, dn, h_n = cache
         H = h.shape[-1]
-        r = rz[..., :H]
-        da_n = dh * (1.0 - rz[..., H:]) * (1.0 - n * n)  # ∂L/∂a_n = ∂L/∂h_t ⊙ (1 − z) ⊙ (1 − n²)
-        dr_dz = np.concatenate([da_n * hn, dh * (h - n)], axis=-1)  # ∂L/∂r = ∂L/∂a_n ⊙ (W_hn h + b_hn), ∂L/∂z = ∂L/∂h_t ⊙ (h − n)
-        da_rz = dr_dz * rz * (1.0 - rz)                  # back through σ
+        da_n = dh * dn                                   # ∂L/∂a_n = ∂L/∂h_t ⊙ (1 − z) ⊙ (1 − n²)
+        dr_dz = np.concatenate([da_n * hn, dh * h_n], axis=-1)  # ∂L/∂r = ∂L/∂a_n ⊙ (W_hn h + b_hn), ∂L/∂z = ∂L/∂h_t ⊙ (h − n)
+        da_rz = dr_dz * drz                              # back through σ
         da_ih = np.concatenate([da_rz, da_n], axis=-1)
-        da_hh = np.concatenate([da_rz, da_n * r], axis=-1)  # W_hn h sits inside r ⊙ (·)
+        da_hh = np.concatenate([da_rz, da_n * rz[..., :H]], axis=-1)  # W_hn h sits inside r ⊙ (·)
         return dh * rz[..., H:] + da_hh @ p.W_hh, da_ih, da_hh  # ∂L/∂h_{t−1} = z ⊙ ∂L/∂h_t + W_hhᵀ ∂L/∂a^hh
 
     def gate_values(self, p, cache):
-        _, rz, n, _ = cache
-        H = p.H
+        rz, n, H = cache[1], cache[2], p.H
         return {"r": rz[:, :H], "z": rz[:, H:], "n": n}
 
 

@@ -37,11 +37,30 @@ def gradient_decay(params, x, h0=None, c0=None):
         return np.minimum(10.0 ** log10_decay(params, run), FLOAT_MAX)
 
 
-def log10_decay(params, run):
-    """(T,) log10 ‖∂s_T/∂s_{T−k}‖₂, finite wherever the norm is not exactly 0 (then −inf)."""
+def log10_decay(params, run, part=None):
+    """(T,) log10 ‖∂s_T/∂s_{T−k}‖₂, finite wherever the norm is not exactly 0 (then −inf).
+    part="c" (LSTM): log10 ‖∂c_T/∂c_{T−k}‖₂, the cell state's block (h_{T−k} held fixed)."""
     P, scale = _jacobian_products(jacobians(params, run))
+    if part == "c":
+        P = P[:, params.H:, params.H:]
     with np.errstate(divide="ignore"):
         return 0.5 * np.log10(_largest_eigenvalue(P @ P.transpose(0, 2, 1))) + scale
+
+
+def cell_state_decay(params, x, h0=None, c0=None):
+    """(T,) ‖∂c_T/∂c_{T−k}‖₂ for k = 0 … T−1, an LSTM's cell state along every path (saturates at ±1.8e308)."""
+    if not params.cell.has_c:
+        raise ValueError(f"only an LSTM has a cell state c; this is a {params.cell.name}")
+    run = forward(params, x, h0, c0)
+    with np.errstate(over="ignore"):
+        return np.minimum(10.0 ** log10_decay(params, run, part="c"), FLOAT_MAX)
+
+
+def forget_product(run):
+    """(T,) max_i Π_{j=T−k+1}^{T} f_{j,i} = ‖diag(f_T ⊙ ⋯ ⊙ f_{T−k+1})‖₂: the conveyor belt's own path, c alone."""
+    f = run.gates["f"]                             # (T, H)
+    P = np.cumprod(np.vstack([np.ones(f.shape[1]), f[:0:-1]]), axis=0)  # row k: Π of the last k forget gates
+    return P.max(axis=1)
 
 
 def connectivity(params, x, h0=None, c0=None):

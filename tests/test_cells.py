@@ -260,3 +260,19 @@ def test_per_step_contributions_sum_to_the_total(kind):
     for n in rnnviz.GATED_NAMES:
         assert g.per_step[n].shape == (20,) + getattr(params, n).shape
         np.testing.assert_allclose(g.per_step[n].sum(axis=0), g.as_dict()[n], rtol=1e-12, atol=1e-14)
+
+
+def test_cell_state_decay_is_autograds_c_block_and_forget_product_its_conveyor_path():
+    H, T = 3, 12
+    params, x, _, h0, c0 = problem("LSTM", H, 1, 1, T, seed=5)
+    run = rnnviz.forward(params, x, h0, c0)
+    f = state_function(params, x, T, 0, "state")
+    s = torch.tensor(run.states)
+    expected = [torch.linalg.matrix_norm(torch.autograd.functional.jacobian(
+        lambda c: f(torch.cat([s[T - k, :H], c]), T - k, None)[H:], s[T - k, H:]), ord=2).item() for k in range(T)]
+    np.testing.assert_allclose(rnnviz.cell_state_decay(params, x, h0, c0), expected, rtol=1e-9)
+    gates_f = run.gates["f"]
+    np.testing.assert_allclose(rnnviz.forget_product(run),
+                               [np.prod(gates_f[T - k:], axis=0).max() for k in range(T)], rtol=1e-13)
+    with pytest.raises(ValueError, match="only an LSTM"):
+        rnnviz.cell_state_decay(rnnviz.GRUParams.random(2), x)
