@@ -1,6 +1,6 @@
 """The app's training loop against a bare PyTorch loop on the same task, in one run.
 
-    python benchmarks/bench_train.py [--epochs 100] [--rounds 11]
+    python benchmarks/bench_train.py [--epochs 100] [--rounds 11] [--race-epochs 10] [--only race|sine]
 
 Variants, interleaved round by round (in a shuffled order each round) so a busy machine hurts all alike.
 Reported: the best round (as timeit does: the cost without interference from other processes), the median
@@ -12,6 +12,11 @@ round, which cancels load that drifts slower than a round.
   worker  the page's training pool (ui/training_pool.py) with one worker process, started and warmed up before
           the clock starts, while this process plays the live views: every 0.4 s it takes a snapshot and builds
           the five Plotly figures (what the fragment does; the worker extrapolates)
+The race row (issue 20): the adding problem at T = 50, H = 16, batch 64, race-epochs × 50 steps;
+  bare × 3  three bare PyTorch loops one after another (elman, lstm, gru): fresh batches, forward, MSE, backward,
+            clip, Adam, the test-set MSE per epoch
+  race      rnnviz.train.Trainer with race=True: the three cells on the same batches, one .step() per epoch
+  The issue asks race ≤ 1.2× bare × 3, i.e. "vs bare" ≥ 0.83.
 Throughput ratio = bare time / variant time; the issue asks for ≥ 0.9. Each variant reports wall time and
 the CPU time of the process that trains (for the worker: the training process, read from /proc); "ui cpu" is
 what the worker variant's views and report filing cost this process meanwhile. On a machine shared with
@@ -31,7 +36,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rnnviz.train import Trainer, make_model  # noqa: E402
+from rnnviz.datasets import adding_batch  # noqa: E402
+from rnnviz.train import Trainer, data_seed, make_model  # noqa: E402
 from rnnviz.train_config import TrainConfig  # noqa: E402
 from ui import train_figures as figs  # noqa: E402
 from ui.training_pool import NICE, Pool  # noqa: E402
@@ -56,6 +62,27 @@ def bare(cfg):
             optimizer.step()
         with torch.no_grad():
             nn.functional.mse_loss(model(data.X_val), data.y_val).item()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def bare_race(cfg):
+    """The race's cells trained one after another by plain PyTorch loops, on the same batches and init."""
+    test = Trainer(cfg.replace(race=False))  # only for the test set
+    start, cpu = time.perf_counter(), time.process_time()
+    for cell in cfg.cells:
+        model = make_model(cell, cfg.hidden, torch.Generator().manual_seed(cfg.seed), inputs=2)
+        generator = torch.Generator().manual_seed(data_seed(cfg.seed))
+        optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+        for _ in range(cfg.epochs):
+            for _ in range(cfg.steps_per_epoch):
+                X, y = adding_batch(cfg.batch_size, cfg.window, generator)
+                optimizer.zero_grad()
+                loss = nn.functional.mse_loss(model(X), y)
+                loss.backward()
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.max_norm)
+                optimizer.step()
+            with torch.no_grad():
+                nn.functional.mse_loss(model(test.X_val), test.y_val).item()
     return time.perf_counter() - start, time.process_time() - cpu
 
 
@@ -117,10 +144,18 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--rounds", type=int, default=11)
+    p.add_argument("--race-epochs", type=int, default=10, help="epochs of 50 steps for the race row")
+    p.add_argument("--only", choices=("race", "sine"), help="run only the race rows, or only the sine rows")
     args = p.parse_args()
     shuffle = random.Random(0).shuffle
     torch.set_num_threads(1)
     os.nice(NICE)  # the training process runs at this priority: all variants compete alike with other work
+    header = (f"{'cell':7} {'variant':15} {'best s':>7} {'epochs/s':>9} {'vs bare':>8} {'median s':>9} {'vs bare':>8}"
+              f" {'paired':>8} {'cpu s':>6} {'paired':>8} {'ui cpu s':>9}")
+    if args.only != "sine":
+        race(args, shuffle, header)
+    if args.only == "race":
+        return
     pool = Pool(workers=1, nice=0)  # nice relative to this process, already lowered
     w = pool.open()  # one run, reset per round, in one worker process for the whole benchmark
     w.reset(TrainConfig(epochs=1))
@@ -129,8 +164,7 @@ def main():
     variants = {"bare": bare, "engine": engine, "worker + views": functools.partial(worker, w)}
     print(f"epochs={args.epochs}, rounds={args.rounds}, torch threads=1, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
-    print(f"{'cell':7} {'variant':15} {'best s':>7} {'epochs/s':>9} {'vs bare':>8} {'median s':>9} {'vs bare':>8}"
-          f" {'paired':>8} {'cpu s':>6} {'paired':>8} {'ui cpu s':>9}")
+    print(header)
     for cell in ("elman", "concat"):
         cfg = TrainConfig(cell=cell, epochs=args.epochs)
         times = {name: [] for name in variants}
@@ -145,6 +179,25 @@ def main():
     w.close()
     pool.shutdown()
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def race(args, shuffle, header):
+    """The race row: three cells on one batch sequence against three bare loops one after another."""
+    cfg = TrainConfig.for_task("adding", race=True, epochs=args.race_epochs)
+    print(f"race: adding problem T={cfg.window}, H={cfg.hidden}, batch {cfg.batch_size}, "
+          f"{cfg.epochs} epochs × {cfg.steps_per_epoch} steps, cells {', '.join(cfg.cells)}; rounds={args.rounds}, "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(header)
+    variants = {"bare × 3": bare_race, "race": engine}
+    engine(cfg.replace(epochs=1))  # warm up
+    times = {name: [] for name in variants}
+    for _ in range(args.rounds):
+        order = list(variants)
+        shuffle(order)
+        for name in order:
+            times[name].append(variants[name](cfg))
+    for name, rounds in times.items():
+        print(row("race", name, cfg.epochs, rounds, times["bare × 3"]))
 
 
 if __name__ == "__main__":

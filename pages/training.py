@@ -1,6 +1,7 @@
-"""Live training: watch an RNN learn seed 004's sine wave; play, pause, step, reset, change the settings."""
+"""Live training: watch an RNN learn seed 004's sine wave, or race RNN, LSTM and GRU on the adding problem."""
 import streamlit as st
 
+from ui import race_views
 from ui import train_controls as controls
 from ui import train_views as views
 from ui.boot import through_app
@@ -9,11 +10,11 @@ from ui.training_pool import session_run
 through_app()  # a shared link opened first on a fresh server still goes through app.py
 
 st.title("Live training")
-st.caption("Seed 004's task: from a window of T values of a series, predict the next one. The model trains in a "
-           "background worker shared with the server's other sessions, so you can keep using the page while it learns.")
-CELLS = {
-    "elman": r"h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh}), \qquad \hat y = W_{hy} h_T + b_y",
-    "concat": r"v_t = [x_t,\, h_{t-1}],\quad h_t = \tanh(W_h v_t + b_h), \qquad \hat y = W_o v_T + b_o",
+TASKS = {
+    "series": "Seed 004's task: from a window of T values of a series, predict the next one.",
+    "adding": "The adding problem: T steps of two inputs, a value u_t drawn from [0, 1] and a marker m_t that is 1 "
+              "at exactly two steps (one in each half). At the last step, answer the sum of the two marked values: "
+              "the first mark may be T − 1 steps back, so only a cell that remembers can do it.",
 }
 
 worker = session_run()
@@ -31,7 +32,10 @@ if worker.config is None:
     st.info("Fix the settings in the sidebar to start.")
     st.stop()
 
-st.latex(CELLS[worker.config.cell])
+st.caption(TASKS[worker.config.task] + " The models train in a background worker shared with the server's other "
+           "sessions, so you can keep using the page while they learn.")
+race_views.equations(worker.config)
+race_views.loss_caption(worker.config, worker.task)
 if cfg is not None and cfg != worker.config:
     st.warning("The settings changed while this run has history. Press **Reset** to start a new run with them "
                "(Play and Step continue the current run with its own settings).", icon="⚠️")

@@ -1,8 +1,13 @@
-"""The training page's datasets as next-value tasks, and validation of a person's CSV column.
+"""The training page's tasks: seed 004's next-value windows of a series, and the adding problem.
 
-A task is seed 004's: windows of T values → the value after them, on a series z_t = (s_t − μ)/σ.
+A series task is seed 004's: windows of T values → the value after them, on a series z_t = (s_t − μ)/σ.
 The sine family is used as is (μ = 0, σ = 1, as seed 004 does); stock prices and CSV columns are
 standardised, because tanh saturates on values like 100 and a window of prices would teach nothing.
+
+The adding problem (Hochreiter & Schmidhuber 1997, in Le et al. 2015's form) tests memory: T steps of
+x_t = [u_t, m_t] with u_t ~ U(0, 1) and a marker m_t that is 1 at exactly two steps, one in each half;
+target = the sum of the two marked u_t, scored at the last step only. Always answering 1 scores
+E[(u_a + u_b − 1)²] = Var(u_a + u_b) = 1/6 ≈ 0.167: the baseline a model that remembers nothing reaches.
 """
 import csv
 import io
@@ -13,6 +18,9 @@ import numpy as np
 from rnnviz.data import MAX_T, SERIES, STOCK_PRICES, extension_time, sine, sine_time, windows
 
 DATASETS = (*SERIES, "stock prices", "csv")  # the menu; "csv" trains on TrainConfig.values
+TASKS = ("series", "adding")  # next value of a series (seed 004), or the adding problem
+ADDING_BASELINE = 1 / 6  # MSE of always answering 1: Var(u_a + u_b) = 2 · 1/12
+ADDING_TEST_SIZE = 2000  # sequences in the adding problem's fixed test set
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,11 +34,59 @@ class Task:
     y: np.ndarray          # (n,) the z after each window
     t_ext: np.ndarray      # (E,) where the model extrapolates
     truth_ext: np.ndarray | None  # (E,) s on t_ext, or None when nobody knows the future (prices, CSV)
+    inputs = 1             # I: one value per step
 
     @property
     def z(self):
         """The standardised series z_t = (s_t − μ)/σ."""
         return (self.series - self.mean) / self.std
+
+
+def make_task(cfg, test_set=True):
+    """The task a TrainConfig describes: series windows, or the adding problem (None without its test set,
+    which needs torch: what a page needs to check the settings without it)."""
+    if cfg.task == "adding":
+        if cfg.window < 2:
+            raise ValueError(f"the adding problem needs T ≥ 2 (one marker in each half), got T = {cfg.window}")
+        return adding_task(cfg.window, cfg.split_seed) if test_set else None
+    return build_task(cfg.dataset, cfg.window, values=cfg.values, dt=cfg.dt, t_max=cfg.t_max, t_ext=cfg.t_ext,
+                      seed=cfg.seed)
+
+
+@dataclass(frozen=True, eq=False)
+class AddingTask:
+    """The adding problem at length T: a fixed seeded test set; training batches come fresh from adding_batch."""
+    T: int
+    X_test: "torch.Tensor"   # (n, T, 2): [u_t, m_t]
+    y_test: "torch.Tensor"   # (n,) u_a + u_b
+    inputs = 2             # I: the value and the marker
+
+    @property
+    def baseline(self):
+        """MSE of always answering 1 on this test set (≈ 1/6)."""
+        return float(((self.y_test.double() - 1) ** 2).mean())
+
+
+def adding_task(T, test_seed):
+    """The adding problem of length T with its test set drawn from a generator seeded `test_seed`."""
+    if T < 2:
+        raise ValueError(f"the adding problem needs T ≥ 2 (one marker in each half), got T = {T}")
+    import torch  # here: the server validates settings with this module and never imports torch
+    X, y = adding_batch(ADDING_TEST_SIZE, T, torch.Generator().manual_seed(test_seed))
+    return AddingTask(T, X, y)
+
+
+def adding_batch(B, T, generator):
+    """B sequences of the adding problem: x (B, T, 2) = [u_t, m_t], target (B,) = Σ_t m_t u_t."""
+    import torch
+    u = torch.rand(B, T, generator=generator)  # values ~ U(0, 1)
+    a = torch.randint(0, T // 2, (B,), generator=generator)  # the first marker, in steps 1 … ⌊T/2⌋
+    b = torch.randint(T // 2, T, (B,), generator=generator)  # the second, in the second half
+    rows = torch.arange(B)
+    m = torch.zeros(B, T)
+    m[rows, a] = 1.0
+    m[rows, b] = 1.0
+    return torch.stack((u, m), -1), u[rows, a] + u[rows, b]
 
 
 def build_task(dataset, window, *, values=None, dt=0.1, t_max=75.0, t_ext=100.0, seed=0):
@@ -88,6 +144,27 @@ def csv_columns(text):
     if not any(header):
         raise ValueError("the CSV's first row must name its columns")
     return header
+
+
+INDEX_NAMES = {"", "t", "time", "index", "idx", "i", "step", "id", "date", "day", "month", "year", "timestamp"}
+
+
+def default_column(text):
+    """The column to learn by default: the first all-numeric column that is not an index.
+
+    An index is a column named like one (t, time, index, date, …) or a first column of evenly spaced, rising
+    numbers (0, 1, 2, …): a `t,value` file learns `value`, not the clock. Falls back to the first column."""
+    header = csv_columns(text)
+    for j, name in enumerate(header):
+        try:
+            values = csv_column(text, name)
+        except ValueError:
+            continue  # text, gaps: not a series
+        steps = np.diff(values)
+        evenly_rising = len(values) > 1 and steps[0] > 0 and np.allclose(steps, steps[0])
+        if name.lower() not in INDEX_NAMES and not (j == 0 and evenly_rising):
+            return name
+    return header[0]
 
 
 def csv_column(text, column):

@@ -25,10 +25,16 @@ _SERIES = {
 _TRUTH = {**_SERIES, "noisy sine": "np.sin(t)"}  # the noise is not predictable: score the signal
 
 
-def standalone_script(cfg):
-    """Python source that trains `cfg`'s run with numpy and PyTorch only and prints its loss curve."""
+def standalone_script(cfg, cell=None):
+    """Python source that trains `cfg`'s run with numpy and PyTorch only and prints its loss curve.
+
+    For a race, the run of one of its cells (`cell`): a race's lane is exactly that cell trained alone."""
+    if cfg.race:
+        cfg = cfg.replace(race=False, cell=cell)
     settings = {k: v for k, v in asdict(cfg).items() if k != "values"}
-    if cfg.dataset in _SERIES:
+    if cfg.task == "adding":
+        values, series, truth = "None", "None", "None"
+    elif cfg.dataset in _SERIES:
         values, series, truth = "None", _SERIES[cfg.dataset], _TRUTH[cfg.dataset]
     else:
         data = STOCK_PRICES if cfg.dataset == "stock prices" else cfg.values
@@ -50,6 +56,12 @@ def weights_bytes(state_dict):
     buf = io.BytesIO()
     torch.save({k: v.detach().clone() for k, v in state_dict.items()}, buf)
     return buf.getvalue()
+
+
+def lane_state(state, cell):
+    """One cell's state_dict out of a race's ("<cell>.<name>" keys), as that cell's own model names it."""
+    prefix = cell + "."
+    return {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
 
 
 LOG_COLUMNS = ("epoch", "train_loss", "val_loss", "grad_norm_max", "grad_norm_mean", "steps", "clipped_steps",

@@ -17,12 +17,30 @@ class Divergence:
 
 @dataclass(frozen=True)
 class EpochRecord:
-    """What one epoch did; the loss curves, gradient plot and log are built from a list of these."""
+    """What one epoch did to one model; the loss curves, gradient plot and log are built from a list of these."""
     epoch: int                      # 1-based
-    train_loss: float               # mean batch loss over the epoch, weighted by batch size
-    val_loss: float                 # MSE on the validation windows after the epoch (nan if diverged)
+    train_loss: float               # mean batch loss L over the epoch, weighted by batch size
+    val_loss: float                 # L on the held-out set after the epoch: validation windows, or the adding
+                                    # problem's test set (nan if diverged)
     grad_norms: tuple               # ‖g‖ at each step, before clipping
     clipped: tuple                  # whether each step's gradient was clipped
-    spectral_radius: float          # ρ(W_hh) after the epoch
+    spectral_radius: float          # ρ(W_hh) after the epoch (nan for the gated cells: no single W_hh)
     seconds: float                  # training time so far, excluding whatever the caller does between steps
     divergence: Divergence | None = None
+
+
+@dataclass(frozen=True)
+class RaceRecord:
+    """One epoch of a race: each cell's EpochRecord, trained on the same batches."""
+    epoch: int
+    cells: tuple                    # the cells, e.g. ("elman", "lstm", "gru")
+    lanes: tuple                    # EpochRecord per cell, in that order
+    seconds: float
+
+    @property
+    def divergence(self):
+        """The race is over early only when every cell diverged (then: the first one's)."""
+        return self.lanes[0].divergence if all(r.divergence for r in self.lanes) else None
+
+    def of(self, cell):
+        return self.lanes[self.cells.index(cell)]

@@ -1,188 +1,247 @@
-"""The one training loop: seed 004's sine task, step-able one epoch at a time, reporting progress records.
+"""The one training loop, step-able one epoch at a time, reporting progress records.
 
-Two cells, each reading a window x_1 … x_T (B, T, 1) and predicting the next value ŷ (B,):
-  elman  (PyTorch nn.RNN + Linear):  h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),  ŷ = W_hy h_T + b_y
-  concat (seed 004's i2h / i2o):     v_t = [x_t, h_{t-1}],  h_t = tanh(W_h v_t + b_h),  ŷ = W_o v_T + b_o
-(concat reads the output from v_T, the concatenated input, as seed 004's code does.) Loss: MSE(ŷ, y).
-Weights use PyTorch's shapes (W_hh is (H, H), acting on column vectors). Nothing here knows about display:
-the page, the CLI (`python -m rnnviz.train`) and the tests all consume `Trainer.step` / `train`.
+Tasks (rnnviz.datasets): seed 004's sine family, stock prices or a CSV column as next-value windows; or the
+adding problem. Cells (rnnviz.train_models): elman, concat, lstm, gru, each answering y from its last state.
+The training loss is torch's MSELoss, L = (1/B) Σ_b (y_b − target_b)² over a batch (a mean, no ½), in the
+task's units: standardised z for a series (z = (s − μ)/σ; the sine family has μ = 0, σ = 1), the sum itself
+for the adding problem. A race trains elman, lstm and gru on the identical batch sequence, one lane each.
+Nothing here knows about display: the page, the CLI (`python -m rnnviz.train`) and the tests all consume
+`make_trainer(cfg).step()` / `train`.
 """
 import math
 import time
+from dataclasses import replace
+
 import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.datasets import build_task
+from rnnviz.datasets import AddingTask, adding_batch, make_task
 from rnnviz.decay import spectral_radius
-from rnnviz.records import Divergence, EpochRecord  # noqa: F401 (re-exported: rnnviz.train.EpochRecord)
+from rnnviz.extrapolate import extrapolate, extrapolation_mse  # noqa: F401 (re-exported)
+from rnnviz.records import Divergence, EpochRecord, RaceRecord  # noqa: F401 (re-exported)
 from rnnviz.train_config import TrainConfig
+from rnnviz.train_models import MODELS, ConcatRNN, ElmanRNN, Recurrent, engine_params, make_model  # noqa: F401
 
 ADVICE = "lower the learning rate or turn clipping on"
 
 
-class ElmanRNN(nn.Module):
-    """h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),  ŷ = W_hy h_T + b_y."""
+class Lane:
+    """One model and its optimiser: `fit(X, y)` is one optimiser step, recorded until the epoch is closed."""
 
-    def __init__(self, hidden):
-        super().__init__()
-        self.rnn = nn.RNN(1, hidden, batch_first=True)
-        self.out = nn.Linear(hidden, 1)
-
-    def forward(self, x):  # x: (B, T, 1)
-        hs, _ = self.rnn(x)  # (B, T, H)
-        return self.out(hs[:, -1]).squeeze(-1)  # (B,)
-
-    def W_hh(self):
-        return self.rnn.weight_hh_l0  # (H, H)
-
-
-class ConcatRNN(nn.Module):
-    """v_t = [x_t, h_{t-1}],  h_t = tanh(W_h v_t + b_h),  ŷ = W_o v_T + b_o  (seed 004's i2h, i2o)."""
-
-    def __init__(self, hidden):
-        super().__init__()
-        self.hidden = hidden
-        self.i2h = nn.Linear(1 + hidden, hidden)
-        self.i2o = nn.Linear(1 + hidden, 1)
-
-    def forward(self, x):  # x: (B, T, 1)
-        B, T, _ = x.shape
-        h = x.new_zeros(B, self.hidden)  # h_0 = 0, (B, H)
-        for t in range(T):
-            v = torch.cat((x[:, t], h), 1)  # v_t = [x_t, h_{t-1}], (B, 1 + H)
-            if t < T - 1:  # seed 004 also computes h_T, which ŷ never reads
-                h = torch.tanh(self.i2h(v))  # (B, H)
-        return self.i2o(v).squeeze(-1)  # ŷ = W_o v_T + b_o, (B,)
-
-    def W_hh(self):
-        return self.i2h.weight[:, 1:]  # the columns of W_h that act on h_{t-1}, (H, H)
-
-
-def make_model(cell, hidden, generator):
-    """A fresh model; every parameter ~ U(−1/√fan, 1/√fan), PyTorch's default init, drawn from `generator`."""
-    model = {"elman": ElmanRNN, "concat": ConcatRNN}[cell](hidden)
-    with torch.no_grad():
-        for module in model.modules():
-            fan = module.hidden_size if isinstance(module, nn.RNN) else getattr(module, "in_features", None)
-            for p in module.parameters(recurse=False):
-                bound = 1 / math.sqrt(fan)
-                p.uniform_(-bound, bound, generator=generator)
-    return model
-
-
-class Trainer:
-    """One run: `step()` trains one epoch and returns its EpochRecord; `done` once all epochs ran or it diverged."""
-
-    def __init__(self, cfg: TrainConfig, task=None):
-        self.cfg = cfg
-        self.task = task or build_task(cfg.dataset, cfg.window, values=cfg.values, dt=cfg.dt,
-                                       t_max=cfg.t_max, t_ext=cfg.t_ext, seed=cfg.seed)
-        self.generator = torch.Generator().manual_seed(cfg.seed)  # init first, then batch order
-        self.model = make_model(cfg.cell, cfg.hidden, self.generator)
-        X = torch.tensor(self.task.X, dtype=torch.float32).unsqueeze(-1)  # (n, T, 1)
-        y = torch.tensor(self.task.y, dtype=torch.float32)  # (n,)
-        train_idx, val_idx = split_indices(len(y), cfg.val_fraction, cfg.split_seed)
-        self.X_train, self.y_train = X[train_idx], y[train_idx]
-        self.X_val, self.y_val = X[val_idx], y[val_idx]
-        self.val_idx = np.array(val_idx)  # window i predicts series[i + T]
+    def __init__(self, cfg, cell, inputs, generator):
+        self.cfg, self.cell = cfg, cell
+        self.model = make_model(cell, cfg.hidden, generator, inputs)
         self.params = list(self.model.parameters())
         optimizer = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[cfg.optimizer]
         self.optimizer = optimizer(self.params, lr=cfg.lr)
-        self.epoch, self.seconds, self.divergence = 0, 0.0, None
-        self.last_finite_loss = math.nan
-        self._val_pred = None  # ŷ on X_val after the last epoch
+        self.divergence, self.last_finite_loss, self.val_pred = None, math.nan, None
+        self.losses, self.norms, self.clipped = [], [], []
+
+    def fit(self, X, y, epoch, step):
+        """Forward, L, backward, clip, optimiser step; on a non-finite loss or norm, stop and say so."""
+        cfg = self.cfg
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = nn.functional.mse_loss(self.model(X), y)  # L = mean (y − target)²
+        value = loss.item()
+        if not math.isfinite(value):
+            return self._diverge(epoch, step, f"the loss became {value}")
+        loss.backward()
+        grads = [p.grad for p in self.params]
+        norm = grad_norm(grads)
+        g = norm.item()
+        if not math.isfinite(g):
+            return self._diverge(epoch, step, f"the gradient norm became {g}")
+        if cfg.clip:
+            clip_grads_(grads, cfg.max_norm, norm)
+        self.optimizer.step()
+        self.losses.append((value, len(y)))  # (batch loss, batch size)
+        self.norms.append(g)
+        self.clipped.append(cfg.clip and g > cfg.max_norm)
+        self.last_finite_loss = value
+
+    def _diverge(self, epoch, step, what):
+        advice = (f"lower the learning rate or the clipping threshold θ (now {self.cfg.max_norm:g})"
+                  if self.cfg.clip else ADVICE)
+        who = f"{self.cell} " if self.cfg.race else ""
+        message = (f"Training {who}diverged at epoch {epoch}, step {step}: {what}. The last finite loss was "
+                   f"{self.last_finite_loss:.4g}. To fix it, {advice}.")
+        self.divergence = Divergence(epoch, step, self.last_finite_loss, message)
+
+    def close_epoch(self, epoch, X_val, y_val, seconds):
+        """The epoch's record; scores the held-out set and keeps its predictions (one forward pass for both)."""
+        losses, norms, clipped = self.losses, self.norms, self.clipped
+        self.losses, self.norms, self.clipped = [], [], []
+        train_loss = sum(v * b for v, b in losses) / sum(b for _, b in losses) if losses else math.nan
+        val_loss, rho = math.nan, math.nan
+        if self.divergence is None:
+            with torch.no_grad():
+                self.val_pred = self.model(X_val)  # (n_val,)
+                val_loss = nn.functional.mse_loss(self.val_pred, y_val).item()
+            W_hh = self.model.W_hh()
+            rho = math.nan if W_hh is None else spectral_radius(W_hh.detach().numpy())  # > 1 can amplify
+        return EpochRecord(epoch, train_loss, val_loss, tuple(norms), tuple(clipped), rho, seconds, self.divergence)
+
+
+def data_seed(seed):
+    """The seed of the batches when they must not depend on the model's init: a stream apart from `seed`'s."""
+    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
+
+
+class Trainer:
+    """One run: `step()` trains one epoch and returns its record; `done` once all epochs ran or it diverged.
+
+    Solo runs return EpochRecords, races RaceRecords. Each model's init is drawn from a generator seeded
+    cfg.seed. A solo series run then draws its batch order from that same generator (seed 004's order);
+    the adding problem and races draw their batches from a generator of their own (data_seed), so a race's
+    lstm sees exactly the batches, and gives exactly the curve, of the lstm trained alone.
+    """
+
+    def __init__(self, cfg: TrainConfig, task=None):
+        self.cfg = cfg
+        self.task = task or make_task(cfg)
+        generator = torch.Generator().manual_seed(cfg.seed)  # init first, then (solo series) batch order
+        self.lanes = [Lane(cfg, cell, self.task.inputs, generator if not cfg.race
+                           else torch.Generator().manual_seed(cfg.seed)) for cell in cfg.cells]
+        separate = cfg.race or self.adding
+        self.generator = torch.Generator().manual_seed(data_seed(cfg.seed)) if separate else generator
+        if self.adding:
+            self.X_val, self.y_val = self.task.X_test, self.task.y_test  # the fixed test set
+        else:
+            X = torch.tensor(self.task.X, dtype=torch.float32).unsqueeze(-1)  # (n, T, 1)
+            y = torch.tensor(self.task.y, dtype=torch.float32)  # (n,)
+            train_idx, val_idx = split_indices(len(y), cfg.val_fraction, cfg.split_seed)
+            self.X_train, self.y_train = X[train_idx], y[train_idx]
+            self.X_val, self.y_val = X[val_idx], y[val_idx]
+            self.val_idx = np.array(val_idx)  # window i predicts series[i + T]
+        self.epoch, self.seconds = 0, 0.0
+
+    @property
+    def adding(self):
+        return isinstance(self.task, AddingTask)
+
+    @property
+    def model(self):
+        """The model of a solo run (a race's first)."""
+        return self.lanes[0].model
+
+    @property
+    def params(self):
+        """The parameters of a solo run's model (a race's first)."""
+        return self.lanes[0].params
+
+    @property
+    def divergence(self):
+        """Why the run stopped early: a solo run's divergence, or a race's once every cell diverged."""
+        if all(lane.divergence for lane in self.lanes):
+            return self.lanes[0].divergence
+        return None
 
     @property
     def done(self):
         return self.divergence is not None or self.epoch >= self.cfg.epochs
 
     def step(self):
-        """Train one epoch over shuffled mini-batches, then score the validation windows."""
+        """Train one epoch on every cell still training, then score the held-out set."""
         start = time.perf_counter()
         self.epoch += 1
-        losses, norms, clipped = self._run_batches()
-        train_loss = sum(v * b for v, b in losses) / sum(b for _, b in losses) if losses else math.nan
-        val_loss = math.nan if self.divergence else self._validate()
-        rho = spectral_radius(self.model.W_hh().detach().numpy())  # > 1 can amplify, < 1 forgets
+        for i, (X, y) in enumerate(self._batches(), start=1):
+            training = [lane for lane in self.lanes if lane.divergence is None]
+            if not training:
+                break
+            for lane in training:
+                lane.fit(X, y, self.epoch, i)
+        records = [lane.close_epoch(self.epoch, self.X_val, self.y_val, 0.0) for lane in self.lanes]
         self.seconds += time.perf_counter() - start
-        return EpochRecord(self.epoch, train_loss, val_loss, tuple(norms), tuple(clipped), rho,
-                           self.seconds, self.divergence)
+        records = [replace(r, seconds=self.seconds) for r in records]
+        if self.cfg.race:
+            return RaceRecord(self.epoch, self.cfg.cells, tuple(records), self.seconds)
+        return records[0]
 
-    def _run_batches(self):
-        cfg, n = self.cfg, len(self.y_train)
+    def _batches(self):
+        """This epoch's mini-batches (X (B, T, I), target (B,)): fresh adding-problem ones, or shuffled windows."""
+        cfg = self.cfg
+        if self.adding:
+            for _ in range(cfg.steps_per_epoch):
+                yield adding_batch(cfg.batch_size, cfg.window, self.generator)
+            return
+        n = len(self.y_train)
         order = torch.randperm(n, generator=self.generator)
-        losses, norms, clipped = [], [], []
-        for i, b in enumerate(range(0, n, cfg.batch_size), start=1):
+        for b in range(0, n, cfg.batch_size):
             idx = order[b:b + cfg.batch_size]
-            self.optimizer.zero_grad(set_to_none=True)
-            loss = nn.functional.mse_loss(self.model(self.X_train[idx]), self.y_train[idx])
-            value = loss.item()
-            if not math.isfinite(value):
-                self._diverge(i, f"the loss became {value}")
-                break
-            loss.backward()
-            grads = [p.grad for p in self.params]
-            norm = grad_norm(grads)
-            g = norm.item()
-            if not math.isfinite(g):
-                self._diverge(i, f"the gradient norm became {g}")
-                break
-            if cfg.clip:
-                clip_grads_(grads, cfg.max_norm, norm)
-            self.optimizer.step()
-            losses.append((value, len(idx)))  # (batch loss, batch size)
-            norms.append(g)
-            clipped.append(cfg.clip and g > cfg.max_norm)
-            self.last_finite_loss = value
-        return losses, norms, clipped
-
-    def _diverge(self, step, what):
-        clip_on = f"lower the learning rate or the clipping threshold θ (now {self.cfg.max_norm:g})"
-        advice = clip_on if self.cfg.clip else ADVICE
-        message = (f"Training diverged at epoch {self.epoch}, step {step}: {what}. The last finite loss was "
-                   f"{self.last_finite_loss:.4g}. To fix it, {advice}.")
-        self.divergence = Divergence(self.epoch, step, self.last_finite_loss, message)
+            yield self.X_train[idx], self.y_train[idx]
 
     @torch.no_grad()
-    def _validate(self):
-        """MSE on the validation windows; keeps ŷ for val_predictions (one forward pass serves both)."""
-        self._val_pred = self.model(self.X_val)  # (n_val,)
-        return nn.functional.mse_loss(self._val_pred, self.y_val).item()
-
-    @torch.no_grad()
-    def mse(self, X, y):
-        """Mean squared error of the current model on windows X (n, T, 1) against targets y (n,)."""
-        return nn.functional.mse_loss(self.model(X), y).item()
+    def mse(self, X, y, lane=0):
+        """Mean squared error of the current model on windows X (n, T, I) against targets y (n,)."""
+        return nn.functional.mse_loss(self.lanes[lane].model(X), y).item()
 
     def val_predictions(self):
-        """ŷ on the validation windows after the last epoch, in the series' own units, (n_val,)."""
-        if self._val_pred is None:
-            self._validate()
-        return self._val_pred.double().numpy() * self.task.std + self.task.mean
+        """y on the held-out set after the last epoch, (n_val,) — a race's stacked, (cells, n_val).
+
+        Series: in the series' own units (s = μ + σ z). Adding problem: the sum itself."""
+        preds = []
+        for lane in self.lanes:
+            if lane.val_pred is None:
+                with torch.no_grad():
+                    lane.val_pred = lane.model(self.X_val)
+            y = lane.val_pred.double().numpy()
+            if lane.divergence is not None:
+                y = np.full_like(y, np.nan)  # a diverged model predicts nothing worth drawing
+            preds.append(y if self.adding else y * self.task.std + self.task.mean)
+        return np.stack(preds) if self.cfg.race else preds[0]
 
     def state(self):
-        """A copy of the weights, safe to read while training goes on."""
-        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        """A copy of the weights, safe to read while training goes on (a race's keyed "<cell>.<name>")."""
+        models = nn.ModuleDict({lane.cell: lane.model for lane in self.lanes}) if self.cfg.race else self.model
+        return {k: v.detach().clone() for k, v in models.state_dict().items()}
+
+
+    SAMPLES = 8  # adding problem: test sequences shipped for the page's memory view
 
     def live(self, heavy):
-        """What a live page draws besides the records, as numpy and bytes (they unpickle without torch):
-        the validation windows' indices and, once trained, ŷ on them; with `heavy`, also the extrapolation
-        over t_ext and the weights as torch.save bytes (the training pool asks for those at most once a second
-        while playing, and whenever training stops)."""
-        view = {"val_idx": self.val_idx, "val_pred": None}
+        """What a live page draws besides the records, as numpy and bytes (they unpickle without torch).
+
+        Series: the validation windows' indices and, once trained, y on them; with `heavy`, also the
+        extrapolation over t_ext and the weights as torch.save bytes. Adding problem: the test set's baseline,
+        its first SAMPLES sequences (x, target) and, once trained, each cell's y on them; with `heavy`, the
+        weights. A race's y are (cells, n); its extrapolations and weights are {cell: …}."""
+        race, cells = self.cfg.race, self.cfg.cells
+        if self.adding:
+            k = self.SAMPLES
+            view = {"baseline": self.task.baseline, "sample_x": self.X_val[:k].numpy(),
+                    "sample_y": self.y_val[:k].numpy(), "val_pred": None}
+        else:
+            view = {"val_idx": self.val_idx, "val_pred": None}
         if self.epoch == 0:
             return view
-        if self.divergence is None:
-            view["val_pred"] = self.val_predictions()
+        trained = [lane.divergence is None for lane in self.lanes]
+        if any(trained):
+            pred = self.val_predictions()
+            view["val_pred"] = pred[..., :self.SAMPLES] if self.adding else pred
         if heavy:
             from rnnviz.export import weights_bytes
-            view["extrapolation"] = None if self.divergence else extrapolate(self.model, self.task, self.cfg.window)
-            view["weights_pt"] = weights_bytes(self.model.state_dict())
+            weights = {lane.cell: weights_bytes(lane.model.state_dict()) for lane in self.lanes}
+            view["weights_pt"] = weights if race else weights[self.cfg.cell]
+            if self.adding:  # ‖∂h_T/∂x_{T−k}‖ on each sample sequence, from the engine
+                x = view["sample_x"].astype(np.float64)  # (SAMPLES, T, 2)
+                view["connectivity"] = {lane.cell: memory(lane.model, x) for lane, ok in zip(self.lanes, trained)
+                                        if ok}
+            else:
+                ext = {lane.cell: extrapolate(lane.model, self.task, self.cfg.window) if ok else None
+                       for lane, ok in zip(self.lanes, trained)}
+                view["extrapolation"] = ext if race else ext[self.cfg.cell]
         return view
 
 
-def make_trainer(cfg):
+def memory(model, xs):
+    """(n, T) ‖∂h_T/∂x_{T−k}‖ for k = 0 … T−1 of a trained model on each of the sequences xs (n, T, I)."""
+    from rnnviz.decay import connectivity
+    params = engine_params(model)
+    return np.stack([connectivity(params, x) for x in xs])
+
+
+def make_trainer(cfg: TrainConfig):
     """The trainer of `cfg`: how the training pool (rnnviz.train_pool) builds a run from a picklable config.
 
     A trainer has `.step()` (one epoch → a picklable record), `.done`, and `.live(heavy)` (a dict to ship)."""
@@ -211,50 +270,14 @@ def split_indices(n, val_fraction, seed):
     return list(train.indices), list(val.indices)
 
 
-def extrapolate(model, task, window, steps=None):
-    """Seed 004's autoregressive run: ŷ from the last T values, append it, slide the window, repeat.
-
-    Every window starts from h_0 = 0 and all windows in flight read the same newest value, so the T of
-    them advance together as one batch: one (T, H) step per prediction instead of T steps.
-    Returns the predictions in the series' units, one per time of task.t_ext (or `steps` of them).
-    """
-    steps = len(task.t_ext) if steps is None else steps
-    w_ih, W_hh, b, readout = _recurrence(model)
-    T, H = window, W_hh.shape[0]
-    hs = np.zeros((T, H))  # row j: hidden state of the window that has read j values (row 0 starts fresh)
-    values, preds = list(task.z[-T:]), []
-    for k in range(T - 1 + steps):
-        z = values[k]
-        hs_new = np.tanh(z * w_ih + b + hs @ W_hh.T)  # h_t = tanh(W_ih x_t + W_hh h_{t−1} + b), (T, H)
-        if k >= T - 1:  # the oldest window has now read its T values: it predicts the next one
-            preds.append(readout(z, hs[T - 1], hs_new[T - 1]))
-            values.append(preds[-1])
-        hs[1:], hs[0] = hs_new[:-1], 0.0
-    return np.array(preds) * task.std + task.mean
-
-
-def _recurrence(model):
-    """The model as float64 arrays: w_ih (H,), W_hh (H, H), b (H,), and readout(x_T, h_{T−1}, h_T) → ŷ."""
-    p = {k: v.detach().double().numpy() for k, v in model.state_dict().items()}
-    if isinstance(model, ElmanRNN):
-        W_hy, b_y = p["out.weight"][0], p["out.bias"][0]
-        return (p["rnn.weight_ih_l0"][:, 0], p["rnn.weight_hh_l0"], p["rnn.bias_ih_l0"] + p["rnn.bias_hh_l0"],
-                lambda x, h_prev, h: float(W_hy @ h + b_y))  # ŷ = W_hy h_T + b_y
-    W_h, W_o, b_o = p["i2h.weight"], p["i2o.weight"][0], p["i2o.bias"][0]
-    return (W_h[:, 0], W_h[:, 1:], p["i2h.bias"],
-            lambda x, h_prev, h: float(W_o[0] * x + W_o[1:] @ h_prev + b_o))  # ŷ = W_o [x_T, h_{T−1}] + b_o
-
-
-def extrapolation_mse(prediction, task):
-    """MSE of the extrapolation against the true continuation, in standardised units (None if unknown)."""
-    if task.truth_ext is None:
-        return None
-    return float(np.mean(((prediction - task.truth_ext) / task.std) ** 2))
-
-
 def model_from_state(cfg, state):
-    """A model of `cfg`'s cell holding the weights `state` (from Trainer.state)."""
-    model = {"elman": ElmanRNN, "concat": ConcatRNN}[cfg.cell](cfg.hidden)
+    """The model(s) of `cfg` holding the weights `state` (from Trainer.state): a race's as {cell: model}."""
+    inputs = 2 if cfg.task == "adding" else 1
+    models = nn.ModuleDict({cell: MODELS[cell](cfg.hidden, inputs) for cell in cfg.cells})
+    if cfg.race:
+        models.load_state_dict(state)
+        return dict(models.items())
+    model = models[cfg.cell]
     model.load_state_dict(state)
     return model
 
@@ -268,6 +291,8 @@ def train(cfg: TrainConfig):
 
 def summary(trainer):
     """The headline numbers of a run (what the CLI prints as JSON)."""
+    if trainer.adding:
+        return adding_summary(trainer)
     pred = extrapolate(trainer.model, trainer.task, trainer.cfg.window)
     diverged = trainer.divergence is not None
     return {
@@ -278,6 +303,23 @@ def summary(trainer):
         "seconds": round(trainer.seconds, 4),
         "diverged": diverged,
         "message": trainer.divergence.message if diverged else None,
+    }
+
+
+def adding_summary(trainer):
+    """The adding problem's headline: each cell's test MSE against the baseline of always answering 1, last."""
+    cfg, test = trainer.cfg, {}
+    for i, lane in enumerate(trainer.lanes):
+        test[lane.cell] = None if lane.divergence else trainer.mse(trainer.X_val, trainer.y_val, lane=i)
+    diverged = [lane for lane in trainer.lanes if lane.divergence]
+    return {
+        "task": "adding", "T": cfg.window, "cells": list(cfg.cells),
+        "baseline_mse": trainer.task.baseline,
+        "epochs": trainer.epoch, "steps": trainer.epoch * cfg.steps_per_epoch,
+        "seconds": round(trainer.seconds, 4),
+        "diverged": bool(diverged) if cfg.race else trainer.divergence is not None,
+        "message": " ".join(lane.divergence.message for lane in diverged) or None,
+        "test_mse": test if cfg.race else test[cfg.cell],
     }
 
 

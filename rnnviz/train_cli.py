@@ -1,7 +1,19 @@
 """`python -m rnnviz.train`: the page's training run in a terminal.
 
-Every TrainConfig field is a flag (defaults = the page's defaults = seed 004). A progress bar goes to stderr;
-the last line on stdout is a JSON summary with train_mse, val_mse, extrapolation_mse, epochs and seconds.
+Every TrainConfig field is a flag (defaults = the page's defaults: seed 004's sine task, or with --task adding
+the adding problem's). A progress bar goes to stderr; the last line on stdout is a JSON summary.
+
+Tasks:
+  series  predict the next value from a window of T values (seed 004's sine; --dataset, or --csv FILE).
+          Summary: train_mse, val_mse, extrapolation_mse (standardised units), epochs, seconds.
+  adding  the adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015): T steps of [u_t ~ U(0, 1),
+          marker m_t], exactly two markers (one in each half); the target is the sum of the two marked u_t,
+          read at the last step. Fresh seeded batches every step, a fixed seeded test set of 2000 sequences.
+          Always answering 1 scores MSE ≈ 1/6 ≈ 0.167, the baseline; a cell below it has remembered.
+          One epoch = --steps-per-epoch batches. Summary: baseline_mse, epochs, steps, seconds, test_mse (last).
+  --race trains elman, lstm and gru on the identical batches; test_mse is then one number per cell.
+
+Example: python -m rnnviz.train --task adding --T 50 --cell lstm
 """
 import argparse
 import json
@@ -10,38 +22,46 @@ import time
 
 import torch
 
-from rnnviz.datasets import csv_column, csv_columns
+from rnnviz.datasets import csv_column, default_column
 from rnnviz.train import Trainer, summary
-from rnnviz.train_config import TrainConfig, config_fields
+from rnnviz.train_config import TASK_DEFAULTS, TrainConfig, config_fields
 
 
 def parser():
     """One flag per TrainConfig field, plus --csv/--column for the person's own series."""
-    p = argparse.ArgumentParser(prog="python -m rnnviz.train", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m rnnviz.train", description=__doc__.split("\n\n", 1)[1],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     for f in config_fields():
         if f.name == "values":
             continue
-        flag, meta = "--" + f.name.replace("_", "-"), f.metadata
-        if f.type is bool:
-            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=meta["help"])
+        flags, meta = ["--" + f.name.replace("_", "-")], f.metadata
+        if f.name == "window":
+            flags.append("--T")
+        adding = TASK_DEFAULTS["adding"].get(f.name)
+        default = f"(default: {f.default}" + (f"; adding: {adding})" if adding is not None else ")")
+        if f.type is bool:  # default None: the task's default applies unless the flag is given
+            p.add_argument(*flags, action=argparse.BooleanOptionalAction, default=None,
+                           help=f"{meta['help']} {default}")
         else:
-            p.add_argument(flag, type=f.type, default=f.default, choices=meta["choices"],
-                           help=f"{meta['help']} (default: %(default)s)")
+            p.add_argument(*flags, type=f.type, default=None, choices=meta["choices"], dest=f.name,
+                           help=f"{meta['help']} {default}")
     p.add_argument("--csv", metavar="FILE", help="train on a column of this CSV file (sets --dataset csv)")
-    p.add_argument("--column", help="the CSV column to learn (default: the first)")
+    p.add_argument("--column", help="the CSV column to learn (default: the first numeric one that is not an "
+                                    "index such as t or date)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
 
 def config_from_args(args):
     """The TrainConfig the flags describe; ValueError with a readable message if they make no sense."""
-    settings = {f.name: getattr(args, f.name) for f in config_fields() if f.name != "values"}
+    settings = {f.name: getattr(args, f.name) for f in config_fields()
+                if f.name not in ("values", "task") and getattr(args, f.name) is not None}
     if args.csv:
         with open(args.csv, "rb") as fh:
             text = fh.read()
-        column = args.column or csv_columns(text)[0]
+        column = args.column or default_column(text)
         settings.update(dataset="csv", values=tuple(csv_column(text, column)))
-    return TrainConfig(**settings)
+    return TrainConfig.for_task(args.task or "series", **settings)
 
 
 def progress(record, total, out=sys.stderr):
@@ -49,8 +69,11 @@ def progress(record, total, out=sys.stderr):
     frac = record.epoch / total
     eta = record.seconds / frac - record.seconds
     bar = "#" * int(30 * frac) + "." * (30 - int(30 * frac))
-    out.write(f"\r[{bar}] epoch {record.epoch}/{total}  loss {record.train_loss:.3e}  "
-              f"val {record.val_loss:.3e}  {record.seconds:.1f}s  ETA {eta:.1f}s")
+    if hasattr(record, "lanes"):  # a race: each cell's held-out loss
+        losses = "held-out " + "  ".join(f"{c} {r.val_loss:.2e}" for c, r in zip(record.cells, record.lanes))
+    else:
+        losses = f"loss {record.train_loss:.3e}  held-out {record.val_loss:.3e}"
+    out.write(f"\r[{bar}] epoch {record.epoch}/{total}  {losses}  {record.seconds:.1f}s  ETA {eta:.1f}s")
     out.flush()
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.export import LOG_COLUMNS, log_csv, standalone_script, weights_bytes
+from rnnviz.export import LOG_COLUMNS, lane_state, log_csv, standalone_script, weights_bytes
 from rnnviz.train import Trainer, summary
 from rnnviz.train_config import TrainConfig
 
@@ -28,7 +28,9 @@ def trained(cfg):
     TrainConfig(epochs=3),
     TrainConfig(epochs=2, cell="concat", dataset="noisy sine", optimizer="sgd", lr=0.05, seed=3),
     TrainConfig(epochs=2, dataset="csv", values=CSV_VALUES, window=4, hidden=5, clip=False, batch_size=8),
-], ids=["elman-sine", "concat-noisy-sgd", "csv"])
+    TrainConfig(epochs=2, cell="lstm", window=6),
+    TrainConfig.for_task("adding", cell="gru", window=6, hidden=4, batch_size=8, epochs=2, steps_per_epoch=3),
+], ids=["elman-sine", "concat-noisy-sgd", "csv", "lstm-sine", "gru-adding"])
 def test_standalone_script_reproduces_the_run(cfg, tmp_path):
     script, weights = tmp_path / "run.py", tmp_path / "w.pt"
     script.write_text(standalone_script(cfg))
@@ -39,6 +41,9 @@ def test_standalone_script_reproduces_the_run(cfg, tmp_path):
     trainer, records = trained(cfg)
     assert [(e["train_loss"], e["val_loss"]) for e in lines[:-1]] == [(r.train_loss, r.val_loss) for r in records]
     ours = summary(trainer)
+    if cfg.task == "adding":
+        assert lines[-1]["test_mse"] == ours["test_mse"] and lines[-1]["baseline_mse"] == ours["baseline_mse"]
+        return
     assert lines[-1]["val_mse"] == ours["val_mse"] and lines[-1]["train_mse"] == ours["train_mse"]
     if ours["extrapolation_mse"] is None:
         assert lines[-1]["extrapolation_mse"] is None
@@ -55,6 +60,16 @@ def test_weights_bytes_load_back_into_a_fresh_model():
     fresh = type(trainer.model)(10)
     fresh.load_state_dict(state)
     assert torch.equal(fresh(trainer.X_val), trainer.model(trainer.X_val))
+
+
+def test_a_race_exports_each_cell_as_the_run_of_that_cell_alone():
+    race = TrainConfig.for_task("adding", race=True, window=6, hidden=3, epochs=1, steps_per_epoch=2)
+    trainer, _ = trained(race)
+    for i, cell in enumerate(race.cells):
+        assert standalone_script(race, cell) == standalone_script(race.replace(race=False, cell=cell))
+        state = lane_state(trainer.state(), cell)
+        assert state.keys() == trainer.lanes[i].model.state_dict().keys()
+        assert all(torch.equal(state[k], v) for k, v in trainer.lanes[i].model.state_dict().items())
 
 
 def test_log_csv_has_one_row_per_epoch_with_the_records_numbers():

@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from streamlit.runtime.caching import clear_session_resource_cache
@@ -263,3 +264,117 @@ def test_downloads_appear_once_there_is_a_run(at):
     assert not at.get("download_button")
     at.button(key="train_step").click().run()
     assert len(at.get("download_button")) == 3
+
+
+# ------------------------------------------------------------------ the adding problem and the race (issue 20)
+def figure(at, title):
+    return next(spec for spec in live_figures(at) if spec["layout"]["title"]["text"].startswith(title))
+
+
+def test_the_adding_problem_starts_from_its_defaults_and_a_race_steps_all_three(at):
+    at.radio(key="train_task").set_value("adding").run()
+    assert not at.exception and not at.error
+    assert (at.slider(key="train_window").value, at.slider(key="train_hidden").value) == (50, 16)
+    assert at.select_slider(key="train_batch_size").value == 64 and "epoch 0/30" in progress_text(at)
+    at.slider(key="train_window").set_value(6)
+    at.toggle(key="train_race").set_value(True).run()
+    assert at.radio(key="train_cell").disabled
+    at.button(key="train_step").click().run()
+    assert not at.exception and "epoch 1/30" in progress_text(at)
+    race = figure(at, "Test loss per epoch")
+    assert [t["name"] for t in race["data"]] == ["RNN (test)", "LSTM (test)", "GRU (test)"]
+    assert all(len(decode(t["x"])) == 1 for t in race["data"])
+    baseline = race["layout"]["shapes"][0]["y0"]
+    assert abs(baseline - 1 / 6) < 0.02 and "baseline" in race["layout"]["annotations"][0]["text"]
+    assert len(figure(at, "Gradient norm per step")["data"]) == 3
+    verdict = next(m.value for m in at.markdown if "Test loss:" in m.value)
+    assert "After 50 steps" in verdict and f"({baseline:.3f})" in verdict
+    memory = figure(at, "Memory")
+    assert [t["name"] for t in memory["data"]] == ["RNN", "LSTM", "GRU"]
+    assert all(len(decode(t["y"])) == 6 for t in memory["data"])  # ‖∂h_T/∂x_{T−k}‖ for k = 0 … T−1
+    sample = figure(at, "One test sequence")
+    assert len(decode(sample["data"][1]["x"])) == 2  # exactly two marked steps
+    assert len(at.get("download_button")) == 9  # weights, log and script for each cell
+
+
+def test_a_link_to_the_adding_problem_opens_with_its_defaults_and_its_baseline_on_the_loss_chart():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(train_task="adding", train_cell="lstm", train_window="6")
+    at.run()
+    try:
+        assert "epoch 0/30" in progress_text(at) and at.slider(key="train_hidden").value == 16
+        at.button(key="train_step").click().run()
+        loss = figure(at, "Loss L per epoch")
+        assert "baseline" in loss["layout"]["annotations"][0]["text"] and "test loss" in loss["data"][1]["name"]
+        assert "c_t = f_t" in at.latex[0].value and "W_{hy} h_T" in at.latex[1].value
+    finally:
+        clear_session_resource_cache(APPTEST_SESSION)
+
+
+# ------------------------------------------------------------------ issue 18 on this page
+def test_one_notation_and_the_loss_named_with_its_units(at):
+    assert "W_{xh}" in at.latex[0].value and "W_{ih}" not in at.latex[0].value and "hat" not in at.latex[0].value
+    captions = " ".join(c.value for c in at.caption)
+    assert "weight_ih_l0" in captions and "MSELoss" in captions and "a mean" in captions
+    at.button(key="train_step").click().run()
+    table = next(m.value for m in at.markdown if "train L" in m.value)
+    assert "in the series' units" in table
+
+
+def test_a_csv_shows_its_standardisation_and_the_error_in_its_own_units(at):
+    at.selectbox(key="train_dataset").select("csv").run()
+    rows = "".join(f"{t},{100 + 100 * ((t * 7) % 13) / 13:.2f}\n" for t in range(40))
+    at.file_uploader(key="train_csv_file").upload("s.csv", ("t,value\n" + rows).encode(), "text/csv").run()
+    assert not at.exception and at.selectbox(key="train_csv_column").value == "value"  # not the index t
+    captions = " ".join(c.value for c in at.caption)
+    assert "standardised" in captions and "units of σ²" in captions
+    at.button(key="train_step").click().run()
+    table = next(m.value for m in at.markdown if "train L" in m.value)
+    cells = [c.strip() for c in table.splitlines()[-1].strip("|").split("|")]
+    values = [float(v) for v in rows.replace("\n", ",").split(",")[1::2]]
+    sigma = float(np.std(values))
+    assert float(cells[2]) == pytest.approx(sigma * float(cells[1]) ** 0.5, rel=1e-3)
+
+
+def test_a_diverged_run_says_so_with_an_icon_that_renders_and_no_false_caption(at):
+    at.radio(key="train_optimizer").set_value("sgd")
+    at.select_slider(key="train_lr").set_value(10.0)
+    at.toggle(key="train_clip").set_value(False).run()
+    for _ in range(5):
+        if at.button(key="train_step").disabled:
+            break
+        at.button(key="train_step").click().run()
+    epoch = int(progress_text(at).split(" · epoch ")[1].split("/")[0])
+    assert f"diverged at epoch {epoch}" in progress_text(at) and "finished" not in progress_text(at)
+    assert all(e.proto.icon == ":material/error:" for e in at.error)
+    assert not any("< 1: the recurrence forgets" in c.value for c in at.caption)
+
+
+def test_the_rho_caption_follows_the_number_and_epochs_are_whole(at):
+    at.button(key="train_step").click().run()
+    at.button(key="train_step").click().run()
+    table = next(m.value for m in at.markdown if "train L" in m.value)
+    rho = [c.strip() for c in table.splitlines()[-1].strip("|").split("|")][3]
+    caption = next(c.value for c in at.caption if c.value.startswith("ρ(W_hh) ="))
+    assert caption.startswith(f"ρ(W_hh) = {rho} ")
+    assert ("< 1" in caption) == (float(rho) < 1)
+    for title in ("Loss L per epoch", "Spectral radius"):
+        assert figure(at, title)["layout"]["xaxis"]["dtick"] == 1  # no tick at epoch 1.5
+
+
+def test_a_race_on_the_sine_and_an_lstm_alone_on_it(at):
+    at.toggle(key="train_race").set_value(True).run()
+    at.button(key="train_step").click().run()
+    assert not at.exception and not at.error
+    race = figure(at, "Validation loss per epoch")
+    assert [t["name"] for t in race["data"]] == ["RNN (validation)", "LSTM (validation)", "GRU (validation)"]
+    assert not race["layout"]["shapes"]  # a series has no baseline to beat
+    assert any("Lowest:" in m.value for m in at.markdown)
+    at.toggle(key="train_race").set_value(False).run()
+    at.radio(key="train_cell").set_value("lstm").run()
+    at.button(key="train_reset").click().run()
+    at.button(key="train_step").click().run()
+    assert not at.exception and not at.error
+    extrapolation = figure(at, "Autoregressive extrapolation")
+    assert len(decode(extrapolation["data"][-1]["y"])) == 1000  # t ∈ [75, 175) in steps of 0.1
+    assert any("one W_hh block per gate" in c.value for c in at.caption)

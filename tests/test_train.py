@@ -159,7 +159,7 @@ def test_config_rejects_settings_outside_their_range():
     with pytest.raises(ValueError, match="hidden must be between"):
         TrainConfig(hidden=0)
     with pytest.raises(ValueError, match="cell must be one of"):
-        TrainConfig(cell="lstm")
+        TrainConfig(cell="rnn")
 
 
 def run_cli(*args):
@@ -194,3 +194,119 @@ def test_engine_modules_import_no_display_library():
             "print([m for m in ('streamlit', 'plotly') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def adding(**settings):
+    return TrainConfig.for_task("adding", window=8, hidden=4, batch_size=16, steps_per_epoch=5, **settings)
+
+
+def curves(cfg, epochs=3):
+    trainer = Trainer(cfg)
+    return [trainer.step() for _ in range(epochs)]
+
+
+def numbers(record):
+    """What a run computed in an epoch (not how long it took)."""
+    return record.train_loss, record.val_loss, record.grad_norms, record.clipped, record.spectral_radius
+
+
+def test_every_cell_trains_the_adding_problem_on_two_inputs_and_the_series_on_one():
+    for cell in ("elman", "concat", "lstm", "gru"):
+        r = curves(adding(cell=cell), 1)[0]
+        assert len(r.grad_norms) == 5 and math.isfinite(r.val_loss)
+        assert math.isnan(r.spectral_radius) == (cell in ("lstm", "gru"))  # gated cells have no single W_hh
+        assert math.isfinite(curves(TrainConfig(cell=cell, epochs=1), 1)[0].val_loss)
+
+
+def test_a_race_is_deterministic_and_each_lane_is_its_cell_trained_alone():
+    race = curves(adding(race=True))
+    again = curves(adding(race=True))
+    assert [[numbers(x) for x in r.lanes] for r in race] == [[numbers(x) for x in r.lanes] for r in again]
+    assert race[-1].cells == ("elman", "lstm", "gru")
+    for cell in race[-1].cells:  # same init, same batches: the same curve as the cell trained by itself
+        alone = curves(adding(cell=cell))
+        assert [r.of(cell).val_loss for r in race] == [r.val_loss for r in alone]
+        assert [r.of(cell).grad_norms for r in race] == [r.grad_norms for r in alone]
+    other = curves(adding(race=True, seed=1))
+    assert [numbers(r.of("lstm")) for r in other] != [numbers(r.of("lstm")) for r in race]
+
+
+def test_a_race_cell_that_diverges_stops_alone_and_the_race_ends_when_all_have():
+    trainer = Trainer(adding(race=True, optimizer="sgd", lr=100.0, clip=False, epochs=20))
+    while not trainer.done:
+        record = trainer.step()
+    assert record.divergence is not None and all(r.divergence for r in record.lanes)
+    assert all(f"Training {c} diverged at epoch" in r.divergence.message for c, r in zip(record.cells, record.lanes))
+
+
+def test_the_adding_problem_state_round_trips_through_model_from_state():
+    from rnnviz.train import model_from_state
+    trainer = Trainer(adding(race=True))
+    trainer.step()
+    models = model_from_state(trainer.cfg, trainer.state())
+    for i, cell in enumerate(trainer.cfg.cells):
+        with torch.no_grad():
+            assert torch.equal(models[cell](trainer.X_val), trainer.lanes[i].model(trainer.X_val))
+
+
+def test_gated_cells_extrapolate_like_a_window_by_window_forward():
+    trainer = Trainer(TrainConfig(cell="gru", epochs=1, window=6))
+    trainer.step()
+    pred = extrapolate(trainer.model, trainer.task, 6, steps=5)
+    seq = list(trainer.task.z[-6:])
+    for k in range(5):
+        with torch.no_grad():
+            seq.append(trainer.model(torch.tensor(seq[k:k + 6], dtype=torch.float32).reshape(1, 6, 1)).item())
+    np.testing.assert_allclose(pred, seq[6:], rtol=1e-5, atol=1e-6)
+
+
+def test_cli_trains_the_adding_problem_and_prints_test_mse_last(cell="lstm"):
+    done = run_cli("--task", "adding", "--T", "6", "--cell", cell, "--epochs", "2", "--steps-per-epoch", "3",
+                   "--quiet")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert list(summary)[-1] == "test_mse" and summary["T"] == 6 and summary["steps"] == 6
+    direct = Trainer(TrainConfig.for_task("adding", window=6, cell=cell, epochs=2, steps_per_epoch=3))
+    direct.step(), direct.step()
+    assert summary["test_mse"] == direct.mse(direct.X_val, direct.y_val)
+    assert summary["baseline_mse"] == direct.task.baseline and direct.cfg.hidden == 16  # the task's defaults
+
+
+def test_cli_help_documents_the_adding_task():
+    out = run_cli("--help").stdout
+    assert "--task {series,adding}" in out and "--T" in out and "lstm" in out
+    assert "adding problem" in out and "0.167" in out and "test_mse" in out
+
+
+def test_cli_learns_a_t_value_csv_from_value_not_t(tmp_path):
+    data = tmp_path / "series.csv"
+    data.write_text("t,value\n" + "".join(f"{t},{100 + 50 * np.sin(t / 3):.3f}\n" for t in range(40)))
+    done = run_cli("--csv", str(data), "--window", "5", "--epochs", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    direct = Trainer(TrainConfig(dataset="csv", window=5, epochs=1,
+                                 values=tuple(csv_column(data.read_text(), "value"))))
+    direct.step()
+    assert json.loads(done.stdout.splitlines()[-1])["val_mse"] == direct.mse(direct.X_val, direct.y_val)
+
+
+def last_state(model, x):
+    """h_T of a torch model on one sequence x (T, I), by its own forward (the concat cell's loop written out)."""
+    if isinstance(model, ConcatRNN):
+        h = x.new_zeros(model.hidden)
+        for x_t in x:
+            h = torch.tanh(model.i2h(torch.cat((x_t, h))))
+        return h
+    return model.rnn(x[None])[0][0, -1]
+
+
+@pytest.mark.parametrize("cell", ["elman", "concat", "lstm", "gru"])
+def test_memory_is_autograds_norm_of_dh_T_dx_through_the_engine(cell):
+    from rnnviz.datasets import adding_batch
+    from rnnviz.train import memory
+    model = make_model(cell, 5, torch.Generator().manual_seed(0), inputs=2).double()
+    xs = adding_batch(2, 7, torch.Generator().manual_seed(1))[0].double()  # (2, T, 2)
+    got = memory(model, xs.numpy())
+    for x, conn in zip(xs, got):
+        J = torch.autograd.functional.jacobian(lambda x: last_state(model, x), x)  # (H, T, I)
+        want = [torch.linalg.matrix_norm(J[:, 6 - k, :], ord=2).item() for k in range(7)]
+        np.testing.assert_allclose(conn, want, rtol=1e-9, atol=1e-12)

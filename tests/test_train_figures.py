@@ -56,3 +56,28 @@ def test_every_figure_is_valid_plotly():
                                           extrapolate(trainer.model, task, 15), 15),
                 figs.spectral_radius_figure(records)):
         go.Figure(fig.to_dict())  # raises ValueError on any invalid property
+
+
+def record(epoch, val, rho=0.5):
+    return EpochRecord(epoch, val, val, (1.0, 2.0), (False, True), rho, float(epoch))
+
+
+def test_race_figure_has_a_curve_per_cell_and_the_baseline_and_whole_epoch_ticks():
+    lanes = {"elman": [record(1, 0.16), record(2, 0.15)], "lstm": [record(1, 0.1), record(2, 0.001)]}
+    fig = figs.race_loss_figure(lanes, 0.163)
+    assert [list(t.y) for t in fig.data] == [[0.16, 0.15], [0.1, 0.001]] and fig.layout.yaxis.type == "log"
+    assert fig.layout.shapes[0].y0 == 0.163 and "0.163" in fig.layout.annotations[0].text
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tick0 == 1
+    many = figs.loss_figure([record(e, 0.1) for e in range(1, 40)])
+    assert many.layout.xaxis.dtick is None and many.layout.xaxis.tickformat == "d"
+
+
+def test_memory_figures_mark_the_two_marked_steps_where_they_are():
+    x = np.zeros((10, 2))
+    x[:, 0] = np.linspace(0.05, 0.95, 10)
+    x[[2, 7], 1] = 1.0  # steps t = 3 and t = 8
+    sample = figs.sample_figure(x, 0.3 + 0.8, {"elman": 1.0, "lstm": 1.09, "gru": None})
+    assert list(sample.data[1].x) == [3, 8] and list(sample.data[1].y) == [x[2, 0], x[7, 0]]
+    assert [t.name for t in sample.data[3:]] == ["RNN: 1.000", "LSTM: 1.090"]  # no answer yet: not drawn
+    conn = figs.connectivity_figure({"lstm": np.linspace(1, 0.5, 10)}, [3, 8], 10)
+    assert [s.x0 for s in conn.layout.shapes] == [7.0, 2.0]  # k = T − t

@@ -6,12 +6,14 @@ Help texts come from TrainConfig's field list, the same list that makes the CLI'
 """
 import streamlit as st
 
-from rnnviz.datasets import DATASETS, csv_column, csv_columns
-from rnnviz.train_config import CELLS, OPTIMIZERS, TrainConfig, config_fields
+from rnnviz.datasets import DATASETS, TASKS, csv_column, csv_columns, default_column
+from rnnviz.train_config import CELLS, OPTIMIZERS, TASK_DEFAULTS, TrainConfig, config_fields
 
 HELP = {f.name: f.metadata["help"] for f in config_fields()}
 DEFAULT = TrainConfig()
-CELL_LABELS = {"elman": "nn.RNN + Linear on h_T", "concat": "seed 004: i2h, i2o on [x_t, h_{t−1}]"}
+CELL_LABELS = {"elman": "nn.RNN + Linear on h_T", "concat": "seed 004: i2h, i2o on [x_t, h_{t−1}]",
+               "lstm": "nn.LSTM + Linear on h_T", "gru": "nn.GRU + Linear on h_T"}
+TASK_LABELS = {"series": "next value of a series (seed 004)", "adding": "the adding problem: a test of memory"}
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
 NORMS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -32,18 +34,26 @@ def settings():
     """The settings widgets (in the sidebar) → (TrainConfig or None, error message or None)."""
     with st.sidebar:
         st.subheader("Settings")
-        dataset = _bound(st.selectbox, "Dataset", "dataset", options=DATASETS, index=DATASETS.index("sine"))
-        values, error = _csv_values() if dataset == "csv" else (None, None)
-        cell = _bound(st.radio, "Cell", "cell", options=CELLS, captions=[CELL_LABELS[c] for c in CELLS])
-        s = dict(dataset=dataset, values=values, cell=cell)
-        s["hidden"] = _bound(st.slider, "Hidden size H", "hidden", min_value=1, max_value=64, value=DEFAULT.hidden)
-        s["window"] = _bound(st.slider, "Window T", "window", min_value=1, max_value=60, value=DEFAULT.window)
+        task = _bound(st.radio, "Task", "task", options=TASKS, captions=[TASK_LABELS[t] for t in TASKS],
+                      on_change=_task_defaults)
+        dataset, values, error = "sine", None, None
+        if task == "series":
+            dataset = _bound(st.selectbox, "Dataset", "dataset", options=DATASETS, index=DATASETS.index("sine"))
+            values, error = _csv_values() if dataset == "csv" else (None, None)
+        race = _bound(st.toggle, "Race: RNN vs LSTM vs GRU", "race", value=False)
+        cell = _bound(st.radio, "Cell", "cell", options=CELLS, captions=[CELL_LABELS[c] for c in CELLS],
+                      disabled=race)
+        s = dict(task=task, dataset=dataset, values=values, cell=cell, race=race)
+        default = TrainConfig.for_task(task)  # a link with ?train_task=adding opens on the adding problem's
+        s["hidden"] = _bound(st.slider, "Hidden size H", "hidden", min_value=1, max_value=64, value=default.hidden)
+        s["window"] = _bound(st.slider, "Length T (window, or the adding problem's sequence)", "window",
+                             min_value=1, max_value=200, value=default.window)
         s["optimizer"] = _bound(st.radio, "Optimizer", "optimizer", options=OPTIMIZERS, horizontal=True)
         s["lr"] = _bound(st.select_slider, "Learning rate", "lr", options=LRS, value=DEFAULT.lr, format_func=_g)
         s["batch_size"] = _bound(st.select_slider, "Batch size", "batch_size", options=BATCHES,
-                                 value=DEFAULT.batch_size)
+                                 value=default.batch_size)
         s["epochs"] = _bound(st.number_input, "Epochs", "epochs", min_value=1, max_value=5000,
-                             value=DEFAULT.epochs, step=10)
+                             value=default.epochs, step=10)
         s["clip"] = _bound(st.toggle, "Gradient clipping", "clip", value=DEFAULT.clip)
         s["max_norm"] = _bound(st.select_slider, "Clip at max-norm θ", "max_norm", options=NORMS,
                                value=DEFAULT.max_norm, disabled=not s["clip"], format_func=_g)
@@ -57,6 +67,13 @@ def settings():
         return None, str(e)
 
 
+def _task_defaults():
+    """A new task starts from its own defaults (the adding problem: T = 50, H = 16, batch 64, 30 epochs)."""
+    for name, value in {**{k: getattr(DEFAULT, k) for k in TASK_DEFAULTS["adding"]},
+                        **TASK_DEFAULTS[st.session_state["train_task"]]}.items():
+        st.session_state[f"train_{name}"] = value
+
+
 def _csv_values():
     """The person's CSV column as a tuple of floats → (values or None, error or None)."""
     upload = st.file_uploader("CSV file (first row: column names)", type=["csv", "txt"], key="train_csv_file")
@@ -65,7 +82,9 @@ def _csv_values():
         return None, None
     try:
         text = upload.getvalue()
-        column = st.selectbox("Column", csv_columns(text), key="train_csv_column")
+        columns = csv_columns(text)
+        column = st.selectbox("Column", columns, index=columns.index(default_column(text)), key="train_csv_column",
+                              help="By default the first numeric column that is not an index such as t or date")
         return tuple(csv_column(text, column)), None
     except ValueError as e:
         return None, f"That CSV can't be used: {e}"

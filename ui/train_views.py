@@ -2,6 +2,7 @@
 import streamlit as st
 
 from rnnviz.export import log_csv, standalone_script
+from ui import race_views
 from ui import train_figures as figs
 from ui.live import live_chart
 
@@ -39,8 +40,8 @@ def live(worker, ticking):
         elif snap.running and snap.sharing > 1:
             st.caption(f"{snap.sharing} runs share this training worker, one epoch each in turn: yours trains "
                        f"at about 1/{snap.sharing} of a core, so epochs come slower than alone.")
-        if snap.last is not None and snap.last.divergence is not None:
-            st.error(snap.last.divergence.message, icon="💥")
+        if snap.last is not None and snap.last.divergence is not None and not snap.config.race:
+            st.error(snap.last.divergence.message, icon=":material/error:")  # a race's: in its verdict
         if snap.error:
             st.error(f"Training stopped: {snap.error}")
         charts(snap, worker)
@@ -56,8 +57,10 @@ def progress(snap, seconds_per_epoch):
     total, last = snap.config.epochs, snap.last
     epoch, seconds = (last.epoch, last.seconds) if last else (0, 0.0)
     per_epoch = max(seconds / epoch if epoch else 0.0, seconds_per_epoch)
+    diverged = last is not None and last.divergence is not None
     state = (f"queued ({snap.queued} in line)" if snap.queued else
              "starting the trainer (loading PyTorch)" if snap.starting else "training" if snap.running
+             else f"diverged at epoch {last.divergence.epoch}" if diverged
              else "finished" if snap.done else "paused" if epoch else "ready")
     eta = f" · ETA {(total - epoch) * per_epoch:.1f} s" if snap.running and not (snap.queued or snap.starting) else ""
     st.progress(epoch / total, text=f"**{state}** · epoch {epoch}/{total} · {seconds:.2f} s of training{eta}")
@@ -67,6 +70,10 @@ def charts(snap, worker):
     """The five live charts, updated in place (Plotly.react): st.plotly_chart would draw each from scratch
     every tick, ~0.9 of a core in the browser while training. All are built before any is sent."""
     cfg, records, task = snap.config, snap.records, worker.task
+    if cfg.task == "adding":
+        return race_views.adding_charts(snap, worker)
+    if cfg.race:
+        return race_views.series_race_charts(snap, worker)
     diverged = snap.last is not None and snap.last.divergence is not None  # weights of no use to extrapolate
     t_val, y_val = worker.validation_targets()
     left_figs = (figs.loss_figure(records),
@@ -81,21 +88,34 @@ def charts(snap, worker):
             with column:
                 live_chart(fig, key=f"train_fig_{name}", patch=True)  # new points only, each tick
     with right:
-        metrics(records)
+        metrics(records, task.std)
 
 
-def metrics(records):
-    """The latest numbers, and what ρ(W_hh) means."""
+def metrics(records, std=1.0):
+    """The latest numbers, the validation error in the series' own units, and what ρ(W_hh) means."""
     if not records:
         st.caption("Press **Play** or **Step** to train.")
         return
     last = records[-1]
     clipped = sum(sum(r.clipped) for r in records)
     steps = sum(len(r.grad_norms) for r in records)
-    st.markdown(f"| train loss | validation loss | ρ(W_hh) | clipped steps |\n|---|---|---|---|\n"
-                f"| {last.train_loss:.3e} | {last.val_loss:.3e} | {last.spectral_radius:.3f} | {clipped} of {steps} |")
-    st.caption("ρ(W_hh) < 1: the recurrence forgets its past geometrically, the same contraction that makes "
-               "gradients vanish (see the vanishing-gradient page).")
+    rmse = std * last.val_loss ** 0.5 if last.val_loss == last.val_loss else float("nan")
+    st.markdown(f"| train L | validation L | validation error σ·√L, in the series' units | ρ(W_hh) | "
+                f"clipped steps |\n|---|---|---|---|---|\n| {last.train_loss:.3e} | {last.val_loss:.3e} | "
+                f"{rmse:.4g} | {last.spectral_radius:.3f} | {clipped} of {steps} |")
+    st.caption(rho_caption(last.spectral_radius))
+
+
+def rho_caption(rho):
+    """What the ρ(W_hh) on screen means: a caption that follows the number."""
+    if rho != rho:  # nan: a gated cell, or weights that are no longer numbers
+        return ("ρ(W_hh) is drawn for the Elman and concat cells. An LSTM or GRU has one W_hh block per gate; "
+                "its gates, not one matrix, decide what it keeps.")
+    if rho < 1:
+        return (f"ρ(W_hh) = {rho:.3f} < 1: the recurrence forgets its past geometrically, the same contraction "
+                "that makes gradients vanish (see the vanishing-gradient page).")
+    return (f"ρ(W_hh) = {rho:.3g} ≥ 1: along some direction the recurrence does not shrink its past; with tanh "
+            "saturating it need not blow up, but gradients through W_hh can grow (see the vanishing-gradient page).")
 
 
 def downloads(worker):
@@ -103,10 +123,12 @@ def downloads(worker):
     snap = worker.snapshot()
     if not snap.records:
         return
+    if snap.config.race:
+        return race_views.downloads(snap, worker, log_csv, standalone_script)
     a, b, c = st.columns(3)
-    a.download_button("⬇ Weights (.pt)", worker.weights_pt, "rnnviz_weights.pt",
-                      "application/octet-stream", key="train_dl_weights", on_click="ignore", width="stretch")
-    b.download_button("⬇ Training log (.csv)", log_csv(snap.records), "rnnviz_training_log.csv", "text/csv",
-                      key="train_dl_log", on_click="ignore", width="stretch")
-    c.download_button("⬇ Standalone script (.py)", standalone_script(snap.config), "rnnviz_train.py",
-                      "text/x-python", key="train_dl_script", on_click="ignore", width="stretch")
+    a.download_button("Weights (.pt)", worker.weights_pt, "rnnviz_weights.pt",
+                      "application/octet-stream", key="train_dl_weights", on_click="ignore", width="stretch", icon=":material/download:")
+    b.download_button("Training log (.csv)", log_csv(snap.records), "rnnviz_training_log.csv", "text/csv",
+                      key="train_dl_log", on_click="ignore", width="stretch", icon=":material/download:")
+    c.download_button("Standalone script (.py)", standalone_script(snap.config), "rnnviz_train.py",
+                      "text/x-python", key="train_dl_script", on_click="ignore", width="stretch", icon=":material/download:")

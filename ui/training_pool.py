@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from rnnviz.datasets import build_task
+from rnnviz.datasets import make_task
 
 REPO = Path(__file__).resolve().parents[1]  # where `python -m rnnviz.train_pool` finds rnnviz
 NICE = 10        # workers yield the CPU to the pages: on 2 busy cores a slider matters more than an epoch
@@ -347,8 +347,7 @@ class Run:
 
     def reset(self, cfg):
         """Forget the history and start a fresh run of `cfg` (ValueError if `cfg`'s data is invalid)."""
-        task = build_task(cfg.dataset, cfg.window, values=cfg.values, dt=cfg.dt, t_max=cfg.t_max,
-                          t_ext=cfg.t_ext, seed=cfg.seed)  # what the trainer builds: invalid data fails here
+        task = make_task(cfg, test_set=False)  # what the trainer builds (the adding problem's without torch)
         with self._pool.lock:
             self._pool._drop(self)
             self._cfg, self._task = cfg, task
@@ -439,6 +438,10 @@ class Run:
     def extrapolation(self):
         """ŷ over t_ext from the weights of the worker's last heavy report (None before the first epoch)."""
         return self._live.get("extrapolation")
+
+    def view(self, name):
+        """One entry of the trainer's last live(heavy) report (rnnviz.train.Trainer.live), or None."""
+        return self._live.get(name)
 
     def weights_pt(self):
         """The weights after the last epoch as torch.save bytes (sent whenever training stops)."""
