@@ -1,7 +1,7 @@
 """rnnviz: an interactive, exact view of how a recurrent neural network computes and learns."""
 import streamlit as st
 
-from ui import fade, url
+from ui import fade, theme, url
 
 st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide")
 
@@ -18,4 +18,5 @@ try:
     st.navigation(PAGES).run()
 finally:  # (a page may end its run with st.stop())
     fade.install()  # Streamlit's fade of out-of-date elements, for runs slower than 0.5 s only
+    theme.install()  # colours from the light/dark theme, focus ring and keeping, chart labels
     url.publish("app")  # the shareable link, written into the address bar

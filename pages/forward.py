@@ -34,13 +34,16 @@ def page(setup):
                  "Scale the sequence down.")
 
     t = step_controls(T)
-    live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART)
+    live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART,
+               min_width=figures.unrolled_min_width(T),
+               alt=f"The RNN unrolled over T = {T} steps, step t = {t} highlighted. Step t's formulas with "
+                   "their numbers are written out just below the chart; the step slider moves t.")
     st.caption("Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
                + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
-               + ". Hover any node for its formula with the numbers.")
+               + ". Hover or tap any node for its formula with the numbers; step t's are written out below.")
     live_latex(arithmetic.step_lines(run, p, setup.target, t), key="step_lines")
     views(setup, run, losses, counted, loss, t)
 
 
-model_and_sequence(page, max_T=500)
+model_and_sequence(page, max_T=500, weights_on_phone=True)
 seed_slip()

@@ -26,20 +26,21 @@ from streamlit.runtime import Runtime, get_instance
 
 _PLOTLY_DIR = str(Path(plotly.__file__).parent / "package_data")  # plotly.min.js, as pip installed it
 _KATEX = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
-# Streamlit's chart theme (font, greys, hover box) as a small template: the figure's own template is
-# Streamlit's Python-side "streamlit" one, whose colours are placeholders only st.plotly_chart fills in
+# Streamlit's chart look (font, sizes, margins) as a small template: the figure's own template is
+# Streamlit's Python-side "streamlit" one, whose colours are placeholders only st.plotly_chart fills in.
+# No colours here but the series': the chart is transparent on the page, and CHART_JS fills its text and
+# grid colours from the theme on screen (ui/theme.py's window.rzTheme, light or dark) at every draw
 _FONT = '"Source Sans", sans-serif'
-_AXIS = dict(tickfont=dict(color="#808495", size=12), tickcolor="#e6eaf1", gridcolor="#e6eaf1", automargin=True,
-             zerolinecolor="#e6eaf1", title=dict(font=dict(color="#808495", size=14)),
+_AXIS = dict(tickfont=dict(size=12), automargin=True, title=dict(font=dict(size=14)),
              # plotly's default ("hide past div") measures every tick label once per label drawn: a third
              # of a T = 100 diagram's redraw; the figures' fixed margins keep the labels inside anyway
              ticklabeloverflow="allow")
 LOOK = dict(layout=dict(
-    font=dict(family=_FONT, size=12, color="#808495"), paper_bgcolor="#FFFFFF", plot_bgcolor="#FFFFFF",
+    font=dict(family=_FONT, size=12), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
     margin=dict(pad=8), colorway=["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1"],
-    hoverlabel=dict(bgcolor="#FFFFFF", bordercolor="#DCD8D4", font=dict(family=_FONT, size=12, color="#808495")),
-    title=dict(font=dict(family=_FONT, size=16, color="#2F2D2B", weight=600), x=0, xanchor="left", pad=dict(l=4)),
-    legend=dict(font=dict(size=12, color="#262730"), bordercolor="transparent"), xaxis=_AXIS, yaxis=_AXIS))
+    hoverlabel=dict(font=dict(family=_FONT, size=12)),
+    title=dict(font=dict(family=_FONT, size=16, weight=600), x=0, xanchor="left", pad=dict(l=4)),
+    legend=dict(font=dict(size=12), bordercolor="transparent"), xaxis=_AXIS, yaxis=_AXIS))
 
 CHART_JS = """
 let loading = null;
@@ -62,9 +63,27 @@ function update(el) {  // draw now, or when it is next in sight; the first drawi
   if (el.__drawn && el.__inSight === false) el.__stale = true;
   else draw(el);
 }
+function themed(look) {  // LOOK's text, grid and hover colours from the theme on screen (ui/theme.py)
+  const {text, bg} = window.rzTheme || {text: [49, 51, 63], bg: [255, 255, 255]};
+  const ink = (a) => `rgba(${text.join(',')},${a})`;
+  look.font.color = ink(0.75);
+  look.title.font.color = ink(1);
+  look.legend.font.color = ink(0.9);
+  for (const axis of [look.xaxis, look.yaxis]) {
+    axis.tickfont.color = axis.title.font.color = ink(0.75);
+    axis.gridcolor = axis.zerolinecolor = axis.tickcolor = ink(0.13);
+    axis.linecolor = ink(0.4);
+  }
+  Object.assign(look.hoverlabel, {bgcolor: `rgb(${bg.join(',')})`, bordercolor: ink(0.35)});
+  look.hoverlabel.font.color = ink(1);
+}
 function draw(el) {  // Plotly.react with the newest figure, at the width the ResizeObserver last saw
-  const {figure, config} = el.__next;
-  figure.layout.width = el.__width;  // (reading clientWidth here would force a layout of the whole page)
+  const {figure, config, minWidth} = el.__next;
+  themed(figure.layout.template.layout);
+  // (reading clientWidth here would force a layout of the whole page); narrower than the figure's least
+  // width (a phone), it keeps that width and scrolls sideways in its own box
+  figure.layout.width = Math.max(el.__width, minWidth);
+  el.style.overflowX = minWidth > el.__width ? 'auto' : '';
   // the config only when it changed: given one, Plotly.react rebuilds and compares the plot's whole
   // context (a deep copy of plotly's defaults), ~12 ms a draw here for a config that never changes
   const text = JSON.stringify(config);
@@ -86,10 +105,12 @@ export default function ({ parentElement, data }) {
       if (el.__next && window.Plotly) update(el);
     }).observe(el);
     sight.observe(el);
+    document.addEventListener('rz-theme', () => { if (el.__drawn && window.Plotly) update(el); });  // light ↔ dark
   }
+  if (data.alt) el.dataset.rzAlt = data.alt; else delete el.dataset.rzAlt;  // ui/theme.py's chart label adds it
   const figure = JSON.parse(data.figure);
   el.style.minHeight = (figure.layout.height || 450) + 'px';
-  el.__next = {figure, config: data.config};
+  el.__next = {figure, config: data.config, minWidth: data.min_width || 0};
   plotly(data.src).then(() => { if (el.__width) update(el); });
 }
 """
@@ -152,8 +173,10 @@ def _plotly_url():
     return _registered["url"]
 
 
-def live_chart(fig, key, config=None):
-    """Draw `fig` under `key`; on later reruns the same plot is updated in place.
+def live_chart(fig, key, config=None, alt=None, min_width=0):
+    """Draw `fig` under `key`; on later reruns the same plot is updated in place. `alt`: words a screen
+    reader hears after the chart's title, axes and series (ui/theme.py labels every chart with those).
+    `min_width` (px): on a narrower screen the chart keeps this width and scrolls sideways in its box.
 
     `fig`: a go.Figure, or a figure as plain dicts ({"data": [trace dicts], "layout": dict}, ui.figures'
     *_spec builders), which is used up: its numpy arrays are replaced by plotly's base64 form in place."""
@@ -165,7 +188,8 @@ def live_chart(fig, key, config=None):
     spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)
     # engine="json": plotly's default ("auto") takes orjson whenever it happens to be installed, and its
     # orjson path cleans the figure first, 1.3 ms slower for a T = 100 diagram here; the text is the same
-    _chart(key=key, data={"figure": to_json_plotly(spec, engine="json"), "config": config or {}, "src": _plotly_url()})
+    _chart(key=key, data={"figure": to_json_plotly(spec, engine="json"), "config": config or {}, "src": _plotly_url(),
+                          "alt": alt, "min_width": min_width})
 
 
 def live_latex(lines, key):

@@ -44,8 +44,9 @@ class Setup:
     label: str                # e.g. "counting 1..10", for titles
 
 
-def model_and_sequence(page, max_T=500):
+def model_and_sequence(page, max_T=500, weights_on_phone=False):
     """Draw the shared sidebar, then `page(setup)`; an unusable input gets an st.error naming the problem instead.
+    weights_on_phone: the weights also at the top of the page on a phone, where the sidebar covers the page.
 
     The model's widgets and `page` run as one st.fragment: a weight slider reruns just them, not the page
     list, the sequence's widgets and the rest of the app (a sequence, H or loss widget reruns it all). The
@@ -59,26 +60,27 @@ def model_and_sequence(page, max_T=500):
     seq = sequence_sidebar(sb, max_T)
     sb.header("Loss")
     loss_on = controls.panel(["loss_on"], key="loss_panel", container=sb)["loss_on"]
-    st.fragment(_model_and_page)(model_box, H, seq, loss_on, page)
+    st.fragment(_model_and_page)(model_box, H, seq, loss_on, page, weights_on_phone)
 
 
-def _model_and_page(box, H, seq, loss_on, page):
+def _model_and_page(box, H, seq, loss_on, page, on_phone):
     """The model's widgets (into `box`), then the page on the Setup they make (one fragment), then the
     link in the address bar (a fragment's rerun does not reach app.py's)."""
     try:
-        _model_then_page(box, H, seq, loss_on, page)
+        _model_then_page(box, H, seq, loss_on, page, on_phone)
     finally:
         url.publish("model")
 
 
-def _model_then_page(box, H, seq, loss_on, page):
+def _model_then_page(box, H, seq, loss_on, page, on_phone):
+    names = [*SCALAR_RANGES, "h0"] if H == 1 else ["seed", *(f"gain_{n}" for n in matrix_grid.GAINS), "b_y", "h0"]
+    if on_phone:  # (the same fields and values as the sidebar's panel: either one moves both)
+        controls.panel(names, key="model_panel_phone", narrow=True)
+    v = controls.panel(names, key="model_panel", container=box)
     if H == 1:
-        v = controls.panel([*SCALAR_RANGES, "h0"], key="model_panel", container=box)
         params = rnnviz.RNNParams.scalar(**{n: v[n] for n in SCALAR_RANGES})
         matrix_grid.forget_all()
     else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
-        v = controls.panel(["seed", *(f"gain_{n}" for n in matrix_grid.GAINS), "b_y", "h0"], key="model_panel",
-                           container=box)
         params = matrix_grid.model(H, box, v)  # its grids in the box, its warnings and errors on the page
     h0_value = v["h0"]
     state.show_notices()
