@@ -29,8 +29,9 @@ def open_page(browser, url, path, theme="light", viewport=VIEWPORT, **ctx):
 
 def ink(app, selector):
     """Relative luminance (0 black … 1 white) of the computed `color` of the first match."""
-    rgb = app.page.eval_on_selector(selector, "e => getComputedStyle(e).color")
-    r, g, b = (int(float(c)) / 255 for c in re.findall(r"[\d.]+", rgb)[:3])
+    rgb = app.page.eval_on_selector(selector, "e => getComputedStyle(e).color")  # rgb(…) or color(srgb …)
+    scale = 1 if rgb.startswith("color(") else 255
+    r, g, b = (float(c) / scale for c in re.findall(r"[\d.]+", rgb.split("srgb")[-1])[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -115,7 +116,7 @@ def test_keyboard_only_walkthrough(app):
     assert "Play" in focused(app)
     app.assert_no_exception()
 
-    app.open("training", expect="epoch 0/")
+    app.open("training", query={"train_epochs": 3000}, expect="epoch 0/3000")
     tab_to(app, "e => e.closest('.st-key-train_play') && e.tagName === 'BUTTON'", most=120)
     with app.expect_rerun(expect="training"):
         app.page.keyboard.press("Enter")
@@ -156,10 +157,12 @@ def test_phone_forward_weight_and_diagram_on_screen_and_a_tap_shows_a_formula(br
         with app.expect_rerun():
             app.page.keyboard.press("ArrowRight")
         assert diagram.evaluate("g => JSON.stringify(g.data.map(d => d.hovertext))") != before
-        node = diagram.locator(".scatterlayer .point").first
-        node.tap()
+        x, y = diagram.evaluate("""g => {  // the middle of node h_1 (t = 1, row h at y = 1), from the plot's axes
+            const {xaxis, yaxis} = g._fullLayout, box = g.getBoundingClientRect();
+            return [box.x + xaxis._offset + xaxis.l2p(1) - g.scrollLeft, box.y + yaxis._offset + yaxis.l2p(1)]; }""")
+        app.page.touchscreen.tap(x, y)
         app.page.wait_for_selector(".st-key-diagram .hoverlayer .hovertext")
-        assert "tanh" in app.page.locator(".st-key-diagram .hoverlayer").inner_text()
+        assert "tanh" in app.page.locator(".st-key-diagram .hoverlayer").text_content()
         app.assert_no_exception()
     finally:
         context.close()
