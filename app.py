@@ -10,6 +10,7 @@ PAGES = [
     st.Page("pages/forward.py", title="Forward pass", icon=":material/arrow_forward:", url_path="forward"),
     st.Page("pages/bptt.py", title="Backprop through time", icon=":material/arrow_back:", url_path="bptt"),
     st.Page("pages/vanishing.py", title="Vanishing & exploding", icon=":material/trending_down:", url_path="vanishing"),
+    st.Page("pages/gates.py", title="LSTM & GRU", icon=":material/call_split:", url_path="gates"),
     st.Page("pages/training.py", title="Live training", icon=":material/model_training:", url_path="training"),
     st.Page("pages/shapes.py", title="PyTorch shapes", icon=":material/view_in_ar:", url_path="shapes"),
 ]

@@ -37,6 +37,7 @@ def page(setup):
     V.summary(p, run, curves)
     st.plotly_chart(D.decay_figure(curves, H), width="stretch")
     V.fake_explanation(p, curves)
+    st.page_link("pages/gates.py", label="How LSTM and GRU gates keep this product from vanishing", icon=":material/call_split:")
 
     st.subheader("Sweep: " + ("the recurrent weight W_hh" if H == 1 else "the spectral radius of W_hh"))
     c1, c2 = st.columns(2)

@@ -1,6 +1,6 @@
-"""Backpropagation through time: ∂L/∂Θ for L = Σ_t L_t, L_t = ½‖y_t − target_t‖².
+"""Backpropagation through time: ∂L/∂Θ for L = Σ_t L_t, L_t = ½‖y_t − target_t‖², for any cell.
 
-The chain rule, one step at a time (min-char-rnn's reverse loop):
+The chain rule, one step at a time (min-char-rnn's reverse loop); for the RNN:
 
     ∂L/∂y_t     = m_t (y_t − target_t)                  m_t = 1 where step t carries a loss
     ∂L/∂h_t     = W_hyᵀ ∂L/∂y_t + W_hhᵀ ∂L/∂a_{t+1}     the output path + the recurrent path
@@ -8,6 +8,8 @@ The chain rule, one step at a time (min-char-rnn's reverse loop):
     ∂L/∂W_hh    = Σ_t ∂L/∂a_t h_{t−1}ᵀ,   ∂L/∂W_xh = Σ_t ∂L/∂a_t x_tᵀ,   ∂L/∂b_h = Σ_t ∂L/∂a_t
     ∂L/∂W_hy    = Σ_t ∂L/∂y_t h_tᵀ,       ∂L/∂b_y  = Σ_t ∂L/∂y_t
 
+Gated cells take the middle two lines from their own backward step (rnnviz.cells), through h and c.
+loss_on: "all" (L = Σ_t L_t), "last" (L_T alone) or an int t, 1-based (L_t alone).
 Truncated BPTT with k lets each L_t flow back through at most k cell applications (steps t, t−1, …,
 t−k+1); k = 1 is seed 003's one-step formula (with the correct 1 − h_t², not its (1 − h_t)²).
 """
@@ -16,26 +18,29 @@ from functools import cached_property
 
 import numpy as np
 
-from .forward import _forward, check_h0, check_sequence
-from .params import PARAM_NAMES, RNNParams
+from .forward import check_sequence, initial_state
 
 
 @dataclass(frozen=True, eq=False)
 class Grads:
-    """∂L/∂Θ in the parameters' own shapes, with the intermediate gradients a page can show."""
+    """∂L/∂Θ in the parameters' own shapes (g.W_hh, g.W_xh or g.W_ih, …), with the intermediate gradients."""
 
-    W_xh: np.ndarray    # (H, I)
-    W_hh: np.ndarray    # (H, H)
-    b_h: np.ndarray     # (H,)
-    W_hy: np.ndarray    # (O, H)
-    b_y: np.ndarray     # (O,)
+    d: dict             # {name: ∂L/∂name} in the params' order
     dy: np.ndarray      # (T, O) ∂L/∂y_t
     dh: np.ndarray      # (T, H) ∂L/∂h_t, all paths (within the truncation window when truncated)
-    da: np.ndarray      # (T, H) ∂L/∂a_t
+    da: np.ndarray      # (T, GH) ∂L/∂a_t, the pre-activations the input weights feed (RNN: (T, H))
+    da_hh: np.ndarray   # (T, GH) ∂L/∂a_t^hh, the pre-activations W_hh feeds (differs from da in a GRU's n)
+    ds: np.ndarray      # (T, S) ∂L/∂s_t for the whole state (an LSTM's [h, c]; = dh otherwise)
     losses: np.ndarray  # (T,) L_t, 0 where step t carries no loss
-    params: RNNParams
+    params: object
     run: object         # the ForwardRun the gradients were taken on
     truncate: object    # None for full BPTT, else k
+
+    def __getattr__(self, name):
+        d = self.__dict__.get("d", {})
+        if name in d:
+            return d[name]
+        raise AttributeError(f"Grads has no {name!r}")
 
     @property
     def loss(self):
@@ -43,68 +48,39 @@ class Grads:
         return float(self.losses.sum())
 
     def as_dict(self):
-        """{name: ∂L/∂name} in PARAM_NAMES order."""
-        return {name: getattr(self, name) for name in PARAM_NAMES}
+        """{name: ∂L/∂name} in the params' order."""
+        return dict(self.d)
 
     @cached_property
     def per_step(self):
         """{name: (T, *shape)}: what time step t's use of each parameter contributes; Σ_t = the total."""
-        x, h_prev, h = self.run.x, self.run.h_prev, self.run.h
-        return {
-            "W_xh": self.da[:, :, None] * x[:, None, :],       # ∂L/∂a_t x_tᵀ       (T, H, I)
-            "W_hh": self.da[:, :, None] * h_prev[:, None, :],  # ∂L/∂a_t h_{t−1}ᵀ   (T, H, H)
-            "b_h": self.da.copy(),                             # ∂L/∂a_t            (T, H)
-            "W_hy": self.dy[:, :, None] * h[:, None, :],       # ∂L/∂y_t h_tᵀ       (T, O, H)
-            "b_y": self.dy.copy(),                             # ∂L/∂y_t            (T, O)
-        }
+        return _param_grads(self.params, self.run, self.dy, self.da, self.da_hh, per_step=True)
 
     def reach(self):
         """(T, T) R[t, k] = ‖∂L_t/∂h_k‖₂ along every path (full BPTT), 0 for k > t: which loss reaches which state."""
-        T = self.run.T
+        T, H = self.run.T, self.params.H
         R = np.zeros((T, T))
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            for j, G in enumerate(_lagged(self.params, self.run, self.dy, T)):
+            for j, G in enumerate(self.params.cell.lagged(self.params, self.run, _ds_out(self.params, self.dy), T)):
                 s = np.arange(T - j)
-                R[s + j, s] = np.linalg.norm(G, axis=1)  # G[s] = ∂L_{s+j}/∂h_s
+                R[s + j, s] = np.linalg.norm(G[:, :H], axis=1)  # G[s] = ∂L_{s+j}/∂s_s
         return R
 
 
-def _lagged(params, run, dy, k):
-    """Yield G_j for j = 0 … k−1, where G_j[s] = ∂L_{s+j}/∂h_s: the gradient of one loss j steps back.
-
-    G_0[s] = W_hyᵀ ∂L_s/∂y_s, and G_{j+1}[s] = W_hhᵀ ((1 − h_{s+1}²) ⊙ G_j[s+1]): one more cell back.
-    """
-    G = dy @ params.W_hy          # (T, H) ∂L_t/∂h_t through y_t
-    dtanh = run.dtanh
-    for j in range(min(k, run.T)):
-        yield G
-        G = (dtanh[1:run.T - j] * G[1:]) @ params.W_hh  # (T−j−1, H) one cell further back
+def _param_grads(params, run, dy, da_ih, da_hh, per_step):
+    """{name: ∂L/∂name} (or each step's term): the cell's recurrent weights, then W_hy and b_y."""
+    g = params.cell.recurrent_grads(run.x, run.h_prev, da_ih, da_hh, per_step)
+    if per_step:
+        g.update(W_hy=dy[:, :, None] * run.h[:, None, :], b_y=dy.copy())  # ∂L/∂y_t h_tᵀ, ∂L/∂y_t  (T, O, H), (T, O)
+    else:
+        g.update(W_hy=dy.T @ run.h, b_y=dy.sum(axis=0))
+    return {n: g[n] for n in params.names}
 
 
-def _dh_full(params, dy, dtanh):
-    """∂L/∂h_t and ∂L/∂a_t for every t, by the reverse loop over time.
-
-    z_{t+1} = [∂L/∂a_{t+1}, W_hyᵀ ∂L/∂y_t] and W = [W_hh; I] make ∂L/∂h_t one product a step.
-    """
-    T, H = dtanh.shape
-    z = np.zeros((T + 1, 2 * H))             # (T+1, 2H) row t+1 = [∂L/∂a_{t+1}, W_hyᵀ ∂L/∂y_t]
-    z[1:, H:] = dy @ params.W_hy             # ∂L_t/∂h_t through y_t, all t at once; ∂L/∂a_{T+1} = 0
-    W = np.vstack([params.W_hh, np.eye(H)])  # (2H, H)
-    dh = np.empty((T, H))
-    dot, multiply = np.dot, np.multiply      # the loop's cost is its calls: bound once, output positional
-    # t = T … 1, rows taken by zip (no per-step indexing): z_{t+1}, ∂L/∂h_t, 1 − h_t², and ∂L/∂a_t's slot
-    for z_next, dh_t, dtanh_t, da_t in zip(z[:0:-1], dh[::-1], dtanh[::-1], z[-2::-1, :H]):
-        dot(z_next, W, dh_t)                  # ∂L/∂h_t = W_hhᵀ ∂L/∂a_{t+1} + W_hyᵀ ∂L/∂y_t
-        multiply(dh_t, dtanh_t, da_t)         # ∂L/∂a_t = ∂L/∂h_t ⊙ (1 − h_t²)
-    return dh, z[:T, :H].copy()
-
-
-def _dh_truncated(params, run, dy, k):
-    """∂L/∂h_s = Σ_{j<k} ∂L_{s+j}/∂h_s: each loss reaches back at most k cells."""
-    dh = np.zeros((run.T, params.H))
-    for j, G in enumerate(_lagged(params, run, dy, k)):
-        dh[: run.T - j] += G
-    return dh, dh * run.dtanh
+def _ds_out(params, dy):
+    """(T, S) ∂L_t/∂s_t through y_t alone: W_hyᵀ ∂L/∂y_t on h, 0 on an LSTM's c."""
+    dh = dy @ params.W_hy
+    return np.concatenate([dh, np.zeros_like(dh)], axis=1) if params.cell.has_c else dh
 
 
 def check_target(target, T, O):
@@ -123,15 +99,26 @@ def check_truncate(truncate):
     return int(truncate)
 
 
-def bptt(params, x, target, h0=None, truncate=None, loss_on="all"):
+def check_loss_on(loss_on, T):
+    """"all", "last", or a step t with 1 ≤ t ≤ T (as an int)."""
+    if isinstance(loss_on, str) and loss_on in ("all", "last"):
+        return loss_on
+    if isinstance(loss_on, (int, np.integer)) and not isinstance(loss_on, bool):
+        if 1 <= loss_on <= T:
+            return int(loss_on)
+        raise ValueError(f"loss_on={loss_on} is not a time step of this sequence: t counts from 1 to T = {T}")
+    raise ValueError(f'loss_on must be "all", "last" or a time step t (1 … T), got {loss_on!r}')
+
+
+def bptt(params, x, target, h0=None, truncate=None, loss_on="all", c0=None):
     """∂L/∂Θ by backpropagation through time, full (truncate=None) or truncated to k steps."""
-    if loss_on not in ("all", "last"):
-        raise ValueError(f'loss_on must be "all" or "last", got {loss_on!r}')
     x = check_sequence("x", x, params.I, "the input size I")
+    loss_on = check_loss_on(loss_on, x.shape[0])
     target = check_target(target, x.shape[0], params.O)
     truncate = check_truncate(truncate)
+    s0 = initial_state(params, h0, c0)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        run = _forward(params, x, check_h0(params, h0))
+        run = params.cell.scan(params, x, s0)
         return _backward(params, run, target, truncate, loss_on)
 
 
@@ -146,25 +133,27 @@ def _half_square(err):
 
 
 def _backward(params, run, target, truncate, loss_on):
-    T = run.T
+    T, H, cell = run.T, params.H, params.cell
     err = run.y - target                               # (T, O) y_t − target_t
-    if loss_on == "last":
-        err[:-1] = 0.0                                 # only L_T carries a loss
+    if loss_on != "all":
+        t = T if loss_on == "last" else loss_on
+        err[:t - 1] = 0.0                              # only L_t carries a loss
+        err[t:] = 0.0
     losses = _half_square(err)                         # (T,) L_t = ½‖y_t − target_t‖²
     dy = err                                           # ∂L/∂y_t = y_t − target_t
+    ds_out = _ds_out(params, dy)
     if truncate is None or truncate >= T:
-        dh, da = _dh_full(params, dy, run.dtanh)
+        ds, da_ih, da_hh = cell.back_full(params, run, ds_out)
     else:
-        dh, da = _dh_truncated(params, run, dy, truncate)
-    g = Grads(W_xh=da.T @ run.x, W_hh=da.T @ run.h_prev, b_h=da.sum(axis=0),
-              W_hy=dy.T @ run.h, b_y=dy.sum(axis=0),
-              dy=dy, dh=dh, da=da, losses=losses, params=params, run=run, truncate=truncate)
+        ds, da_ih, da_hh = cell.back_truncated(params, run, ds_out, truncate)
+    g = Grads(d=_param_grads(params, run, dy, da_ih, da_hh, per_step=False), dy=dy, dh=ds[:, :H], da=da_ih,
+              da_hh=da_hh, ds=ds, losses=losses, params=params, run=run, truncate=truncate)
     _check_finite(g)
     return g
 
 
 def _check_finite(g):
-    for name in ("losses",) + PARAM_NAMES:
+    for name in ("losses",) + tuple(g.params.names):
         if not np.all(np.isfinite(getattr(g, name))):
             raise ValueError(f"{'the loss' if name == 'losses' else 'the gradient of ' + name} overflows "
                              "float64 (beyond ±1.8e308): use smaller weights or inputs")

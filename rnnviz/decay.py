@@ -1,8 +1,9 @@
-"""How a gradient shrinks or grows as it travels back in time.
+"""How a gradient shrinks or grows as it travels back in time, for any cell (state s = h, or [h, c] for an LSTM).
 
-    ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hh                      one step's Jacobian J_t
-    ∂h_T/∂h_{T−k} = J_T J_{T−1} ⋯ J_{T−k+1}                  k steps back
-    ‖∂h_T/∂h_{T−k}‖₂ ≤ (max_t max_i (1 − h_{t,i}²) · ‖W_hh‖₂)^k   the bound a page draws beside it
+    ∂s_t/∂s_{t−1} = J_t          RNN: diag(1 − h_t²) W_hh      one step's Jacobian
+    ∂s_T/∂s_{T−k} = J_T J_{T−1} ⋯ J_{T−k+1}                  k steps back
+    ∂h_T/∂x_{T−k} = [∂s_T/∂s_{T−k}]_h K_{T−k}, K_t = ∂s_t/∂x_t   Distill's "connectivity"
+    ‖∂h_T/∂h_{T−k}‖₂ ≤ (max_t max_i (1 − h_{t,i}²) · ‖W_hh‖₂)^k   the RNN's bound a page draws beside it
 """
 import numpy as np
 
@@ -22,42 +23,83 @@ def spectral_norm(W):
 
 
 def jacobians(params, run):
-    """(T, H, H) J_t = ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hh, for t = 1 … T."""
-    return run.dtanh[:, :, None] * params.W_hh[None, :, :]
+    """(T, S, S) J_t = ∂s_t/∂s_{t−1}, for t = 1 … T; RNN: diag(1 − h_t²) W_hh."""
+    return params.cell.jacobians(params, run)[0]
 
 
-def gradient_decay(params, x, h0=None):
-    """(T,) decay[k] = ‖∂h_T/∂h_{T−k}‖₂ for k = 0 … T−1; decay[0] = 1.
+def gradient_decay(params, x, h0=None, c0=None):
+    """(T,) decay[k] = ‖∂s_T/∂s_{T−k}‖₂ for k = 0 … T−1; decay[0] = 1. s = h, or [h, c] for an LSTM.
 
     Values beyond float64's range saturate at ±1.8e308 instead of becoming inf.
     """
-    run = forward(params, x, h0)
+    run = forward(params, x, h0, c0)
     with np.errstate(over="ignore"):
         return np.minimum(10.0 ** log10_decay(params, run), FLOAT_MAX)
 
 
-def log10_decay(params, run):
-    """(T,) log10 ‖∂h_T/∂h_{T−k}‖₂, finite wherever the norm is not exactly 0 (then −inf)."""
-    P, scale = _jacobian_products(params, run)
+def log10_decay(params, run, part=None):
+    """(T,) log10 ‖∂s_T/∂s_{T−k}‖₂, finite wherever the norm is not exactly 0 (then −inf).
+    part="c" (LSTM): log10 ‖∂c_T/∂c_{T−k}‖₂, the cell state's block (h_{T−k} held fixed)."""
+    P, scale = _jacobian_products(jacobians(params, run))
+    if part == "c":
+        P = P[:, params.H:, params.H:]
     with np.errstate(divide="ignore"):
         return 0.5 * np.log10(_largest_eigenvalue(P @ P.transpose(0, 2, 1))) + scale
 
 
-def _jacobian_products(params, run):
-    """(T, H, H) P[k] = ∂h_T/∂h_{T−k} / 10^scale[k], and scale (T,).
+def cell_state_decay(params, x, h0=None, c0=None):
+    """(T,) ‖∂c_T/∂c_{T−k}‖₂ for k = 0 … T−1, an LSTM's cell state along every path (saturates at ±1.8e308)."""
+    if not params.cell.has_c:
+        raise ValueError(f"only an LSTM has a cell state c; this is a {params.cell.name}")
+    run = forward(params, x, h0, c0)
+    with np.errstate(over="ignore"):
+        return np.minimum(10.0 ** log10_decay(params, run, part="c"), FLOAT_MAX)
+
+
+def forget_product(run):
+    """(T,) max_i Π_{j=T−k+1}^{T} f_{j,i} = ‖diag(f_T ⊙ ⋯ ⊙ f_{T−k+1})‖₂: the conveyor belt's own path, c alone."""
+    f = run.gates["f"]                             # (T, H)
+    P = np.cumprod(np.vstack([np.ones(f.shape[1]), f[:0:-1]]), axis=0)  # row k: Π of the last k forget gates
+    return P.max(axis=1)
+
+
+def connectivity(params, x, h0=None, c0=None):
+    """(T,) conn[k] = ‖∂h_T/∂x_{T−k}‖₂ for k = 0 … T−1: how much the last state still hears of each input.
+
+    Values beyond float64's range saturate at ±1.8e308, values below its smallest become 0.
+    """
+    run = forward(params, x, h0, c0)
+    with np.errstate(over="ignore", under="ignore"):
+        return np.minimum(10.0 ** log10_connectivity(params, run), FLOAT_MAX)
+
+
+def log10_connectivity(params, run):
+    """(T,) log10 ‖∂h_T/∂x_{T−k}‖₂ (−inf where exactly 0)."""
+    J, K = params.cell.jacobians(params, run)
+    P, scale = _jacobian_products(J)
+    D = P[:, :params.H] @ K[::-1]                  # (T, H, I) ∂h_T/∂x_{T−k} / 10^scale[k]
+    if D.shape[2] == 1:
+        norms = np.linalg.norm(D[:, :, 0], axis=1)
+    else:
+        norms = np.sqrt(_largest_eigenvalue(D.transpose(0, 2, 1) @ D))
+    with np.errstate(divide="ignore"):
+        return np.log10(norms) + scale
+
+
+def _jacobian_products(J):
+    """(T, S, S) P[k] = ∂s_T/∂s_{T−k} / 10^scale[k], and scale (T,), from the one-step Jacobians J (T, S, S).
 
     Rescaled every R steps, R chosen from the largest one-step growth so that neither P nor PPᵀ overflows.
     """
-    T, H = run.T, params.H
-    J = jacobians(params, run)
+    T, S = J.shape[0], J.shape[1]
     growth = float(np.abs(J).sum(axis=2).max())   # ≥ ‖J_t‖_∞ for every t: a bound on one step's growth
     R = int(np.clip(140 // max(np.log10(growth), 1.0) if growth > 0 else T, 1, 32))  # PPᵀ stays < 1e300
-    P = np.empty((T, H, H))
+    P = np.empty((T, S, S))
     scale = np.zeros(T)
-    P[0] = np.eye(H)
+    P[0] = np.eye(S)
     dot = np.dot                                  # bound once, output positional: the loop is its calls
     for k, (P_prev, P_k, J_k) in enumerate(zip(P, P[1:], J[:0:-1]), start=1):
-        dot(P_prev, J_k, P_k)                     # ∂h_T/∂h_{T−k} = ∂h_T/∂h_{T−k+1} · J_{T−k+1}
+        dot(P_prev, J_k, P_k)                     # ∂s_T/∂s_{T−k} = ∂s_T/∂s_{T−k+1} · J_{T−k+1}
         if k % R == 0:
             m = np.abs(P_k).max()
             if m == 0.0:                          # a saturated step: nothing gets through, ever again

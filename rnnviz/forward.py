@@ -1,10 +1,10 @@
-"""The forward pass, unrolled over time.
+"""The forward pass, unrolled over time, for any cell (rnnviz.cells); for the RNN:
 
     a_t = W_xh x_t + W_hh h_{t-1} + b_h      pre-activation
     h_t = tanh(a_t)                          tanh′(a_t) = 1 − h_t²
     y_t = W_hy h_t + b_y
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +48,26 @@ def check_h0(params, h0):
     return a
 
 
+def check_c0(params, c0):
+    """c_0 as an (H,) array for an LSTM (zeros when None); any other cell has no c, so c0 must be None."""
+    if not params.cell.has_c:
+        if c0 is not None:
+            raise ValueError(f"c0 is an LSTM's initial cell state; a {params.cell.name} has no c, so pass c0 only "
+                             "with LSTMParams")
+        return np.zeros(0)
+    if c0 is None:
+        return np.zeros(params.H)
+    try:
+        return check_h0(params, c0)
+    except ValueError as e:
+        raise ValueError(str(e).replace("h0", "c0")) from None
+
+
+def initial_state(params, h0, c0):
+    """s_0 = h_0, or [h_0, c_0] for an LSTM; (S,)."""
+    return np.concatenate([check_h0(params, h0), check_c0(params, c0)])
+
+
 @dataclass(frozen=True, eq=False)
 class ForwardRun:
     """Everything the forward pass computed; row t−1 holds time step t (the maths counts from 1)."""
@@ -55,8 +75,11 @@ class ForwardRun:
     x: np.ndarray   # (T, I) inputs
     h0: np.ndarray  # (H,) initial state
     hs: np.ndarray  # (T+1, H) h_0 … h_T
-    a: np.ndarray   # (T, H) pre-activations a_1 … a_T
+    a: np.ndarray   # (T, H) the RNN's pre-activations a_1 … a_T (None for gated cells: see gates)
     y: np.ndarray   # (T, O) outputs y_1 … y_T
+    cs: np.ndarray = None                      # (T+1, H) c_0 … c_T, an LSTM's cell state
+    gates: dict = field(default_factory=dict)  # {"i": (T, H), …} each gate's value at each step
+    cache: tuple = ()                          # (T, ·) arrays: what each backward step reads
 
     @property
     def h(self):
@@ -69,42 +92,28 @@ class ForwardRun:
         return self.hs[:-1]
 
     @property
+    def c(self):
+        """(T, H) an LSTM's cell states c_1 … c_T."""
+        if self.cs is None:
+            raise AttributeError("run.c: only an LSTM carries a cell state c")
+        return self.cs[1:]
+
+    @property
+    def states(self):
+        """(T+1, S) s_0 … s_T: h, or [h, c] for an LSTM."""
+        return self.hs if self.cs is None else np.concatenate([self.hs, self.cs], axis=1)
+
+    @property
     def T(self):
         return self.x.shape[0]
 
     @property
     def dtanh(self):
-        """(T, H) tanh′(a_t) = 1 − h_t², computed from h as min-char-rnn does."""
+        """(T, H) tanh′(a_t) = 1 − h_t², computed from h as min-char-rnn does (the RNN's)."""
         return 1.0 - self.h * self.h
 
 
-def forward(params, x, h0=None):
-    """Run the RNN over x: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h), y_t = W_hy h_t + b_y."""
+def forward(params, x, h0=None, c0=None):
+    """Run the cell over x: s_t = cell(x_t, s_{t−1}), y_t = W_hy h_t + b_y (RNN: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h))."""
     x = check_sequence("x", x, params.I, "the input size I")
-    h0 = check_h0(params, h0)
-    return _forward(params, x, h0)
-
-
-def _forward(params, x, h0):
-    """forward() without the input checks; x (T, I), h0 (H,) already validated.
-
-    Seed 004's concatenation, with a 1 for the bias: v_t = [h_{t−1}, x_t, 1] and W = [W_hh | W_xh | b_h],
-    so a_t = W v_t is one product a step; everything outside the recurrence is done for all t at once.
-    """
-    T, I, H = x.shape[0], params.I, params.H
-    v = np.empty((T + 1, H + I + 1))     # (T+1, H+I+1) row t = [h_t, x_{t+1}, 1]
-    v[0, :H] = h0
-    v[:T, H:H + I] = x
-    v[:T, -1] = 1.0
-    v[T, H:] = 0.0
-    W_T = np.vstack([params.W_hh.T, params.W_xh.T, params.b_h])  # (H+I+1, H) = [W_hh | W_xh | b_h]ᵀ
-    a = np.empty((T, H))                 # (T, H)
-    dot, tanh = np.dot, np.tanh          # the loop's cost is its calls: bound once, output positional
-    for v_t, a_t, h_t in zip(v, a, v[1:, :H]):  # the recurrence is the only part that must be a loop
-        dot(v_t, W_T, a_t)               # a_t = W_hh h_{t−1} + W_xh x_t + b_h
-        tanh(a_t, h_t)                   # h_t = tanh(a_t)
-    hs = v[:, :H].copy()                 # (T+1, H) h_0 … h_T
-    y = hs[1:] @ params.W_hy.T + params.b_y  # (T, O) y_t = W_hy h_t + b_y, all t at once
-    for arr in (x, hs, a, y):
-        arr.flags.writeable = False      # a run is a record: nothing downstream may edit it
-    return ForwardRun(x=x, h0=h0, hs=hs, a=a, y=y)
+    return params.cell.scan(params, x, initial_state(params, h0, c0))

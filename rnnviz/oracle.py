@@ -35,7 +35,7 @@ def torch_bptt(params, x, target, h0, truncate=None, loss_on="all"):
     T = len(x)
     x = torch.tensor(np.asarray(x, dtype=np.float64).reshape(T, params.I))
     target = torch.tensor(np.asarray(target, dtype=np.float64).reshape(T, params.O))
-    steps = range(T) if loss_on == "all" else [T - 1]
+    steps = range(T) if loss_on == "all" else [T - 1] if loss_on == "last" else [int(loss_on) - 1]  # t is 1-based
     p = torch_params(params)
     k = T if truncate is None else min(int(truncate), T)
     with torch.no_grad():  # the states each truncated window starts from
@@ -59,7 +59,8 @@ def torch_bptt(params, x, target, h0, truncate=None, loss_on="all"):
         L.backward()
         loss = loss + L.detach()
         for s, h_s in hs:
-            dh[s] += h_s.grad
+            if h_s.grad is not None:                 # states after the one loss step get no gradient
+                dh[s] += h_s.grad
     out = {n: p[n].grad.numpy() for n in PARAM_NAMES}
     out.update(loss=float(loss), dh=dh.numpy())
     return out

@@ -75,6 +75,21 @@ def test_truncated_bptt_matches_autograd_with_detach(H, I, O, T, k, loss_on):
     assert_close(g.dh, oracle["dh"])
 
 
+@pytest.mark.parametrize("truncate", [None, 1, 3])
+def test_loss_on_step_t_is_the_gradient_of_L_t_alone(truncate):
+    """loss_on=t (1-based): L_t alone, which only steps 1 … t compute: autograd's "last" loss of that prefix."""
+    params, x, target, h0 = problem(5, 2, 3, 30, seed=3)
+    t = 17
+    g = rnnviz.bptt(params, x, target, h0, truncate=truncate, loss_on=t)
+    loss, ref = autograd(params, x[:t], target[:t], h0, truncate=truncate, loss_on="last")
+    assert g.loss == pytest.approx(loss, rel=1e-12) and g.losses[t - 1] == g.loss
+    for n in NAMES:
+        assert_close(g.as_dict()[n], ref[n])
+    oracle = torch_bptt(params, x, target, h0, truncate=truncate, loss_on=t)
+    assert_close(g.dh, oracle["dh"])
+    assert not g.dh[t:].any()
+
+
 def test_truncation_at_or_beyond_T_is_full_bptt():
     params, x, target, h0 = problem(4, 1, 1, 12)
     full = rnnviz.bptt(params, x, target, h0)

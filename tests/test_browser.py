@@ -6,7 +6,7 @@ from conftest import StreamlitPage, free_port, start_server, stop_server
 
 # (url path, widget key of a slider to move or None, how many arrow presses)
 PAGES = [("", None, 0), ("forward", "W_hh", 3), ("bptt", "bptt_t", 2), ("vanishing", "W_hh", 5),
-         ("training", "train_hidden", 1), ("shapes", None, 0)]
+         ("gates", "W_hf", 3), ("training", "train_hidden", 1), ("shapes", None, 0)]
 
 
 @pytest.mark.parametrize("path, slider, steps", PAGES, ids=[p or "home" for p, _, _ in PAGES])

@@ -7,6 +7,7 @@ H = 1: a slider per scalar weight (seed 003's defaults). H = 2 … 8: seeded ran
 (PyTorch's N(0, 1/H) init) times a gain slider per matrix, editable cell by cell (ui/matrix_grid.py).
 """
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -36,17 +37,21 @@ MODEL_FIELDS = [
 class Setup:
     """What every page computes from: the model, h_0, the sequence and its next-value targets."""
 
-    params: rnnviz.RNNParams  # from the sliders (H = 1) or the matrix grid (H > 1)
-    h0: np.ndarray            # (H,)
+    params: rnnviz.RNNParams  # from the sliders (H = 1) or the matrix grid (H > 1); a page's own `model` may
+    h0: np.ndarray            # (H,)                                  give LSTMParams or GRUParams instead
     x: np.ndarray             # (T, 1)
     target: np.ndarray        # (T, 1) next value
     loss_on: str              # "all" | "last"
     label: str                # e.g. "counting 1..10", for titles
+    c0: np.ndarray = None     # (H,) an LSTM's initial cell state; None for the other cells
 
 
-def model_and_sequence(page, max_T=500, weights_on_phone=False):
+def model_and_sequence(page, max_T=500, model=None, weights_on_phone=False):
     """Draw the shared sidebar, then `page(setup)`; an unusable input gets an st.error naming the problem instead.
-    weights_on_phone: the weights also at the top of the page on a phone, where the sidebar covers the page.
+    weights_on_phone: the RNN's weights also at the top of the page on a phone, where the sidebar covers it.
+
+    model(box, H) -> (params or None, {"h0": …, "c0": … (LSTM)}) draws a page's own model widgets into the
+    sidebar's model box instead of the RNN's (rnn_model); the LSTM & GRU page passes ui.gates_model.model.
 
     The model's widgets and `page` run as one st.fragment: a weight slider reruns just them, not the page
     list, the sequence's widgets and the rest of the app (a sequence, H or loss widget reruns it all). The
@@ -60,19 +65,22 @@ def model_and_sequence(page, max_T=500, weights_on_phone=False):
     seq = sequence_sidebar(sb, max_T)
     sb.header("Loss")
     loss_on = controls.panel(["loss_on"], key="loss_panel", container=sb)["loss_on"]
-    st.fragment(_model_and_page)(model_box, H, seq, loss_on, page, weights_on_phone)
+    model = model or partial(rnn_model, on_phone=weights_on_phone)
+    st.fragment(_model_and_page)(model_box, H, seq, loss_on, page, model)
 
 
-def _model_and_page(box, H, seq, loss_on, page, on_phone):
+def _model_and_page(box, H, seq, loss_on, page, model):
     """The model's widgets (into `box`), then the page on the Setup they make (one fragment), then the
     link in the address bar (a fragment's rerun does not reach app.py's)."""
     try:
-        _model_then_page(box, H, seq, loss_on, page, on_phone)
+        _model_then_page(box, H, seq, loss_on, page, model)
     finally:
         url.publish("model")
 
 
-def _model_then_page(box, H, seq, loss_on, page, on_phone):
+def rnn_model(box, H, on_phone=False):
+    """The RNN's widgets into `box`: (Θ or None, their values); the sliders (H = 1) or the matrix grid (H > 1).
+    on_phone: the same sliders also at the top of the page, shown on phones only (ui/controls' narrow panel)."""
     names = [*SCALAR_RANGES, "h0"] if H == 1 else ["seed", *(f"gain_{n}" for n in matrix_grid.GAINS), "b_y", "h0"]
     if on_phone:  # (the same fields and values as the sidebar's panel: either one moves both)
         controls.panel(names, key="model_panel_phone", narrow=True)
@@ -82,7 +90,12 @@ def _model_then_page(box, H, seq, loss_on, page, on_phone):
         matrix_grid.forget_all()
     else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
         params = matrix_grid.model(H, box, v)  # its grids in the box, its warnings and errors on the page
-    h0_value = v["h0"]
+    return params, v
+
+
+def _model_then_page(box, H, seq, loss_on, page, model):
+    params, v = model(box, H)
+    h0_value, c0_value = v["h0"], v.get("c0")
     state.show_notices()
     if params is None or seq is None:
         return
@@ -92,7 +105,7 @@ def _model_then_page(box, H, seq, loss_on, page, on_phone):
                    "tanh′ ≈ 0, so gradients through it vanish.")
     x, target, label = seq
     page(Setup(params=params, h0=np.full(params.H, h0_value), x=x[:, None], target=target[:, None],
-               loss_on=loss_on, label=label))
+               loss_on=loss_on, label=label, c0=None if c0_value is None else np.full(params.H, c0_value)))
 
 
 def set_params(p):
@@ -113,4 +126,4 @@ def set_params(p):
     return p, clipped
 
 
-__all__ = ["Setup", "model_and_sequence", "set_params", "MODEL_FIELDS", "SEQUENCE_FIELDS"]
+__all__ = ["Setup", "model_and_sequence", "rnn_model", "set_params", "MODEL_FIELDS", "SEQUENCE_FIELDS"]
