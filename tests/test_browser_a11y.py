@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SCREENSHOTS, VIEWPORT, StreamlitPage, require_axe
 
-PAGES = ["", "forward", "bptt", "vanishing", "training", "shapes"]
+PAGES = ["", "forward", "bptt", "vanishing", "gates", "training", "shapes"]
 PHONE = {"width": 390, "height": 844}
 
 AXE_RUN_JS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
