@@ -69,10 +69,10 @@ def test_dark_theme_reaches_controls_charts_and_code_and_follows_a_switch(browse
         context.close()
 
 
-def tab_to(app, js_test, most=80):
-    """Press Tab until the focused element passes `js_test` (a JS function of the element)."""
+def tab_to(app, js_test, most=80, key="Tab"):
+    """Press Tab (or `key`) until the focused element passes `js_test` (a JS function of the element)."""
     for _ in range(most):
-        app.page.keyboard.press("Tab")
+        app.page.keyboard.press(key)
         if app.page.evaluate(f"() => ({js_test})(document.activeElement)"):
             return
     pytest.fail(f"{most} Tab presses never reached {js_test}")
@@ -87,7 +87,15 @@ def test_keyboard_only_walkthrough(app):
     """Read a weight's help, change the weight, step t and play it, then play training: keyboard only, and
     focus stays on the control that acted."""
     app.open("forward")
-    tab_to(app, "e => e.getAttribute('aria-label') === 'About W_hh'")
+    app.page.keyboard.press("Tab")  # the first stop: Streamlit's skip link, past the page list and the sidebar
+    assert focused(app) == "Skip to main content"
+    app.page.keyboard.press("Enter")
+    tab_to(app, "e => e.matches('[data-play]')", most=8)  # Play is a few stops into the page
+    app.page.keyboard.press("Shift+Tab")
+    ring = app.page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                             "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
+    assert ring[0] == "solid" and ring[1] >= 2 and ring[2] in ("rgb(47, 45, 43)", "rgb(49, 51, 63)"), ring  # the text colour
+    tab_to(app, "e => e.getAttribute('aria-label') === 'About W_hh'", key="Shift+Tab")  # back into the sidebar
     app.page.keyboard.press("Enter")
     tip = app.page.locator(".st-key-model_panel [id$='-help']:visible")
     assert tip.count() == 1 and "W_hh" in tip.inner_text()

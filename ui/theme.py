@@ -9,10 +9,11 @@ and keeps `window.rzTheme` ({dark, text, bg} as [r, g, b]) for ui/live.py's char
 theme changes (a `rz-theme` event: a CSS transition on a colour that follows `--st-text-color` notices the
 switch). Its stylesheet gives every control a focus ring in the text colour (≥ 3:1 on either background),
 colours code (ui/code.py's listings and st.code's tokens) from a palette per theme with ≥ 4.5:1 contrast,
-lets long maths scroll inside its own box (focusable, so a keyboard can scroll it), and lifts captions,
-disabled labels and text in the primary colour to ≥ 4.5:1. Its script keeps focus on a control that a rerun
-disables or draws again (Play → Pause), and labels every Plotly chart for screen readers (role figure, an
-aria-label built from its title, axes and series, plus what its page adds through ui.live.live_chart's `alt`).
+and lifts captions, disabled labels and text in the primary colour to ≥ 4.5:1. Its script keeps focus on
+a control that a rerun disables or draws again (Play → Pause); labels every Plotly chart for screen readers
+(role figure, an aria-label built from its title, axes and series, plus what its page adds through
+ui.live.live_chart's `alt`); shrinks display maths wider than a phone's column (to 70 %: beyond that it
+scrolls in its own box) and makes every box that scrolls sideways focusable, so a keyboard can scroll it.
 (Streamlit's own "Skip to main content" link is the first tab stop.)
 """
 import streamlit as st
@@ -115,8 +116,16 @@ function describe(gd) {  // 'Chart: <title>. Axes: …. Series: …' (+ the page
   return parts.join('. ');
 }
 let queued = false;
-function label() {  // every chart described; a box of maths or code that scrolls sideways can take focus
+function fit(box) {  // display maths wider than its column (a phone): smaller, down to 70 %, before it scrolls
+  const k = box.querySelector(':scope > .katex');
+  if (!k || (!k.style.fontSize && box.scrollWidth <= box.clientWidth + 1)) return;  // (reads only, on a desktop)
+  k.style.fontSize = '';
+  const over = box.scrollWidth / box.clientWidth;
+  if (over > 1.01) k.style.fontSize = (1.21 * Math.max(0.7, 1 / over)).toFixed(3) + 'em';  // KaTeX's own 1.21em
+}
+function label() {  // every chart described; maths fitted; a box that still scrolls sideways can take focus
   queued = false;
+  document.querySelectorAll('.katex-display').forEach(fit);
   document.querySelectorAll('.katex-display, .rz-code, [data-testid="stCode"] pre, .live-chart').forEach(box => {
     if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
     else if (box.tabIndex === 0) box.removeAttribute('tabindex');
