@@ -14,6 +14,11 @@ panel shows them and reports a user's change through a trigger, whose callback w
 that moved (state.set) before the rerun, so a value set from Python (a gradient step, a link) moves the
 slider the same way it moves a widget.
 
+For every learner: each label is tied to its input, and a field's help is a "?" button that opens the text
+under the label (click, tap, Enter or Space; Esc closes) and is the input's aria-describedby, so a screen
+reader reads it with the slider. Colours come from the theme's CSS variables (light or dark); ui/theme.py
+draws the focus ring. A panel with narrow=True shows on phones only, pinned at the top of the page.
+
 AppTest cannot press a custom element: tests/apptest_util.move does what the trigger's callback does
 (state.set) and reruns; the browser tests press the real sliders.
 """
@@ -109,7 +114,6 @@ function place(input, v) {  // show Python's value unless the user holds this sl
 }
 
 const show = (f, v) => Number(v).toFixed(f.decimals);
-let made = 0;  // fields built so far on this page: their ids
 function help(box, name, f, id) {  // "?" opens the help under the label (click, tap, Enter/Space; Esc closes)
   const q = document.createElement('button');
   q.type = 'button'; q.className = 'rz-help'; q.textContent = '?';
@@ -128,7 +132,7 @@ function field(f, commit) {  // label, value, native range (or number box), ends
   const box = document.createElement('div');
   box.className = 'rz-field';
   box.dataset.name = f.name;
-  const id = 'rz-' + f.name + '-' + (++made);
+  const id = 'rz-' + f.name + '-' + (window.__rzFields = (window.__rzFields || 0) + 1);  // (page-wide: both kinds)
   const head = document.createElement('div');
   head.className = 'rz-head';
   const name = document.createElement('span');
