@@ -4,7 +4,7 @@ import streamlit as st
 
 import rnnviz
 from ui import arithmetic, figures, state
-from ui.live import live_chart, live_latex
+from ui.live import described, live_chart, live_latex
 from ui.boot import through_app
 from ui.forward_view import NO_CHART, seed_slip, step_controls, views
 from ui.sidebar import model_and_sequence
@@ -34,10 +34,11 @@ def page(setup):
                  "Scale the sequence down.")
 
     t = step_controls(T)
-    live_chart(figures.unrolled(run, p, setup.target, losses, step=t), key="diagram", config=NO_CHART,
-               min_width=figures.unrolled_min_width(T),
-               alt=f"The RNN unrolled over T = {T} steps, step t = {t} highlighted. Step t's formulas with "
-                   "their numbers are written out just below the chart; the step slider moves t.")
+    diagram = figures.unrolled(run, p, setup.target, losses, step=t)
+    live_chart(described(diagram, min_width=figures.unrolled_min_width(T),
+                         alt=f"The RNN unrolled over T = {T} steps, step t = {t} highlighted. Step t's formulas "
+                             "with their numbers are written out just below the chart; the step slider moves t."),
+               key="diagram", config=NO_CHART)
     st.caption("Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
                + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
                + ". Hover or tap any node for its formula with the numbers; step t's are written out below.")

@@ -153,7 +153,7 @@ def dh_bars(g):
             fig.add_bar(x=t, y=part, name=name, marker_color=colour,
                         hovertemplate=f"t = %{{x}}<br>{name}: {formula} = %{{y:.6g}}<extra></extra>")
         fig.add_scatter(x=t, y=g.dh[:, 0], mode="markers", name="∂L/∂h_t (sum)",
-                        marker={"color": "#888888", "symbol": "diamond", "size": 7},
+                        marker={"color": "black", "symbol": "diamond", "size": 7},
                         hovertemplate="t = %{x}<br>∂L/∂h_t = %{y:.6g}<extra></extra>")
         fig.update_layout(barmode="relative", yaxis_title="∂L/∂h_t")
     else:

@@ -89,7 +89,7 @@ def sweep_heatmap(values, sweep, current, H=1):
         colorbar={"title": {"text": "‖∂h_T/∂h_{T−k}‖"}, "tickvals": tickvals, "ticktext": ticktext},
         hovertemplate=f"{knob} = %{{y:.3f}}, k = %{{x}}<br>‖J_T ⋯ J_{{T−k+1}}‖₂ = <b>%{{customdata}}</b>"
                       "<br>log10 = %{z:.2f}<extra></extra>"))
-    fig.add_hline(y=current, line={"color": "#888888", "dash": "dash", "width": 1.5},
+    fig.add_hline(y=current, line={"color": "black", "dash": "dash", "width": 1.5},
                   annotation_text=f"current {knob} = {current:.3g}", annotation_position="top right")
     fig.update_layout(title=f"Sweep: the same model and sequence with {knob} varied (blue vanishes, red explodes)",
                       xaxis_title="steps back k", yaxis_title=knob, height=420,

@@ -77,9 +77,15 @@ function themed(look) {  // LOOK's text, grid and hover colours from the theme o
   Object.assign(look.hoverlabel, {bgcolor: `rgb(${bg.join(',')})`, bordercolor: ink(0.35)});
   look.hoverlabel.font.color = ink(1);
 }
+// Every live chart redraws in the new colours when the theme switches (ui/theme.py's event)
+document.addEventListener('rz-theme', () => document.querySelectorAll('.live-chart').forEach(el => {
+  if (el.__drawn && window.Plotly) update(el);
+}));
 function draw(el) {  // Plotly.react with the newest figure, at the width the ResizeObserver last saw
-  const {figure, config, minWidth} = el.__next;
+  const {figure, config} = el.__next;
   themed(figure.layout.template.layout);
+  const {rz_alt: alt, rz_min_width: minWidth = 0} = figure.layout.meta || {};  // see described()
+  if (alt) el.dataset.rzAlt = alt; else delete el.dataset.rzAlt;  // ui/theme.py's chart label adds it
   // (reading clientWidth here would force a layout of the whole page); narrower than the figure's least
   // width (a phone), it keeps that width and scrolls sideways in its own box
   figure.layout.width = Math.max(el.__width, minWidth);
@@ -105,12 +111,10 @@ export default function ({ parentElement, data }) {
       if (el.__next && window.Plotly) update(el);
     }).observe(el);
     sight.observe(el);
-    document.addEventListener('rz-theme', () => { if (el.__drawn && window.Plotly) update(el); });  // light ↔ dark
   }
-  if (data.alt) el.dataset.rzAlt = data.alt; else delete el.dataset.rzAlt;  // ui/theme.py's chart label adds it
   const figure = JSON.parse(data.figure);
   el.style.minHeight = (figure.layout.height || 450) + 'px';
-  el.__next = {figure, config: data.config, minWidth: data.min_width || 0};
+  el.__next = {figure, config: data.config};
   plotly(data.src).then(() => { if (el.__width) update(el); });
 }
 """
@@ -173,10 +177,8 @@ def _plotly_url():
     return _registered["url"]
 
 
-def live_chart(fig, key, config=None, alt=None, min_width=0):
-    """Draw `fig` under `key`; on later reruns the same plot is updated in place. `alt`: words a screen
-    reader hears after the chart's title, axes and series (ui/theme.py labels every chart with those).
-    `min_width` (px): on a narrower screen the chart keeps this width and scrolls sideways in its box.
+def live_chart(fig, key, config=None):
+    """Draw `fig` under `key`; on later reruns the same plot is updated in place.
 
     `fig`: a go.Figure, or a figure as plain dicts ({"data": [trace dicts], "layout": dict}, ui.figures'
     *_spec builders), which is used up: its numpy arrays are replaced by plotly's base64 form in place."""
@@ -188,8 +190,7 @@ def live_chart(fig, key, config=None, alt=None, min_width=0):
     spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)
     # engine="json": plotly's default ("auto") takes orjson whenever it happens to be installed, and its
     # orjson path cleans the figure first, 1.3 ms slower for a T = 100 diagram here; the text is the same
-    _chart(key=key, data={"figure": to_json_plotly(spec, engine="json"), "config": config or {}, "src": _plotly_url(),
-                          "alt": alt, "min_width": min_width})
+    _chart(key=key, data={"figure": to_json_plotly(spec, engine="json"), "config": config or {}, "src": _plotly_url()})
 
 
 def live_latex(lines, key):
@@ -207,3 +208,13 @@ def shown(element):
     if "figure" in data:
         return {"figure": json.loads(data["figure"])}
     return {"lines": data["lines"]} if "lines" in data else {}  # {}: another custom element (ui/controls)
+
+
+def described(fig, alt=None, min_width=0):
+    """`fig` (plain dicts) with what a live chart reads besides the figure, in its layout's `meta`: `alt`, words
+    a screen reader hears after the chart's title, axes and series (ui/theme.py labels every chart with
+    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone).
+
+        live_chart(described(figures.unrolled(…), alt="…", min_width=480), key="diagram")"""
+    fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), "rz_alt": alt, "rz_min_width": min_width}}
+    return fig
