@@ -198,10 +198,10 @@ def _diagram_layout(T, step, edges=()):
     ticks = list(range(0, T + 1, every))
     shapes = []
     if step is not None and 1 <= step <= T:
-        shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45,  # (a dict: no line_* magic)
-                           line=dict(width=2, color="rgba(230, 159, 0, 0.9)"), fillcolor=HIGHLIGHT, layer="below"))
+        shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45, line_width=2,
+                           line_color="rgba(230, 159, 0, 0.9)", fillcolor=HIGHLIGHT, layer="below"))
     return dict(
-        height=330, margin=dict(l=42, r=10, t=10, b=30), hovermode="closest",
+        height=330, margin=dict(l=42, r=10, t=10, b=30), plot_bgcolor="white", hovermode="closest",
         xaxis=dict(range=[-0.6, T + 0.6], tickvals=ticks, ticktext=[f"t={t}" for t in ticks],
                    showgrid=False, zeroline=False, fixedrange=T <= 40, automargin=False),
         yaxis=dict(range=[-0.5, 2.5], tickvals=[0, 1, 2], ticktext=["x_t", "h_t", "y_t"],

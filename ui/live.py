@@ -84,6 +84,8 @@ document.addEventListener('rz-theme', () => document.querySelectorAll('.live-cha
 function draw(el) {  // Plotly.react with the newest figure, at the width the ResizeObserver last saw
   const {figure, config} = el.__next;
   themed(figure.layout.template.layout);
+  // a figure's white plot area (drawn for the light theme) is the page's background, light or dark
+  if (/^(white|#fff(fff)?)$/i.test(figure.layout.plot_bgcolor || '')) delete figure.layout.plot_bgcolor;
   const {rz_alt: alt, rz_min_width: minWidth = 0} = figure.layout.meta || {};  // see described()
   if (alt) el.dataset.rzAlt = alt; else delete el.dataset.rzAlt;  // ui/theme.py's chart label adds it
   // (reading clientWidth here would force a layout of the whole page); narrower than the figure's least
