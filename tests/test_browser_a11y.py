@@ -153,13 +153,12 @@ def test_phone_forward_weight_and_diagram_on_screen_and_a_tap_shows_a_formula(br
     try:
         diagram = app.page.locator(".st-key-diagram .js-plotly-plot")
         diagram.scroll_into_view_if_needed()
-        weight = app.page.locator('.st-key-model_panel_phone input[name="W_hh"]')
+        weight = app.page.locator('.st-key-model_panel_phone [data-name="W_hh"] input')
         for box in (weight.bounding_box(), diagram.bounding_box()):
             assert box and box["y"] >= 0 and box["y"] + min(box["height"], 200) <= PHONE["height"], box
-        on_top = app.page.evaluate("""() => { const r = document.querySelector(
-            '.st-key-model_panel_phone input[name="W_hh"]').getBoundingClientRect();
-            return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2).name; }""")
-        assert on_top == "W_hh"  # not covered by the header or the sidebar
+        on_top = weight.evaluate("""w => { const r = w.getBoundingClientRect();
+            return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === w; }""")
+        assert on_top  # not covered by the header or the sidebar
         before = diagram.evaluate("g => JSON.stringify(g.data.map(d => d.hovertext))")
         weight.focus()
         with app.expect_rerun():

@@ -231,6 +231,9 @@ export default function ({ parentElement, data, setTriggerValue }) {
   if (panel.__names !== names) {  // the set of sliders changed (H = 1 ↔ H > 1): build them again
     panel.replaceChildren(...data.fields.map(f => field(f, commit)));
     panel.__names = names;
+    // a phone's copy of the sidebar's sliders: no input names, so a field looked up by name (a test, a
+    // benchmark) is the sidebar's one, as on a page without the copy
+    if (data.narrow) panel.querySelectorAll('input[name]').forEach(i => i.removeAttribute('name'));
   }
   data.fields.forEach((f, i) => set(panel.children[i], f));
 }
