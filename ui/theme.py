@@ -35,6 +35,11 @@ html [data-testid="stWidgetLabel"][disabled] p { color: color-mix(in srgb, var(-
 /* long maths scrolls inside its own box instead of widening the page (phones) */
 html [data-testid="stMain"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
 html [data-testid="stMain"] .katex-display > .katex { max-width: 100%; }
+/* a wide inline picture (the home page's two call trees) keeps a readable size on a phone and scrolls */
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] > p:has(> svg[role="img"]) { overflow-x: auto; }
+  [data-testid="stMarkdownContainer"] > p > svg[role="img"] { min-width: 640px; }
+}
 /* code: one palette per theme, every token ≥ 4.5:1 on the code background */
 html { --rz-keyword: #1a5fb4; --rz-number: #0b7a6a; --rz-comment: #696c78; --rz-operator: #b04a00;
   --rz-punctuation: #5f6370; }
@@ -126,7 +131,8 @@ function fit(box) {  // display maths wider than its column (a phone): smaller, 
 function label() {  // every chart described; maths fitted; a box that still scrolls sideways can take focus
   queued = false;
   document.querySelectorAll('.katex-display').forEach(fit);
-  document.querySelectorAll('.katex-display, .rz-code, [data-testid="stCode"] pre, .live-chart').forEach(box => {
+  const wide = '.katex-display, .rz-code, [data-testid="stCode"] pre, .live-chart, p:has(> svg[role="img"])';
+  document.querySelectorAll(wide).forEach(box => {
     if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
     else if (box.tabIndex === 0) box.removeAttribute('tabindex');
   });
