@@ -83,6 +83,13 @@ def focused(app):
                              "return (e.getAttribute('aria-label') || e.name || e.textContent || e.tagName).trim(); }")
 
 
+def assert_ring(app):
+    """The focused control shows a solid ring ≥ 2 px in the text colour (≥ 3:1 on the light background)."""
+    style, width, colour = app.page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                                             "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
+    assert style == "solid" and width >= 2 and colour == "rgb(47, 45, 43)", (style, width, colour, focused(app))
+
+
 def test_keyboard_only_walkthrough(app):
     """Read a weight's help, change the weight, step t and play it, then play training: keyboard only, and
     focus stays on the control that acted."""
@@ -92,15 +99,14 @@ def test_keyboard_only_walkthrough(app):
     app.page.keyboard.press("Enter")
     tab_to(app, "e => e.matches('[data-play]')", most=8)  # Play is a few stops into the page
     app.page.keyboard.press("Shift+Tab")
-    ring = app.page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
-                             "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
-    assert ring[0] == "solid" and ring[1] >= 2 and ring[2] in ("rgb(47, 45, 43)", "rgb(49, 51, 63)"), ring  # the text colour
+    assert_ring(app)
     tab_to(app, "e => e.getAttribute('aria-label') === 'About W_hh'", key="Shift+Tab")  # back into the sidebar
     app.page.keyboard.press("Enter")
     tip = app.page.locator(".st-key-model_panel [id$='-help']:visible")
     assert tip.count() == 1 and "W_hh" in tip.inner_text()
     app.page.keyboard.press("Tab")
     assert app.page.evaluate("() => document.activeElement.name") == "W_hh"
+    assert_ring(app)
     described = app.page.evaluate("() => document.getElementById(document.activeElement"
                                   ".getAttribute('aria-describedby')).textContent")
     assert "seed 003" in described  # a screen reader reads the help with the slider
@@ -126,6 +132,7 @@ def test_keyboard_only_walkthrough(app):
 
     app.open("training", query={"train_epochs": 3000}, expect="epoch 0/3000")
     tab_to(app, "e => e.closest('.st-key-train_play') && e.tagName === 'BUTTON'", most=120)
+    assert_ring(app)  # Streamlit's own button too
     with app.expect_rerun(expect="training"):
         app.page.keyboard.press("Enter")
     app.page.wait_for_function("() => document.activeElement.closest('.st-key-train_pause')")  # not <body>
