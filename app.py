@@ -3,7 +3,9 @@ import streamlit as st
 
 from ui import fade, theme, url
 
-st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide")
+# an About entry shows the (minimal) menu, and with it Streamlit's light/dark/system theme selector
+st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide",
+                   menu_items={"About": "rnnviz: an exact, interactive view of how an RNN computes and learns."})
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),

@@ -52,7 +52,8 @@ def test_axe_finds_nothing_serious_in_either_theme(browser, warm_app_url, path, 
 
 def test_dark_theme_reaches_controls_charts_and_code_and_follows_a_switch(browser, warm_app_url):
     """Dark: the custom sliders' end labels and the diagram's axis text are light on a transparent chart;
-    switching the browser to light while the page is open turns them dark (no rerun needed)."""
+    switching the browser to light while the page is open turns them dark (no rerun needed), and Streamlit's
+    theme menu turns them light again."""
     context, app = open_page(browser, warm_app_url, "forward", "dark")
     try:
         chart = '.st-key-diagram .js-plotly-plot'
@@ -64,7 +65,11 @@ def test_dark_theme_reaches_controls_charts_and_code_and_follows_a_switch(browse
         app.page.wait_for_function("() => document.documentElement.dataset.rzTheme === 'light'")
         app.page.wait_for_function(f"() => document.querySelector('{chart}')._fullLayout.font.color !== '{dark_tick}'")
         assert ink(app, '.st-key-model_panel .rz-ends span') < 0.3
-        assert "rz-theme" not in app.page.url and not app.page.js_errors
+        app.page.locator('[data-testid="stMainMenu"]').click()  # Streamlit's theme menu: Dark, over the browser's light
+        app.page.locator('[data-testid="stMainMenuItem-theme-Dark"]').click()
+        app.page.wait_for_function("() => document.documentElement.dataset.rzTheme === 'dark'")
+        app.page.wait_for_function(f"() => document.querySelector('{chart}')._fullLayout.font.color === '{dark_tick}'")
+        assert ink(app, '.st-key-model_panel .rz-ends span') > 0.5 and not app.page.js_errors
     finally:
         context.close()
 
