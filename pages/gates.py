@@ -41,7 +41,7 @@ def page(setup):
     st.markdown(V.summary(curves, T))
     log_forget, log_c = V.belt_curves(*runs["LSTM"])
     live_chart(F.belt_figure(log_forget, log_c), key="belt", config=NO_CHART)
-    st.markdown(V.belt_summary(log_forget, log_c, T))
+    st.markdown(V.belt_summary(log_forget, log_c, runs["LSTM"][1].gates["f"]))
     st.markdown(V.EXPLANATION)
     st.page_link("pages/vanishing.py", label="The RNN's Jacobian product on the vanishing page",
                  icon=":material/trending_down:")

@@ -6,6 +6,8 @@
     GRU   r, z = σ(W_i· x_t + b_i· + W_h· h_{t−1} + b_h·),  n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{t−1} + b_hn))
           h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 """
+from functools import lru_cache
+
 import numpy as np
 
 from .cell import Cell, _sums, sigmoid
@@ -98,33 +100,94 @@ class LSTMCell(Cell):
     def inputs(self, p, x):
         return x @ p.W_ih.T + (p.b_ih + p.b_hh)         # (T, 4H) both biases sit outside the recurrence
 
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def _halves(H):
+        """(m, b) with m ⊙ tanh(m ⊙ a) + b = [σ(a_i), σ(a_f), tanh(a_g), σ(a_o)], as σ(a) = ½ + ½ tanh(a/2):
+        all four gates in one tanh (halving is exact in floating point)."""
+        m, b = np.full(4 * H, 0.5), np.full(4 * H, 0.5)
+        m[2 * H:3 * H], b[2 * H:3 * H] = 1.0, 0.0
+        m.flags.writeable = b.flags.writeable = False
+        return m, b
+
     def step(self, p, u_t, s):
         H = s.shape[0] // 2
         h, c = s[:H], s[H:]
+        m, b = self._halves(H)
         a = u_t + p.W_hh @ h                             # (4H,) a = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh
-        z = sigmoid(a)                                   # i, f, o = σ(a_i), σ(a_f), σ(a_o)
-        z[2 * H:3 * H] = np.tanh(a[2 * H:3 * H])         # g = tanh(a_g)
+        z = m * np.tanh(m * a) + b                       # i, f, o = σ(a_i), σ(a_f), σ(a_o); g = tanh(a_g)
         i, f, g, o = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]
         c_t = f * c + i * g                              # c_t = f ⊙ c_{t−1} + i ⊙ g
         tc = np.tanh(c_t)
         return np.concatenate([o * tc, c_t]), (z, c, tc)  # h_t = o ⊙ tanh(c_t)
 
     def finish(self, p, cache):
+        """Each step's ∂a/∂c_t and ∂a/∂h_t factors: the backward step is then two products and a matmul."""
         z, c_prev, tc = cache
         H = tc.shape[1]
         dz_da = z * (1.0 - z)                            # σ′ = σ(1 − σ) for i, f, o
         dz_da[:, 2 * H:3 * H] = 1.0 - z[:, 2 * H:3 * H] ** 2  # tanh′ = 1 − g² for g
-        return z, c_prev, tc, dz_da, z[:, 3 * H:] * (1.0 - tc * tc)  # … and o ⊙ tanh′(c_t)
+        i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+        dc_da = np.concatenate([g, c_prev, i], axis=1) * dz_da[:, :3 * H]  # ∂c_t/∂(i, f, g) ⊙ their σ′, tanh′
+        return z, c_prev, tc, f, dc_da, tc * dz_da[:, 3 * H:], o * (1.0 - tc * tc)  # ∂h_t/∂a_o, ∂h_t/∂c_t
 
     def back(self, p, cache, ds):
-        z, c_prev, tc, dz_da, o_dtc = cache
-        H = tc.shape[-1]
-        i, f, g = z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H]
+        *_, f, dc_da, dh_dao, dh_dc = cache
+        H = f.shape[-1]
         dh, dc = ds[..., :H], ds[..., H:]
-        dc = dc + dh * o_dtc                             # ∂L/∂c_t: from step t+1, and through h_t = o ⊙ tanh(c_t)
-        dz = np.concatenate([dc * g, dc * c_prev, dc * i, dh * tc], axis=-1)  # ∂L/∂i, ∂L/∂f, ∂L/∂g, ∂L/∂o
-        da = dz * dz_da                                  # back through σ and tanh: ∂L/∂a = ∂L/∂z ⊙ z′
+        dc = dc + dh * dh_dc                             # ∂L/∂c_t: from step t+1, and through h_t = o ⊙ tanh(c_t)
+        lead = dc.shape[:-1]                             # () for one step, (n,) or (T, S) for a batch
+        da_ifg = (dc_da.reshape(dc_da.shape[:-1] + (3, H)) * dc[..., None, :]).reshape(lead + (3 * H,))
+        da = np.concatenate([da_ifg, dh * dh_dao], axis=-1)  # ∂L/∂a: a_i, a_f, a_g through c_t, a_o through h_t
         return np.concatenate([da @ p.W_hh, dc * f], axis=-1), da, da  # ∂L/∂h_{t−1} = W_hhᵀ ∂L/∂a, ∂L/∂c_{t−1} = f ⊙ ∂L/∂c_t
+
+    def scan(self, p, x, s0):
+        """The same steps with every array preallocated and each operation writing in place (the RNN's trick):
+        the loop's cost is its calls. Gives the same cache, bit for bit, as the generic loop over step."""
+        T, H = x.shape[0], p.H
+        m, b = self._halves(H)
+        u = self.inputs(p, x) * m                        # (T, 4H) m ⊙ (W_ih x_t + b), exact: m is ½ or 1
+        W_T = (p.W_hh * m[:, None]).T                    # (H, 4H) (m ⊙ W_hh)ᵀ
+        z, tc = np.empty((T, 4 * H)), np.empty((T, H))   # gates [i, f, g, o], tanh(c_t)
+        hs, cs = np.empty((T + 1, H)), np.empty((T + 1, H))
+        hs[0], cs[0] = s0[:H], s0[H:]
+        dot, add, multiply, tanh = np.dot, np.add, np.multiply, np.tanh
+        for h, u_t, z_t, i, f, g, o, c, c_t, tc_t, h_t in zip(
+                hs, u, z, z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:], cs, cs[1:], tc, hs[1:]):
+            dot(h, W_T, z_t)                             # m ⊙ W_hh h_{t−1}
+            add(z_t, u_t, z_t)                           # m ⊙ a
+            tanh(z_t, z_t)
+            multiply(z_t, m, z_t)
+            add(z_t, b, z_t)                             # [σ(a_i), σ(a_f), tanh(a_g), σ(a_o)]
+            multiply(f, c, c_t)
+            c_t += i * g                                 # c_t = f ⊙ c_{t−1} + i ⊙ g
+            tanh(c_t, tc_t)
+            multiply(o, tc_t, h_t)                       # h_t = o ⊙ tanh(c_t)
+        cache = self.finish(p, (z, cs[:-1], tc))
+        y = hs[1:] @ p.W_hy.T + p.b_y
+        for arr in (x, hs, cs, y, *cache):
+            arr.flags.writeable = False
+        return ForwardRun(x=x, h0=hs[0], hs=hs, a=None, y=y, cs=cs, gates=self.gate_values(p, cache), cache=cache)
+
+    def back_full(self, p, run, ds_out):
+        """The reverse loop over back's maths, preallocated and in place; ∂L/∂c_T through step T+1 is 0."""
+        T, H = run.T, p.H
+        _, _, _, f, dc_da, dh_dao, dh_dc = run.cache
+        ds, da = np.empty((T, 2 * H)), np.empty((T, 4 * H))
+        dh_next, dc_next, dc = np.zeros(H), np.zeros(H), np.empty(H)
+        dot, add, multiply = np.dot, np.add, np.multiply
+        rows = zip(ds_out[::-1, :H], ds_out[::-1, H:], ds[::-1, :H], ds[::-1, H:], da[::-1], da[::-1, :3 * H],
+                   da[::-1, 3 * H:], f[::-1], dc_da[::-1], dh_dao[::-1], dh_dc[::-1])
+        for dh_out, dc_out, dh, dc_carried, da_t, da_ifg, da_o, f_t, dc_da_t, dh_dao_t, dh_dc_t in rows:  # t = T … 1
+            add(dh_out, dh_next, dh)                     # ∂L/∂h_t = output path + recurrent path
+            add(dc_out, dc_next, dc_carried)             # ∂L/∂c_t through step t+1 (the output path gives c none)
+            multiply(dh, dh_dc_t, dc)
+            add(dc, dc_carried, dc)                      # ∂L/∂c_t, also through h_t = o ⊙ tanh(c_t)
+            multiply(dc_da_t.reshape(3, H), dc, da_ifg.reshape(3, H))  # ∂L/∂a_i, a_f, a_g
+            multiply(dh, dh_dao_t, da_o)                 # ∂L/∂a_o
+            dot(da_t, p.W_hh, dh_next)                   # ∂L/∂h_{t−1} = W_hhᵀ ∂L/∂a_t
+            multiply(dc, f_t, dc_next)                   # ∂L/∂c_{t−1} = f_t ⊙ ∂L/∂c_t
+        return ds, da, da
 
     def gate_values(self, p, cache):
         z, H = cache[0], p.H

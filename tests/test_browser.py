@@ -171,3 +171,20 @@ def test_a_fast_rerun_starts_no_fade_and_a_slow_one_fades_what_it_has_not_redraw
     assert app.page.evaluate("() => 'rzSlow' in document.documentElement.dataset") is False
     assert app.page.locator('[data-stale="true"]').count() == 0
     app.assert_no_exception()
+
+
+def test_gates_presets_set_the_sliders_and_the_sine_preset_reruns_the_whole_app(app):
+    """/gates: "keep gate open" puts b_if at +3 (b_hf 0); "trained on the sine task" also switches the sidebar's
+    sequence to the sine it was trained on, which lives outside the page's fragment."""
+    app.open("gates")
+    with app.expect_rerun():
+        app.page.select_option('select[name="gate_preset"]', "open")
+    assert app.slider_value("b_if") == 3.0 and app.slider_value("b_hf") == 0.0 and "b_if=3.0" in app.page.url
+    with app.expect_rerun(expect="sine (f=1, A=1, T=40)"):
+        app.page.select_option('select[name="gate_preset"]', "sine")
+    assert "W_hi=-17.3391" in app.page.url and "gate_preset=sine" in app.page.url  # (the thumb snaps to 0.01)
+    with app.expect_rerun():
+        app.move_slider("W_hf", 2)   # a weight moved by hand: no preset describes the model any more
+    assert app.page.locator('select[name="gate_preset"]').input_value() == "custom"
+    app.assert_no_exception()
+    app.screenshot("gates_sine_preset")

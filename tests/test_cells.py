@@ -181,13 +181,17 @@ def test_decay_and_connectivity_are_spectral_norms_of_autograds_jacobian(kind, H
     np.testing.assert_allclose(rnnviz.connectivity(params, x, h0, c0), conn, rtol=1e-9, atol=0)
 
 
-def test_the_generic_loops_over_the_rnns_step_and_back_equal_its_tuned_paths():
-    """The RNN's fast scan / reverse loop / Jacobians are the same maths as its step and back."""
-    params, cell = rnnviz.RNNParams.random(6, 2, 2, seed=3, scale=1.2 / np.sqrt(6)), rnnviz.RNNParams.cell
+@pytest.mark.parametrize("P", [rnnviz.RNNParams, rnnviz.LSTMParams])
+def test_the_generic_loops_over_step_and_back_equal_the_tuned_paths(P):
+    """The RNN's and LSTM's fast scan / reverse loop (/ Jacobians) are the same maths as their step and back."""
+    params, cell = P.random(6, 2, 2, seed=3, scale=1.2 / np.sqrt(6)), P.cell
+    S = cell.state_size(6)
     rng = np.random.default_rng(0)
-    x, dh_out, h0 = rng.standard_normal((30, 2)), rng.standard_normal((30, 6)), rng.standard_normal(6)
+    x, dh_out, h0 = rng.standard_normal((30, 2)), rng.standard_normal((30, S)), rng.standard_normal(S)
     fast, slow = cell.scan(params, x, h0), rnnviz.cell.Cell.scan(cell, params, x, h0)
-    np.testing.assert_allclose(fast.hs, slow.hs, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(fast.states, slow.states, rtol=1e-14, atol=1e-15)
+    for a, b in zip(fast.cache, slow.cache):
+        np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-15)
     for name in ("back_full", "jacobians"):
         args = (params, fast, dh_out)[:3 if name == "back_full" else 2]
         for a, b in zip(getattr(cell, name)(*args), getattr(rnnviz.cell.Cell, name)(cell, *args)):

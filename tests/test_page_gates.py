@@ -5,6 +5,7 @@ import pytest
 
 import rnnviz
 from apptest_util import decode, link, live_figures, live_lines, move, open_page, type_sequence
+from ui.figures_decay import sci
 from ui.gates_model import _default_h1, scalar_params, seeded_params
 
 X, TARGET = rnnviz.data.counting(10)
@@ -42,6 +43,9 @@ def test_default_lstm_shows_the_engines_gates_and_connectivity():
     np.testing.assert_allclose(c["LSTM"], rnnviz.log10_connectivity(p, run), rtol=1e-12)
     rnn = rnnviz.RNNParams.scalar()
     np.testing.assert_allclose(c["RNN"], rnnviz.log10_connectivity(rnn, rnnviz.forward(rnn, X)), rtol=1e-12)
+    text = " ".join(m.value for m in at.markdown)
+    assert f"LSTM {sci(c['LSTM'][8])}" in text and f"RNN {sci(c['RNN'][8])}" in text   # k = T − 1 = 8
+    assert f"Π f = {sci(np.log10(rnnviz.forget_product(run)[8]))}" in text
     lines = live_lines(at)
     assert any(line.startswith(r"f_{2} = \sigma(") and line.endswith(f"= {run.gates['f'][1, 0]:.4f}")
                for line in lines)

@@ -7,24 +7,38 @@ from ui import arithmetic
 from ui.arithmetic import bmatrix, num
 from ui.figures_decay import sci
 
-EQUATIONS = {
+EQUATIONS = {  # one equation a line: they wrap on a phone instead of scrolling sideways
     "RNN": [r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h)"],
-    "LSTM": [r"i_t = \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi}),\quad "
+    "LSTM": [r"i_t = \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi})",
              r"f_t = \sigma(W_{if}x_t + b_{if} + W_{hf}h_{t-1} + b_{hf})",
-             r"g_t = \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg}),\quad "
+             r"g_t = \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg})",
              r"o_t = \sigma(W_{io}x_t + b_{io} + W_{ho}h_{t-1} + b_{ho})",
              r"c_t = f_t \odot c_{t-1} + i_t \odot g_t,\qquad h_t = o_t \odot \tanh(c_t)"],
-    "GRU": [r"r_t = \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr}),\quad "
+    "GRU": [r"r_t = \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr})",
             r"z_t = \sigma(W_{iz}x_t + b_{iz} + W_{hz}h_{t-1} + b_{hz})",
-            r"n_t = \tanh\big(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn})\big),\qquad "
+            r"n_t = \tanh(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn}))",
             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"],
 }
-READOUT = r"y_t = W_{hy}\,h_t + b_y,\qquad L_t = \tfrac12\,(y_t - \mathrm{target}_t)^2"
-SIGMA = r"\sigma(a) = 1/(1 + e^{-a})"
+READOUT = [r"y_t = W_{hy}\,h_t + b_y", r"L_t = \tfrac12\,(y_t - \mathrm{target}_t)^2"]
+SIGMA = r"\sigma(a) = 1/(1 + e^{-a}),\ \ \odot\text{: elementwise}"
 
 
 def equations(cell):
-    return EQUATIONS[cell] + [READOUT + (r",\qquad " + SIGMA if cell != "RNN" else "")]
+    return EQUATIONS[cell] + READOUT + ([SIGMA] if cell != "RNN" else [])
+
+
+def bare(v, d=3):
+    """A number on its own (a whole argument or result): no parentheses around a negative one."""
+    return num(v, d).strip("()")
+
+
+def small(v):
+    """A loss as a learner reads it: 4 significant figures, ×10ⁿ when tiny or huge (never a bare 0)."""
+    v = float(v)
+    if v == 0 or 1e-3 <= abs(v) < 1e5 or not np.isfinite(v):
+        return bare(v, 4)
+    m, e = f"{v:.3e}".split("e")
+    return rf"{m}	imes10^{{{int(e)}}}"
 
 
 def _gate_line(p, run, g, t, act):
@@ -42,7 +56,7 @@ def _gate_line(p, run, g, t, act):
     else:
         inner = (rf"{num(w['W_i'].item())}\cdot{num(x)} + {num(w['b_i'].item())} + "
                  rf"{num(w['W_h'].item())}\cdot{num(h)} + {num(w['b_h'].item())}")
-    return rf"{g}_{{{t}}} = {fn}({inner}) = {fn}({num(a)}) = {num(value, 4)}"
+    return rf"{g}_{{{t}}} = {fn}({inner}) = {fn}({bare(a)}) = {bare(value, 4)}"
 
 
 def _vector_gate_line(run, g, t, act):
@@ -74,8 +88,8 @@ def step_lines(cell, p, run, target, t):
     h_text = num(run.hs[t, 0], 4) if scalar else rf"h_{{{t}}}"
     lines.append(rf"y_{{{t}}} = W_{{hy}}\,h_{{{t}}} + b_y = " + (
         rf"{num(p.W_hy[0, 0])}\cdot{h_text} + {num(p.b_y[0])}" if scalar else
-        rf"{bmatrix(p.W_hy)}{bmatrix(run.hs[t][:, None])} + {num(p.b_y[0])}") + rf" = {num(run.y[i, 0], 4)},\quad "
-        rf"L_{{{t}}} = \tfrac12({num(run.y[i, 0], 4)} - {num(target[i, 0])})^2 = {num(L, 4)}")
+        rf"{bmatrix(p.W_hy)}{bmatrix(run.hs[t][:, None])} + {num(p.b_y[0])}") + rf" = {bare(run.y[i, 0], 4)},\quad "
+        rf"L_{{{t}}} = \tfrac12({num(run.y[i, 0], 4)} - {num(target[i, 0])})^2 = {small(L)}")
     return lines
 
 
@@ -98,18 +112,26 @@ def summary(curves, T):
     return text
 
 
-def belt_summary(log_forget, log_c, T):
-    """The LSTM's Π f and ‖∂c_T/∂c_{T−k}‖ at k = T − 1, with what they say (markdown)."""
+def belt_summary(log_forget, log_c, f):
+    """The LSTM's Π f and ‖∂c_T/∂c_{T−k}‖ at k = T − 1, with what they say (markdown); f (T, H) its forget gates."""
+    T = len(f)
     if T < 2:
         return ""
     k = T - 1
-    text = (f"At k = {k}: Π f = {sci(log_forget[k])} and ‖∂c_T/∂c_(T−k)‖₂ = {sci(log_c[k])}. ")
+    text = f"At k = {k}: Π f = {sci(log_forget[k])} and ‖∂c_T/∂c_(T−k)‖₂ = {sci(log_c[k])}. "
+    mean_f = float(np.mean(f))
     if log_forget[k] > -1:
-        text += ("The forget gates stay near 1, so the belt alone carries c_(T−k) to c_T almost untouched: "
-                 "no W_hh and no tanh′ stand in its way.")
+        text += ("The forget gates stay near 1, so the belt alone carries c_(T−k) to c_T with more than a tenth "
+                 "of it left: no W_hh and no tanh′ stand in its way.")
+    elif mean_f >= 0.9:
+        text += (f"The forget gates are open, {mean_f:.2f} on average, yet {k} factors just below 1 still leave "
+                 f"less than a tenth of the belt's path: only f closer to 1 (a larger b_f) keeps more.")
     else:
-        text += ("The forget gates are well below 1 here, so the belt alone forgets too: "
-                 "open them (preset \"keep gate open\") and watch both curves flatten.")
+        text += (f"The forget gates, {mean_f:.2f} on average, leave less than a tenth of the belt's path after "
+                 f"{k} steps: open them (preset \"keep gate open\") and watch Π f flatten.")
+    if abs(log_c[k] - log_forget[k]) >= 1:
+        text += (" ‖∂c_T/∂c_(T−k)‖ differs from Π f by more than 10×: the other paths (c → h → gates → c, "
+                 "through W_hh and the gates' σ′) add to the belt's path or cancel it.")
     return text
 
 
@@ -129,7 +151,8 @@ EXPLANATION = (
     "diag(f_t) — no W_hh and no tanh′ in it. Over k steps that path is the product Π f, which stays near 1 for "
     "as long as the forget gates stay open, so the gradient that reaches c_(T−k) need not vanish. The GRU does "
     "the same with h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_(t−1): where z_t ≈ 1, ∂h_t/∂h_(t−1) ≈ diag(z_t) ≈ I. "
-    "The other paths (through h and the gates' W_hh) still shrink, which is why ‖∂c_T/∂c_(T−k)‖ and Π f can differ.")
+    "‖∂c_T/∂c_(T−k)‖ also counts every other path from c_(T−k) to c_T (through h and the gates, which do meet "
+    "W_hh and σ′): those can add to the belt's path or cancel it, so the two curves need not agree.")
 
 
 def connectivity_curves(runs):
