@@ -92,10 +92,12 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   // width (a phone), it keeps that width and scrolls sideways in its own box
   figure.layout.width = Math.max(el.__width, minWidth);
   el.style.overflowX = minWidth > el.__width ? 'auto' : '';
+  // on a phone's width plotly's toolbar would sit over the chart's title: no toolbar there
+  const cfg = el.__width < 640 ? {...config, displayModeBar: false} : config;
   // the config only when it changed: given one, Plotly.react rebuilds and compares the plot's whole
   // context (a deep copy of plotly's defaults), ~12 ms a draw here for a config that never changes
-  const text = JSON.stringify(config);
-  window.Plotly.react(el, figure.data, figure.layout, ...(text === el.__config ? [] : [config]));
+  const text = JSON.stringify(cfg);
+  window.Plotly.react(el, figure.data, figure.layout, ...(text === el.__config ? [] : [cfg]));
   el.__config = text;
   el.__drawn = true;
   el.__stale = false;
