@@ -1,9 +1,11 @@
 """rnnviz: an interactive, exact view of how a recurrent neural network computes and learns."""
 import streamlit as st
 
-from ui import fade, url
+from ui import fade, theme, url
 
-st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide")
+# an About entry shows the (minimal) menu, and with it Streamlit's light/dark/system theme selector
+st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide",
+                   menu_items={"About": "rnnviz: an exact, interactive view of how an RNN computes and learns."})
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
@@ -19,4 +21,5 @@ try:
     st.navigation(PAGES).run()
 finally:  # (a page may end its run with st.stop())
     fade.install()  # Streamlit's fade of out-of-date elements, for runs slower than 0.5 s only
+    theme.install()  # colours from the light/dark theme, focus ring and keeping, chart labels
     url.publish("app")  # the shareable link, written into the address bar

@@ -4,7 +4,7 @@ import streamlit as st
 
 import rnnviz
 from ui import arithmetic, figures, state
-from ui.live import live_chart, live_latex
+from ui.live import described, live_chart, live_latex
 from ui.boot import through_app
 from ui.forward_view import NO_CHART, seed_slip, step_controls, views
 from ui.sidebar import model_and_sequence
@@ -34,17 +34,22 @@ def page(setup):
                  "Scale the sequence down.")
 
     t = step_controls(T)
-    live_chart(figures.unrolled(run, p, setup.target, losses, step=t, windowed=True), key="diagram", config=NO_CHART)
     lo, hi = figures.window_of(T, t)
+    diagram = figures.unrolled(run, p, setup.target, losses, step=t, windowed=True)
+    live_chart(described(diagram, min_width=figures.unrolled_min_width(hi - lo + 1),
+                         alt=f"The RNN unrolled over steps {lo} to {hi} of T = {T}, step t = {t} highlighted. Step "
+                             "t's formulas with their numbers are written out just below the chart; the step "
+                             "slider moves t."),
+               key="diagram", config=NO_CHART)
     st.caption(("" if (lo, hi) == (1, T) else
                 f"Steps {lo} … {hi} of {T}, around t = {t}; the strip under them is the whole sequence x_t with "
                 "these steps shaded: move t to move them. ")
                + "Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
                + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
-               + ". Hover any node for its formula with the numbers.")
+               + ". Hover or tap any node for its formula with the numbers; step t's are written out below.")
     live_latex(arithmetic.step_lines(run, p, setup.target, t), key="step_lines")
     views(setup, run, losses, counted, loss, t)
 
 
-model_and_sequence(page, max_T=500)
+model_and_sequence(page, max_T=500, weights_on_phone=True)
 seed_slip()

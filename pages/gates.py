@@ -3,9 +3,10 @@ import streamlit as st
 
 from ui import figures_gates as F, gates_view as V, state
 from ui.boot import through_app
+from ui.figures import unrolled_min_width
 from ui.forward_view import NO_CHART, step_controls
 from ui.gates_model import comparison, model
-from ui.live import live_chart, live_latex
+from ui.live import described, live_chart, live_latex
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -27,7 +28,10 @@ def page(setup):
     live_latex(V.equations(cell), key="gate_equations")
     st.caption(f"**{cell}** · {setup.label} · T = {T} · H = {p.H} · target_t = the next value of the sequence")
     t = step_controls(T)
-    live_chart(F.gates_diagram(run, cell, step=t), key="gates_diagram", config=NO_CHART)
+    live_chart(described(F.gates_diagram(run, cell, step=t), min_width=unrolled_min_width(T),  # (phones)
+                         alt=f"{cell} unrolled over T = {T} steps, step t = {t} highlighted. Step t's gate-by-gate "
+                             "formulas with their numbers are written out just below the chart."),
+               key="gates_diagram", config=NO_CHART)
     st.caption(V.DIAGRAM_CAPTION[cell] + (" Hover a cell for its value." if p.H > 1 or T > F.TEXT_MAX_T else ""))
     live_latex(V.step_lines(cell, p, run, setup.target, t), key="gate_step_lines")
 

@@ -107,6 +107,19 @@ def require_chromium() -> None:
     pytest.skip(msg)
 
 
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"  # npm's axe-core, pinned in package.json
+
+
+def require_axe() -> Path:
+    """axe-core's script (bash tests/run.sh installs it with npm ci); skip locally, fail in CI, when missing."""
+    if AXE_JS.exists():
+        return AXE_JS
+    msg = f"{AXE_JS} not found (install it: npm ci, or run bash tests/run.sh)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI: {msg}", pytrace=False)
+    pytest.skip(msg)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless chromium for the session."""
@@ -207,14 +220,14 @@ class StreamlitPage:
         """Wait until the script is idle and the page drawn: notRunning, no lazy-load skeleton left (the
         widgets' JS chunks can land seconds after the run on a busy machine), every Plotly chart drawn and
         every live element of ui/live.py filled (a chart's SVG, or typeset KaTeX), ui/controls.py built and
-        ui/url.py and ui/fade.py run."""
+        ui/url.py, ui/fade.py and ui/theme.py run."""
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
         self.page.wait_for_function(
             """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
                      && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                           .every(c => c.querySelector('.main-svg'))
                      && [...document.querySelectorAll('.stBidiComponent')]
-                          .every(c => c.querySelector('.main-svg, .katex, .rz-panel, .rz-step, .rz-url, .rz-fade'))""", timeout=timeout_ms)
+                          .every(c => c.querySelector('.main-svg, .katex, .rz-panel, .rz-step, .rz-url, .rz-fade, .rz-theme'))""", timeout=timeout_ms)
         self.page.wait_for_selector(IDLE_SEL, timeout=timeout_ms)
 
     def signature(self) -> str:

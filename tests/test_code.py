@@ -1,7 +1,7 @@
 """ui/code.py: a Python listing cut into Prism's token kinds, and the HTML st.markdown gets."""
 import pytest
 
-from ui.code import STYLES, python_html, tokens
+from ui.code import python_html, tokens
 
 SRC = 'def fib(n):  # n ≥ 0\n    if n < 2:\n\n        return "a<b"\n    return fib(n - 1) + fib(n - 2.5e-1)'
 
@@ -21,8 +21,8 @@ def test_the_html_is_one_escaped_line_with_no_pre_or_code_element():
     html = python_html(SRC)
     assert "\n" not in html and html.count("<br>") == SRC.count("\n")  # a blank line stays inside the block
     assert "<pre" not in html and "<code" not in html
-    assert f'<span style="{STYLES["string"]}">&quot;a&lt;b&quot;</span>' in html
-    assert f'<span style="{STYLES["function"]}">fib</span>' in html
+    assert '<span class="rz-string">&quot;a&lt;b&quot;</span>' in html
+    assert '<span class="rz-function">fib</span>' in html
 
 
 @pytest.mark.parametrize("src", ["", "x", "\n\n", "é = 1 ** 2"])

@@ -5,7 +5,6 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import rnnviz
-from ui.code import STYLES
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -22,7 +21,7 @@ def test_home_renders_equations_trees_and_links():
     listings = [m.value for m in at.markdown if m.value.startswith('<div class="rz-code"')]
     assert len(listings) == 2 and all("<pre" not in v and "<code" not in v and "\n" not in v for v in listings)
     # fib coloured as the name defined, once; its two calls stay plain, as st.code shows them
-    assert listings[0].count(f'<span style="{STYLES["function"]}">fib</span>') == 1
+    assert listings[0].count('<span class="rz-function">fib</span>') == 1
     assert listings[0].count(">return</span> fib<") == 1
     svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
     run = rnnviz.forward(rnnviz.RNNParams.scalar(W_xh=0.8, W_hh=0.5, b_h=0.0, W_hy=1.2, b_y=0.0),

@@ -4,9 +4,10 @@
 
 st.code loads Streamlit's syntax-highlighting bundle (Prism with its languages), and evaluating it held
 chromium's main thread ~0.3 s on a cold start (a CPU profile of the home page's first load). The home
-page shows two five-line snippets and is the page the cold start draws, so it colours them here: the
-same token classes Prism gives Python and the light theme's colours, measured from st.code's DOM. No
-copy button; pages/shapes.py keeps st.code for the code a learner copies.
+page shows two five-line snippets and is the page the cold start draws, so it colours them here, with
+the token kinds Prism gives Python. No copy button; pages/shapes.py keeps st.code for the code a learner
+copies. The colours are not here: each span gets a class per token kind (`rz-keyword`, …) that ui/theme.py's
+stylesheet colours for the theme on screen (light or dark, ≥ 4.5:1), the palette it gives st.code's tokens.
 """
 import keyword
 import re
@@ -20,14 +21,8 @@ _TOKEN = re.compile(r"""(?P<comment>\#[^\n]*)
     | (?P<operator>[-+*/%<>=!&|^~@]+)
     | (?P<plain>\s+|.)""", re.VERBOSE)
 
-# st.code's colours on the light theme (computed styles of its Prism spans, Streamlit 1.67)
-STYLES = {"keyword": "color: rgb(28, 131, 225)", "function": "color: rgb(28, 131, 225); font-weight: bold",
-          "number": "color: rgb(41, 176, 157)", "string": "color: rgb(41, 176, 157)",
-          "comment": "color: rgb(128, 132, 149); font-style: italic", "punctuation": "color: rgb(128, 132, 149)",
-          "operator": "color: rgb(237, 111, 19)"}
-_BLOCK = ("background: rgb(247, 247, 246); border-radius: 8px; padding: 16px; margin: 0 0 16px; overflow-x: auto; "
-          "color: rgb(47, 45, 43); font-family: 'Source Code Pro', monospace; font-size: 14px; line-height: 1.6; "
-          "white-space: pre")
+_BLOCK = ("border-radius: 8px; padding: 16px; margin: 0 0 16px; overflow-x: auto; "
+          "font-family: 'Source Code Pro', monospace; font-size: 14px; line-height: 1.6; white-space: pre")
 
 
 def tokens(src):
@@ -48,6 +43,6 @@ def python_html(src):
     """`src` as one line of HTML: a block of coloured spans, escaped. A <div>, not <pre>/<code>, which
     st.markdown hands to the same highlighter; line breaks as <br>, since a blank line would end
     markdown's HTML block."""
-    spans = "".join(escape(text) if kind == "plain" else f'<span style="{STYLES[kind]}">{escape(text)}</span>'
+    spans = "".join(escape(text) if kind == "plain" else f'<span class="rz-{kind}">{escape(text)}</span>'
                     for kind, text in tokens(src))
     return f'<div class="rz-code" style="{_BLOCK}">{spans.replace(chr(10), "<br>")}</div>'

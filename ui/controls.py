@@ -14,6 +14,11 @@ panel shows them and reports a user's change through a trigger, whose callback w
 that moved (state.set) before the rerun, so a value set from Python (a gradient step, a link) moves the
 slider the same way it moves a widget.
 
+For every learner: each label is tied to its input, and a field's help is a "?" button that opens the text
+under the label (click, tap, Enter or Space; Esc closes) and is the input's aria-describedby, so a screen
+reader reads it with the slider. Colours come from the theme's CSS variables (light or dark); ui/theme.py
+draws the focus ring. A panel with narrow=True shows on phones only, pinned at the top of the page.
+
 AppTest cannot press a custom element: tests/apptest_util.move does what the trigger's callback does
 (state.set) and reruns; the browser tests press the real sliders.
 """
@@ -27,55 +32,72 @@ from ui import state
 CSS = """
 .rz-panel { display: flex; flex-direction: column; gap: 0.9rem; font-family: inherit; }
 .rz-field { display: flex; flex-direction: column; gap: 0.15rem; }
-.rz-head { display: flex; align-items: baseline; justify-content: space-between; gap: 0.5rem;
-  font-size: 0.875rem; color: var(--st-text-color, #31333f); }
-.rz-head label { display: flex; align-items: center; gap: 0.3rem; }
-.rz-help { display: inline-flex; width: 1rem; height: 1rem; border-radius: 50%; align-items: center;
-  justify-content: center; font-size: 0.7rem; color: rgba(49, 51, 63, 0.6); border: 1px solid rgba(49, 51, 63, 0.3);
-  cursor: help; }
-.rz-value { color: var(--st-primary-color, #ff4b4b); font-variant-numeric: tabular-nums; font-size: 0.875rem; }
+/* colours from the theme's CSS variables (light or dark); greys as the text colour at an alpha that keeps
+   text ≥ 4.5:1 and lines ≥ 3:1 on either background */
+.rz-head { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem;
+  font-size: 0.875rem; color: var(--st-text-color); }
+.rz-name { display: flex; align-items: center; gap: 0.3rem; }
+.rz-help { display: inline-flex; width: 1.5rem; height: 1.5rem; padding: 0; border-radius: 50%; align-items: center;
+  justify-content: center; font: inherit; font-size: 0.75rem; line-height: 1; cursor: pointer; background: transparent;
+  color: color-mix(in srgb, var(--st-text-color) 80%, transparent);
+  border: 1px solid color-mix(in srgb, var(--st-text-color) 55%, transparent); }
+.rz-help[aria-expanded="true"] { background: var(--st-text-color); color: var(--st-background-color); }
+.rz-tip { font-size: 0.8rem; line-height: 1.35; padding: 0.35rem 0.55rem; border-radius: 0.4rem;
+  background: var(--st-background-color); color: var(--st-text-color);
+  border: 1px solid color-mix(in srgb, var(--st-text-color) 40%, transparent); }
+.rz-value { color: color-mix(in srgb, var(--st-primary-color) 60%, var(--st-text-color)); font-variant-numeric: tabular-nums; font-size: 0.875rem; }
 .rz-range { -webkit-appearance: none; appearance: none; width: 100%; height: 1.25rem; margin: 0;
   background: transparent; cursor: pointer; --fill: 50%; }
-.rz-range:focus { outline: none; }
 .rz-range::-webkit-slider-runnable-track { height: 0.25rem; border-radius: 0.25rem;
-  background: linear-gradient(to right, var(--st-primary-color, #ff4b4b) var(--fill), rgba(151, 166, 195, 0.25) var(--fill)); }
-.rz-range::-webkit-slider-thumb { -webkit-appearance: none; width: 0.75rem; height: 0.75rem; margin-top: -0.25rem;
-  border-radius: 50%; background: var(--st-primary-color, #ff4b4b); border: none; }
-.rz-range:focus-visible::-webkit-slider-thumb { box-shadow: 0 0 0 0.2rem rgba(255, 75, 75, 0.5); }
-.rz-range::-moz-range-track { height: 0.25rem; border-radius: 0.25rem; background: rgba(151, 166, 195, 0.25); }
-.rz-range::-moz-range-progress { height: 0.25rem; border-radius: 0.25rem; background: var(--st-primary-color, #ff4b4b); }
-.rz-range::-moz-range-thumb { width: 0.75rem; height: 0.75rem; border-radius: 50%; border: none;
-  background: var(--st-primary-color, #ff4b4b); }
-.rz-ends { display: flex; justify-content: space-between; font-size: 0.75rem; color: rgba(49, 51, 63, 0.45);
-  font-variant-numeric: tabular-nums; }
+  background: linear-gradient(to right, var(--st-primary-color) var(--fill),
+                              color-mix(in srgb, var(--st-text-color) 35%, transparent) var(--fill)); }
+.rz-range::-webkit-slider-thumb { -webkit-appearance: none; width: 0.875rem; height: 0.875rem; margin-top: -0.3125rem;
+  border-radius: 50%; background: var(--st-primary-color); border: none; }
+.rz-range:focus-visible::-webkit-slider-thumb { box-shadow: 0 0 0 2px var(--st-background-color), 0 0 0 4px var(--st-text-color); }
+.rz-range::-moz-range-track { height: 0.25rem; border-radius: 0.25rem;
+  background: color-mix(in srgb, var(--st-text-color) 35%, transparent); }
+.rz-range::-moz-range-progress { height: 0.25rem; border-radius: 0.25rem; background: var(--st-primary-color); }
+.rz-range::-moz-range-thumb { width: 0.875rem; height: 0.875rem; border-radius: 50%; border: none;
+  background: var(--st-primary-color); }
+.rz-ends { display: flex; justify-content: space-between; font-size: 0.75rem;
+  color: color-mix(in srgb, var(--st-text-color) 75%, transparent); font-variant-numeric: tabular-nums; }
 .rz-number { font: inherit; font-size: 0.875rem; padding: 0.35rem 0.6rem; border-radius: 0.5rem;
-  border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-secondary-background-color, #f0f2f6);
-  color: var(--st-text-color, #31333f); width: 100%; box-sizing: border-box; }
+  border: 1px solid var(--st-widget-border-color, var(--st-border-color)); background: var(--st-secondary-background-color);
+  color: var(--st-text-color); width: 100%; box-sizing: border-box; }
 .rz-choices { display: flex; flex-wrap: wrap; gap: 0.35rem 1rem; font-size: 0.875rem; }
 .rz-choices label { display: flex; align-items: center; gap: 0.35rem; cursor: pointer; min-width: 2.2rem; }
-.rz-choices input { accent-color: var(--st-primary-color, #ff4b4b); width: 1rem; height: 1rem; margin: 0; }
+.rz-choices input { accent-color: var(--st-primary-color); width: 1rem; height: 1rem; margin: 0; }
 .rz-segmented { gap: 0; }
-.rz-segmented label { position: relative; padding: 0.3rem 0.75rem; border: 1px solid rgba(49, 51, 63, 0.2);
-  margin-left: -1px; background: var(--st-background-color, #fff); color: var(--st-text-color, #31333f); }
+.rz-segmented label { position: relative; padding: 0.3rem 0.75rem; margin-left: -1px;
+  border: 1px solid color-mix(in srgb, var(--st-text-color) 40%, transparent);
+  background: var(--st-background-color); color: var(--st-text-color); }
 .rz-segmented label:first-child { border-radius: 0.5rem 0 0 0.5rem; margin-left: 0; }
 .rz-segmented label:last-child { border-radius: 0 0.5rem 0.5rem 0; }
 .rz-segmented input { position: absolute; opacity: 0; pointer-events: none; }
-.rz-segmented label:has(input:checked) { z-index: 1; border-color: var(--st-primary-color, #ff4b4b);
-  color: var(--st-primary-color, #ff4b4b); background: rgba(255, 75, 75, 0.08); }
-.rz-segmented label:has(input:focus-visible) { outline: 2px solid rgba(255, 75, 75, 0.5); }
+.rz-segmented label:has(input:checked) { z-index: 1; border-color: var(--st-primary-color);
+  color: color-mix(in srgb, var(--st-primary-color) 60%, var(--st-text-color)); background: color-mix(in srgb, var(--st-primary-color) 8%, var(--st-background-color)); }
+.rz-segmented label:has(input:focus-visible) { z-index: 2; outline: 2px solid var(--st-text-color); outline-offset: 1px; }
 .rz-select { font: inherit; font-size: 0.875rem; padding: 0.45rem 0.6rem; border-radius: 0.5rem; width: 100%;
-  border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-secondary-background-color, #f0f2f6);
-  color: var(--st-text-color, #31333f); }
+  border: 1px solid var(--st-widget-border-color, var(--st-border-color)); background: var(--st-secondary-background-color);
+  color: var(--st-text-color); }
+/* a panel for phones (narrow=True): in the page's column, pinned under its top while the page scrolls, two
+   sliders a row; hidden on wider screens, where the sidebar beside the page holds the same controls */
+.rz-panel.rz-narrow { display: grid; grid-template-columns: 1fr 1fr; gap: 0.2rem 1rem; padding: 0.4rem 0 0.5rem; }
+.rz-narrow .rz-ends, .rz-narrow .rz-help { display: none; }
+.rz-narrow .rz-tip { display: none !important; }
+[data-testid="stElementContainer"]:has(.rz-narrow) { position: sticky; top: 3.75rem; z-index: 990;
+  background: var(--rz-bg, #fff); border-bottom: 1px solid color-mix(in srgb, var(--rz-text, #31333f) 25%, transparent); }
+@media (min-width: 640px) { [data-testid="stElementContainer"]:has(.rz-narrow) { display: none; } }
 .rz-step { display: flex; align-items: flex-end; gap: 0.6rem; }
-.rz-step .rz-field { flex: 1; }
+.rz-step .rz-field { flex: 1; min-width: 0; }
 .rz-step .rz-ends { display: none; }  /* the buttons sit level with the track */
 .rz-btn { font: inherit; font-size: 0.875rem; min-width: 2.5rem; height: 2.4rem; padding: 0 0.75rem;
-  border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-background-color, #fff);
-  color: var(--st-text-color, #31333f); cursor: pointer; }
-.rz-btn:hover:not(:disabled) { border-color: var(--st-primary-color, #ff4b4b); color: var(--st-primary-color, #ff4b4b); }
+  border-radius: 0.5rem; border: 1px solid color-mix(in srgb, var(--st-text-color) 40%, transparent);
+  background: var(--st-background-color); color: var(--st-text-color); cursor: pointer; white-space: nowrap; }
+.rz-btn:hover:not(:disabled) { border-color: var(--st-primary-color); color: var(--st-primary-color); }
 .rz-btn:disabled { opacity: 0.4; cursor: not-allowed; }
-.rz-btn[aria-pressed="true"] { background: var(--st-primary-color, #ff4b4b); color: #fff;
-  border-color: var(--st-primary-color, #ff4b4b); }
+.rz-btn[aria-pressed="true"] { background: var(--st-primary-color); color: var(--st-background-color);
+  border-color: var(--st-primary-color); }
 """
 
 COMMON_JS = """
@@ -92,25 +114,41 @@ function place(input, v) {  // show Python's value unless the user holds this sl
 }
 
 const show = (f, v) => Number(v).toFixed(f.decimals);
+function help(box, name, f, id) {  // "?" opens the help under the label (click, tap, Enter/Space; Esc closes)
+  const q = document.createElement('button');
+  q.type = 'button'; q.className = 'rz-help'; q.textContent = '?';
+  q.setAttribute('aria-label', 'About ' + f.label);
+  q.setAttribute('aria-expanded', 'false');
+  q.setAttribute('aria-controls', id + '-help');
+  const tip = document.createElement('div');
+  tip.className = 'rz-tip'; tip.id = id + '-help'; tip.textContent = f.help; tip.hidden = true;
+  const open = (on) => { tip.hidden = !on; q.setAttribute('aria-expanded', String(on)); };
+  q.addEventListener('click', () => open(tip.hidden));
+  q.addEventListener('keydown', (e) => { if (e.key === 'Escape') open(false); });
+  name.appendChild(q);
+  box.appendChild(tip);
+}
 function field(f, commit) {  // label, value, native range (or number box), ends
   const box = document.createElement('div');
   box.className = 'rz-field';
   box.dataset.name = f.name;
+  const id = 'rz-' + f.name + '-' + (window.__rzFields = (window.__rzFields || 0) + 1);  // (page-wide: both kinds)
   const head = document.createElement('div');
   head.className = 'rz-head';
+  const name = document.createElement('span');
+  name.className = 'rz-name';
   const label = document.createElement('label');
   label.textContent = f.label;
-  if (f.help) {
-    const q = document.createElement('span');
-    q.className = 'rz-help'; q.textContent = '?'; q.title = f.help;
-    label.appendChild(q);
-  }
-  head.appendChild(label);
+  label.htmlFor = id;
+  name.appendChild(label);
+  head.appendChild(name);
   box.appendChild(head);
-  if (f.kind === 'choice') return choice(box, f, commit);
+  if (f.help) help(box, name, f, id);
+  if (f.kind === 'choice') return choice(box, f, commit, id);
   const input = document.createElement('input');
   input.name = f.name;
-  input.setAttribute('aria-label', f.label);
+  input.id = id;
+  if (f.help) input.setAttribute('aria-describedby', id + '-help');
   if (f.widget === 'number') {
     input.type = 'number';
     input.className = 'rz-number';
@@ -136,23 +174,25 @@ function field(f, commit) {  // label, value, native range (or number box), ends
   });
   return box;
 }
-function choice(box, f, commit) {  // a row of radio buttons, or a drop-down for widget="select"
+function choice(box, f, commit, id) {  // a row of radio buttons, or a drop-down for widget="select"
   let pick;
   if (f.widget === 'select') {
     pick = document.createElement('select');
     pick.className = 'rz-select';
     pick.name = f.name;
-    pick.setAttribute('aria-label', f.label);
+    pick.id = id;
     f.choices.forEach((c, i) => pick.add(new Option(f.names[i], c)));
   } else {
     pick = document.createElement('div');
     pick.className = f.widget === 'segmented' ? 'rz-choices rz-segmented' : 'rz-choices';
     pick.setAttribute('role', 'radiogroup');
     pick.setAttribute('aria-label', f.label);
+    box.querySelector('label').removeAttribute('for');  // (a group has no one input to point at)
     pick.innerHTML = f.choices.map((c, i) =>
       `<label><input type="radio" name="${f.name}" value="${c}"><span></span></label>`).join('');
     pick.querySelectorAll('span').forEach((s, i) => { s.textContent = f.names[i]; });
   }
+  if (f.help) pick.setAttribute('aria-describedby', id + '-help');
   pick.addEventListener('change', (e) => commit(f.name, e.target.value));
   box.appendChild(pick);
   return box;
@@ -186,10 +226,14 @@ export default function ({ parentElement, data, setTriggerValue }) {
     parentElement.appendChild(panel);
   }
   const commit = (name, v) => setTriggerValue('commit', {[name]: v});
+  panel.classList.toggle('rz-narrow', !!data.narrow);
   const names = data.fields.map(f => f.name + ':' + (f.choices || []).join(',')).join(' ');
   if (panel.__names !== names) {  // the set of sliders changed (H = 1 ↔ H > 1): build them again
     panel.replaceChildren(...data.fields.map(f => field(f, commit)));
     panel.__names = names;
+    // a phone's copy of the sidebar's sliders: no input names, so a field looked up by name (a test, a
+    // benchmark) is the sidebar's one, as on a page without the copy
+    if (data.narrow) panel.querySelectorAll('input[name]').forEach(i => i.removeAttribute('name'));
   }
   data.fields.forEach((f, i) => set(panel.children[i], f));
 }
@@ -202,8 +246,8 @@ export default function ({ parentElement, data, setTriggerValue }) {
   if (!row) {  // ◀, the panel's slider for t, ▶, Play
     row = document.createElement('div');
     row.className = 'rz-step';
-    row.innerHTML = `<button class="rz-btn" data-move="-1" title="previous step">◀</button>
-      <button class="rz-btn" data-move="1" title="next step">▶</button>
+    row.innerHTML = `<button class="rz-btn" data-move="-1" title="previous step" aria-label="previous step">◀</button>
+      <button class="rz-btn" data-move="1" title="next step" aria-label="next step">▶</button>
       <button class="rz-btn" data-play aria-pressed="false"></button>`;
     row.insertBefore(field(f, (name, t) => row.__commit(t)), row.children[1]);
     parentElement.appendChild(row);
@@ -291,15 +335,16 @@ def _spec(f, v):
             "widget": f.widget or "slider"}
 
 
-def panel(names, *, key, container=None, overrides=None, on_change=None):
+def panel(names, *, key, container=None, overrides=None, on_change=None, narrow=False):
     """One element over ui/state fields: sliders (number boxes for widget="number"), radio buttons or a
-    drop-down (widget="select") for choices; {name: value}. on_change: {name: callback} run after a move."""
+    drop-down (widget="select") for choices; {name: value}. on_change: {name: callback} run after a move.
+    narrow=True: shown on phones only (< 640 px), two a row, pinned at the top of the page as it scrolls."""
     fields = {n: state.get(n, **(overrides or {}).get(n, {})) for n in names}
     for f in fields.values():
         if f.kind not in ("float", "int", "choice"):
             raise ValueError(f"controls.panel: {f.name} is a {f.kind} field; a panel holds numbers and choices")
     values = {n: _show(f) for n, f in fields.items()}
-    _mount(_panel, container, key=key, data={"fields": [_spec(f, values[n]) for n, f in fields.items()]},
+    _mount(_panel, container, key=key, data={"fields": [_spec(f, values[n]) for n, f in fields.items()], "narrow": narrow},
            on_commit_change=partial(_commit, key, fields, on_change or {}))
     return values
 

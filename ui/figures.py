@@ -125,14 +125,14 @@ def node_trace(row, ts, values, hover, T, label_text=True):
         text[0, ::2] = hover
         return dict(type="heatmap", z=spaced(values), text=text, hoverinfo="text", zmin=-vmax, zmax=vmax,
                     colorscale=LIGHT, showscale=False, name=row, **_cell_grid(ts[0], ROW[row], 0.28))
-    size = float(np.clip(700 / max(T, 1), 7, 38))
+    size = _node_size(T)
     show = label_text and T <= TEXT_MAX_T
     return dict(
         type="scatter", x=ts, y=np.full(len(ts), ROW[row]), mode="markers+text" if show else "markers", name=row,
         text=[fmt(v, 2 if T > 14 else 3) for v in values] if show else None,
         textfont=dict(size=11 if T <= 14 else 9, color="#000000"), hovertext=hover, hoverinfo="text",
         showlegend=False, marker=dict(size=size, color=values, colorscale=LIGHT, cmin=-vmax, cmax=vmax,
-                                      line=dict(color="#333333", width=1)))
+                                      line=dict(color="#888888", width=1)))
 
 
 def _h_hover(run, W_xh, W_hh, b_h, steps):
@@ -291,7 +291,7 @@ def loss_bars(losses, counted, step=None):
                                            fillcolor=HIGHLIGHT, line=dict(color="#e69f00", width=2), layer="below")]
     title = f"Loss per step L_t · total L = {float(np.sum(losses[counted])):.6g}"  # (the page's one total)
     layout = dict(height=260, margin=dict(l=70, r=10, t=30, b=45), title=dict(text=title, x=0),
-                  shapes=shapes, plot_bgcolor="white", bargap=0.15,
+                  shapes=shapes, bargap=0.15,
                   xaxis=dict(title=dict(text="t", standoff=8), automargin=False),
                   yaxis=dict(title=dict(text="L_t", standoff=8), automargin=False))
     return _spec([bar], layout)
@@ -303,20 +303,20 @@ def series_lines(run, target, step=None):
     ts = np.arange(1, T + 1)
     mode = "lines+markers" if T <= 60 else "lines"
     data = [go.Scatter(_validate=False, x=ts, y=target[:, 0], name="target_t (next value)", mode=mode,
-                       line=dict(color="#000000", dash="dot")),
+                       line=dict(color="#888888", dash="dot")),
             go.Scatter(_validate=False, x=ts, y=run.y[:, 0], name="y_t", mode=mode, line=dict(color="#e69f00"))]
-    units = ["#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000", "#999999"]  # Okabe–Ito
+    units = ["#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#888888", "#cc6677"]  # Okabe–Ito (black, grey: a grey, Tol rose)
     for i in range(H):
         data.append(go.Scatter(_validate=False, x=ts, y=run.h[:, i], name="h_t" if H == 1 else f"h_t[{i + 1}]", mode=mode,
                                line=dict(color=units[i % 8], width=1.5), xaxis="x", yaxis="y2"))
     shapes = [] if step is None else [dict(type="line", x0=step, x1=step, y0=0, y1=1, yref="paper",
                                            line=dict(color="rgba(230, 159, 0, 0.9)", width=2))]
-    layout = dict(height=420 if H > 1 else 380, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+    layout = dict(height=420 if H > 1 else 380, margin=dict(l=10, r=10, t=30, b=10),
                        title=dict(text="Outputs, targets and hidden state over time", x=0),
-                       yaxis=dict(domain=[0.48, 1.0], title="y_t, target_t", gridcolor="#eeeeee"),
-                       yaxis2=dict(domain=[0.0, 0.4], title="h_t", range=[-1.05, 1.05], gridcolor="#eeeeee",
+                       yaxis=dict(domain=[0.48, 1.0], title="y_t, target_t", gridcolor="rgba(128, 128, 128, 0.2)"),
+                       yaxis2=dict(domain=[0.0, 0.4], title="h_t", range=[-1.05, 1.05], gridcolor="rgba(128, 128, 128, 0.2)",
                                    anchor="x"),
-                       xaxis=dict(title="t", gridcolor="#eeeeee", anchor="y2"), shapes=shapes,
+                       xaxis=dict(title="t", gridcolor="rgba(128, 128, 128, 0.2)", anchor="y2"), shapes=shapes,
                        hovermode="x unified",
                        legend=dict(orientation="h", y=-0.14, yanchor="top", x=0) if H == 1 else
                        dict(orientation="v", x=1.01, y=1, font=dict(size=10)))
@@ -361,3 +361,14 @@ def hidden_heatmap(run, step=None):
                   title=dict(text="h_t over time (unit × step)", x=0), xaxis=dict(title="t"),
                   yaxis=dict(title="unit", autorange="reversed", tickvals=list(range(1, H + 1))))
     return go.Figure([heat], layout, _validate=False)
+
+
+def _node_size(T):
+    """A node's marker size (px) in a diagram of T steps."""
+    return float(np.clip(700 / max(T, 1), 7, 38))
+
+
+def unrolled_min_width(T):
+    """The narrowest width (px) at which the unrolled diagram's T + 1 columns of nodes do not overlap (a
+    phone's screen is narrower: the diagram then scrolls sideways in its own box); 0 when they are cells."""
+    return 0 if T > MARKER_MAX_T else int(52 + (T + 1) * (_node_size(T) + 6))

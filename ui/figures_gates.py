@@ -55,11 +55,11 @@ def gates_diagram(run, cell, step=None):
         data.append(_belt(run, y_c=ticks[-1]))          # on the c row, between its columns
     shapes = []
     if step is not None and 1 <= step <= T:
-        shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.6, y1=y0 - 0.4, line_width=2,
-                           line_color="rgba(230, 159, 0, 0.9)", fillcolor="rgba(0, 0, 0, 0)", layer="above"))
+        shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.6, y1=y0 - 0.4,  # (a dict: no line_* magic)
+                           line=dict(width=2, color="rgba(230, 159, 0, 0.9)"), fillcolor="rgba(0, 0, 0, 0)", layer="above"))
     every = 1 if T <= 25 else next(e for e in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if T / e <= 12)
     xt = list(range(0, T + 1, every))
-    layout = dict(height=int(40 + ROW_PX * (y0 + 0.4)), margin=dict(l=70, r=10, t=10, b=30), plot_bgcolor="white",
+    layout = dict(height=int(40 + ROW_PX * (y0 + 0.4)), margin=dict(l=70, r=10, t=10, b=30),
                   xaxis=dict(range=[-0.6, T + 0.6], tickvals=xt, ticktext=[f"t={t}" for t in xt], showgrid=False,
                              zeroline=False, fixedrange=T <= 40, automargin=False),
                   yaxis=dict(range=[-0.6, y0 - 0.4], tickvals=ticks, ticktext=labels, showgrid=False,
@@ -73,7 +73,7 @@ def _belt(run, y_c):
     f = run.gates["f"].mean(axis=1)               # (T,)
     T = run.T
     return dict(type="scatter", x=np.arange(T) + 0.5, y=np.full(T, y_c), mode="markers", showlegend=False,
-                marker=dict(symbol="triangle-right", size=4 + 12 * f, color="#333333", opacity=0.7),
+                marker=dict(symbol="triangle-right", size=4 + 12 * f, color="#888888", opacity=0.9),
                 customdata=f, hovertemplate="c_%{x:.0f}→ kept: mean f = %{customdata:.4f}<extra></extra>")
 
 

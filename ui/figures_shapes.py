@@ -65,17 +65,17 @@ def tensor_figure(a: np.ndarray, name: str, s: Sizes, box: tuple[float, float] |
         x0, x1, y0, y1 = -0.5 + k * d, k2 - 0.5 + k * d, -k1 + 0.5 + k * d, 0.5 + k * d
         ex += [x0, x0, x1, x1, x1 - d, None]
         ey += [y1 - d, y1, y1, y0, y0, None]
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#333", width=1.2), hoverinfo="skip",
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#777", width=1.2), hoverinfo="skip",
                              showlegend=False))
     _label_axes(fig, dims, (k0, k1, k2))
     if name == "out" and s.D == 2 and s.H < k2:  # forward half | reverse half
-        fig.add_shape(type="line", x0=s.H - 0.5, x1=s.H - 0.5, y0=0.5, y1=-k1 + 0.5, line=dict(color="#000", width=3))
+        fig.add_shape(type="line", x0=s.H - 0.5, x1=s.H - 0.5, y0=0.5, y1=-k1 + 0.5, line=dict(color="#777", width=3))
         for x, text in ((s.H / 2 - 0.5, "forward"), (s.H + (k2 - s.H) / 2 - 0.5, "reverse")):
             fig.add_annotation(x=x, y=-k1 + 0.5, text=text, showarrow=False, yshift=-28, font=dict(size=11))
     shape = ", ".join(str(n) for _, n in dims)
     names = ", ".join(d for d, _ in dims)
     fig.update_layout(title=dict(text=f"<b>{name}</b>  ({names}) = ({shape})", x=0.5, xanchor="center"),
-                      height=height, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white",
+                      height=height, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis=dict(visible=False, scaleanchor="y", range=[-1.6, wx - 0.2]),
                       yaxis=dict(visible=False, range=[(k0 - 1) * OFFSET - wy - 1.0, (k0 - 1) * OFFSET + 1.4]))
     return fig

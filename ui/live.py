@@ -36,20 +36,21 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 # pandas loaded anyway.)
 _PLOTLY_DIR = str(Path(plotly.__file__).parent / "package_data")  # plotly.min.js, as pip installed it
 _KATEX = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
-# Streamlit's chart theme (font, greys, hover box) as a small template: the figure's own template is
-# Streamlit's Python-side "streamlit" one, whose colours are placeholders only st.plotly_chart fills in
+# Streamlit's chart look (font, sizes, margins) as a small template: the figure's own template is
+# Streamlit's Python-side "streamlit" one, whose colours are placeholders only st.plotly_chart fills in.
+# No colours here but the series': the chart is transparent on the page, and CHART_JS fills its text and
+# grid colours from the theme on screen (ui/theme.py's window.rzTheme, light or dark) at every draw
 _FONT = '"Source Sans", sans-serif'
-_AXIS = dict(tickfont=dict(color="#808495", size=12), tickcolor="#e6eaf1", gridcolor="#e6eaf1", automargin=True,
-             zerolinecolor="#e6eaf1", title=dict(font=dict(color="#808495", size=14)),
+_AXIS = dict(tickfont=dict(size=12), automargin=True, title=dict(font=dict(size=14)),
              # plotly's default ("hide past div") measures every tick label once per label drawn: a third
              # of a T = 100 diagram's redraw; the figures' fixed margins keep the labels inside anyway
              ticklabeloverflow="allow")
 LOOK = dict(layout=dict(
-    font=dict(family=_FONT, size=12, color="#808495"), paper_bgcolor="#FFFFFF", plot_bgcolor="#FFFFFF",
+    font=dict(family=_FONT, size=12), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
     margin=dict(pad=8), colorway=["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1"],
-    hoverlabel=dict(bgcolor="#FFFFFF", bordercolor="#DCD8D4", font=dict(family=_FONT, size=12, color="#808495")),
-    title=dict(font=dict(family=_FONT, size=16, color="#2F2D2B", weight=600), x=0, xanchor="left", pad=dict(l=4)),
-    legend=dict(font=dict(size=12, color="#262730"), bordercolor="transparent"), xaxis=_AXIS, yaxis=_AXIS))
+    hoverlabel=dict(font=dict(family=_FONT, size=12)),
+    title=dict(font=dict(family=_FONT, size=16, weight=600), x=0, xanchor="left", pad=dict(l=4)),
+    legend=dict(font=dict(size=12), bordercolor="transparent"), xaxis=_AXIS, yaxis=_AXIS))
 
 CHART_JS = """
 let loading = null;
@@ -72,13 +73,41 @@ function update(el) {  // draw now, or when it is next in sight; the first drawi
   if (el.__drawn && el.__inSight === false) el.__stale = true;
   else draw(el);
 }
+function themed(look) {  // LOOK's text, grid and hover colours from the theme on screen (ui/theme.py)
+  const {text, bg} = window.rzTheme || {text: [49, 51, 63], bg: [255, 255, 255]};
+  const ink = (a) => `rgba(${text.join(',')},${a})`;
+  look.font.color = ink(0.75);
+  look.title.font.color = ink(1);
+  look.legend.font.color = ink(0.9);
+  for (const axis of [look.xaxis, look.yaxis]) {
+    axis.tickfont.color = axis.title.font.color = ink(0.75);
+    axis.gridcolor = axis.zerolinecolor = axis.tickcolor = ink(0.13);
+    axis.linecolor = ink(0.4);
+  }
+  Object.assign(look.hoverlabel, {bgcolor: `rgb(${bg.join(',')})`, bordercolor: ink(0.35)});
+  look.hoverlabel.font.color = ink(1);
+}
+// Every live chart redraws in the new colours when the theme switches (ui/theme.py's event)
+document.addEventListener('rz-theme', () => document.querySelectorAll('.live-chart').forEach(el => {
+  if (el.__drawn && window.Plotly) update(el);
+}));
 function draw(el) {  // Plotly.react with the newest figure, at the width the ResizeObserver last saw
   const {figure, config} = el.__next;
-  figure.layout.width = el.__width;  // (reading clientWidth here would force a layout of the whole page)
+  themed(figure.layout.template.layout);
+  // a figure's white plot area (drawn for the light theme) is the page's background, light or dark
+  if (/^(white|#fff(fff)?)$/i.test(figure.layout.plot_bgcolor || '')) delete figure.layout.plot_bgcolor;
+  const {rz_alt: alt, rz_min_width: minWidth = 0} = figure.layout.meta || {};  // see described()
+  if (alt) el.dataset.rzAlt = alt; else delete el.dataset.rzAlt;  // ui/theme.py's chart label adds it
+  // (reading clientWidth here would force a layout of the whole page); narrower than the figure's least
+  // width (a phone), it keeps that width and scrolls sideways in its own box
+  figure.layout.width = Math.max(el.__width, minWidth);
+  el.style.overflowX = minWidth > el.__width ? 'auto' : '';
+  // on a phone's width plotly's toolbar would sit over the chart's title: no toolbar there
+  const cfg = el.__width < 640 ? {...config, displayModeBar: false} : config;
   // the config only when it changed: given one, Plotly.react rebuilds and compares the plot's whole
   // context (a deep copy of plotly's defaults), ~12 ms a draw here for a config that never changes
-  const text = JSON.stringify(config);
-  window.Plotly.react(el, figure.data, figure.layout, ...(text === el.__config ? [] : [config]));
+  const text = JSON.stringify(cfg);
+  window.Plotly.react(el, figure.data, figure.layout, ...(text === el.__config ? [] : [cfg]));
   el.__config = text;
   el.__drawn = true;
   el.__stale = false;
@@ -318,3 +347,13 @@ def shown(element):
     if "figure" in data:
         return {"figure": json.loads(data["figure"])}
     return {"lines": data["lines"]} if "lines" in data else {}  # {}: another custom element (ui/controls)
+
+
+def described(fig, alt=None, min_width=0):
+    """`fig` (plain dicts) with what a live chart reads besides the figure, in its layout's `meta`: `alt`, words
+    a screen reader hears after the chart's title, axes and series (ui/theme.py labels every chart with
+    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone).
+
+        live_chart(described(figures.unrolled(…), alt="…", min_width=480), key="diagram")"""
+    fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), "rz_alt": alt, "rz_min_width": min_width}}
+    return fig

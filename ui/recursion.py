@@ -83,7 +83,7 @@ def rnn_nodes(W_xh: float, W_hh: float, b_h: float, x: Sequence[float], hs: Sequ
 
 KINDS = (("recursive", RECURSIVE, "recursive call"), ("base", BASE, "base case"), ("input", INPUT, "input x_t"))
 PANEL_W, PANEL_H, TOP, SCALE_X = 560, 300, 40, 110  # px; SCALE_X px per unit of Node.x
-INK = "#31333F"  # Streamlit's text colour
+INK = "currentColor"  # the page's text colour, light or dark theme
 
 
 def _svg_text(label: str) -> str:
@@ -104,7 +104,7 @@ def _svg_tree(nodes: list[Node], left: float, depth: int, title: str) -> list[st
     for n in nodes:
         if n.parent is not None:
             (x0, y0), (x1, y1) = at(nodes[n.parent]), at(n)
-            out.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="#999" stroke-width="2"/>')
+            out.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="#888" stroke-width="2"/>')
     colour = {k: c for k, c, _ in KINDS}
     for n in nodes:
         x, y = at(n)

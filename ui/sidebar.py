@@ -7,6 +7,7 @@ H = 1: a slider per scalar weight (seed 003's defaults). H = 2 … 8: seeded ran
 (PyTorch's N(0, 1/H) init) times a gain slider per matrix, editable cell by cell (ui/matrix_grid.py).
 """
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -45,8 +46,9 @@ class Setup:
     c0: np.ndarray = None     # (H,) an LSTM's initial cell state; None for the other cells
 
 
-def model_and_sequence(page, max_T=500, model=None):
+def model_and_sequence(page, max_T=500, model=None, weights_on_phone=False):
     """Draw the shared sidebar, then `page(setup)`; an unusable input gets an st.error naming the problem instead.
+    weights_on_phone: the RNN's weights also at the top of the page on a phone, where the sidebar covers it.
 
     model(box, H) -> (params or None, {"h0": …, "c0": … (LSTM)}) draws a page's own model widgets into the
     sidebar's model box instead of the RNN's (rnn_model); the LSTM & GRU page passes ui.gates_model.model.
@@ -63,7 +65,8 @@ def model_and_sequence(page, max_T=500, model=None):
     seq = sequence_sidebar(sb, max_T)
     sb.header("Loss")
     loss_on = controls.panel(["loss_on"], key="loss_panel", container=sb)["loss_on"]
-    st.fragment(_model_and_page)(model_box, H, seq, loss_on, page, model or rnn_model)
+    model = model or partial(rnn_model, on_phone=weights_on_phone)
+    st.fragment(_model_and_page)(model_box, H, seq, loss_on, page, model)
 
 
 def _model_and_page(box, H, seq, loss_on, page, model):
@@ -75,15 +78,17 @@ def _model_and_page(box, H, seq, loss_on, page, model):
         url.publish("model")
 
 
-def rnn_model(box, H):
-    """The RNN's widgets into `box`: (Θ or None, their values); the sliders (H = 1) or the matrix grid (H > 1)."""
+def rnn_model(box, H, on_phone=False):
+    """The RNN's widgets into `box`: (Θ or None, their values); the sliders (H = 1) or the matrix grid (H > 1).
+    on_phone: the same sliders also at the top of the page, shown on phones only (ui/controls' narrow panel)."""
+    names = [*SCALAR_RANGES, "h0"] if H == 1 else ["seed", *(f"gain_{n}" for n in matrix_grid.GAINS), "b_y", "h0"]
+    if on_phone:  # (the same fields and values as the sidebar's panel: either one moves both)
+        controls.panel(names, key="model_panel_phone", narrow=True)
+    v = controls.panel(names, key="model_panel", container=box)
     if H == 1:
-        v = controls.panel([*SCALAR_RANGES, "h0"], key="model_panel", container=box)
         params = rnnviz.RNNParams.scalar(**{n: v[n] for n in SCALAR_RANGES})
         matrix_grid.forget_all()
     else:  # the scalar sliders keep their values (in ui.state) for when H = 1 comes back
-        v = controls.panel(["seed", *(f"gain_{n}" for n in matrix_grid.GAINS), "b_y", "h0"], key="model_panel",
-                           container=box)
         params = matrix_grid.model(H, box, v)  # its grids in the box, its warnings and errors on the page
     return params, v
 

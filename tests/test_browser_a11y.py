@@ -1,0 +1,187 @@
+"""Every page for every learner, in real chromium: axe-core in the light and the dark theme, a keyboard-only
+walkthrough, a phone's screen, and a theme switch that the charts and controls follow.
+
+axe-core is npm's (package.json pins it; bash tests/run.sh installs it), injected into the page as it is."""
+import re
+
+import pytest
+
+from conftest import SCREENSHOTS, VIEWPORT, StreamlitPage, require_axe
+
+PAGES = ["", "forward", "bptt", "vanishing", "gates", "training", "shapes"]
+PHONE = {"width": 390, "height": 844}
+
+AXE_RUN_JS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter(v => v.impact === 'critical' || v.impact === 'serious')
+  .map(v => `${v.impact} ${v.id}: ${v.help}; ` + v.nodes.slice(0, 3)
+    .map(n => n.target.join(' ') + ' (' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200) + ')').join(' | '))"""
+
+
+def open_page(browser, url, path, theme="light", viewport=VIEWPORT, **ctx):
+    """A fresh context in `theme` (the browser's preference, which the app follows) with the page open."""
+    context = browser.new_context(viewport=viewport, color_scheme=theme, **ctx)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.js_errors = []
+    page.on("pageerror", lambda e: page.js_errors.append(str(e)))
+    return context, StreamlitPage(page, url).open(path)
+
+
+def ink(app, selector):
+    """Relative luminance (0 black … 1 white) of the computed `color` of the first match."""
+    rgb = app.page.eval_on_selector(selector, "e => getComputedStyle(e).color")  # rgb(…) or color(srgb …)
+    scale = 1 if rgb.startswith("color(") else 255
+    r, g, b = (float(c) / scale for c in re.findall(r"[\d.]+", rgb.split("srgb")[-1])[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
+def test_axe_finds_nothing_serious_in_either_theme(browser, warm_app_url, path, theme):
+    axe = require_axe()
+    context, app = open_page(browser, warm_app_url, path, theme)
+    try:
+        app.page.wait_for_function(f"() => document.documentElement.dataset.rzTheme === '{theme}'")
+        app.page.add_script_tag(path=str(axe))
+        found = app.page.evaluate(AXE_RUN_JS)
+        assert not found, "\n".join(found)
+        app.assert_no_exception()
+    finally:
+        context.close()
+
+
+def test_dark_theme_reaches_controls_charts_and_code_and_follows_a_switch(browser, warm_app_url):
+    """Dark: the custom sliders' end labels and the diagram's axis text are light on a transparent chart;
+    switching the browser to light while the page is open turns them dark (no rerun needed), and Streamlit's
+    theme menu turns them light again."""
+    context, app = open_page(browser, warm_app_url, "forward", "dark")
+    try:
+        chart = '.st-key-diagram .js-plotly-plot'
+        assert app.page.eval_on_selector(chart, "g => g._fullLayout.paper_bgcolor") == "rgba(0, 0, 0, 0)"
+        assert ink(app, '.st-key-model_panel .rz-ends span') > 0.5
+        assert app.page.eval_on_selector(f"{chart} .xtick text", "t => getComputedStyle(t).fill") != "rgb(0, 0, 0)"
+        dark_tick = app.page.eval_on_selector(chart, "g => g._fullLayout.font.color")
+        app.page.emulate_media(color_scheme="light")
+        app.page.wait_for_function("() => document.documentElement.dataset.rzTheme === 'light'")
+        app.page.wait_for_function(f"() => document.querySelector('{chart}')._fullLayout.font.color !== '{dark_tick}'")
+        assert ink(app, '.st-key-model_panel .rz-ends span') < 0.3
+        app.page.locator('[data-testid="stMainMenu"]').click()  # Streamlit's theme menu: Dark, over the browser's light
+        app.page.locator('[data-testid="stMainMenuItem-theme-Dark"]').click()
+        app.page.wait_for_function("() => document.documentElement.dataset.rzTheme === 'dark'")
+        app.page.wait_for_function(f"() => document.querySelector('{chart}')._fullLayout.font.color === '{dark_tick}'")
+        assert ink(app, '.st-key-model_panel .rz-ends span') > 0.5 and not app.page.js_errors
+    finally:
+        context.close()
+
+
+def tab_to(app, js_test, most=80, key="Tab"):
+    """Press Tab (or `key`) until the focused element passes `js_test` (a JS function of the element)."""
+    for _ in range(most):
+        app.page.keyboard.press(key)
+        if app.page.evaluate(f"() => ({js_test})(document.activeElement)"):
+            return
+    pytest.fail(f"{most} Tab presses never reached {js_test}")
+
+
+def focused(app):
+    return app.page.evaluate("() => { const e = document.activeElement; "
+                             "return (e.getAttribute('aria-label') || e.name || e.textContent || e.tagName).trim(); }")
+
+
+def assert_ring(app):
+    """The focused control shows a solid ring ≥ 2 px in the text colour (≥ 3:1 on the light background)."""
+    style, width, colour = app.page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                                             "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
+    assert style == "solid" and width >= 2 and colour == "rgb(47, 45, 43)", (style, width, colour, focused(app))
+
+
+def test_keyboard_only_walkthrough(app):
+    """Read a weight's help, change the weight, step t and play it, then play training: keyboard only, and
+    focus stays on the control that acted."""
+    app.open("forward")
+    app.page.keyboard.press("Tab")  # the first stop: Streamlit's skip link, past the page list and the sidebar
+    assert focused(app) == "Skip to main content"
+    app.page.keyboard.press("Enter")
+    tab_to(app, "e => e.matches('[data-play]')", most=8)  # Play is a few stops into the page
+    app.page.keyboard.press("Shift+Tab")
+    assert_ring(app)
+    tab_to(app, "e => e.getAttribute('aria-label') === 'About W_hh'", key="Shift+Tab")  # back into the sidebar
+    app.page.keyboard.press("Enter")
+    tip = app.page.locator(".st-key-model_panel [id$='-help']:visible")
+    assert tip.count() == 1 and "W_hh" in tip.inner_text()
+    app.page.keyboard.press("Tab")
+    assert app.page.evaluate("() => document.activeElement.name") == "W_hh"
+    assert_ring(app)
+    described = app.page.evaluate("() => document.getElementById(document.activeElement"
+                                  ".getAttribute('aria-describedby')).textContent")
+    assert "seed 003" in described  # a screen reader reads the help with the slider
+    before = app.slider_value("W_hh")
+    with app.expect_rerun():
+        app.page.keyboard.press("ArrowRight")
+    assert app.slider_value("W_hh") > before and "W_hh=" in app.page.url
+    lines = app.page.locator(".st-key-step_lines")
+    step_2 = lines.inner_text()
+    tab_to(app, "e => e.getAttribute('aria-label') === 'next step'")
+    with app.expect_rerun():
+        app.page.keyboard.press("Enter")
+    assert app.slider_value("t") == 3 and lines.inner_text() != step_2  # step 3's arithmetic now
+    assert focused(app) == "next step"
+    app.page.keyboard.press("Tab")
+    assert "Play" in focused(app)
+    with app.expect_rerun():
+        app.page.keyboard.press("Enter")  # one step every 0.8 s
+    assert app.slider_value("t") == 4 and "Pause" in focused(app)
+    app.page.keyboard.press("Enter")
+    assert "Play" in focused(app)
+    app.assert_no_exception()
+
+    app.open("training", query={"train_epochs": 3000}, expect="epoch 0/3000")
+    tab_to(app, "e => e.closest('.st-key-train_play') && e.tagName === 'BUTTON'", most=120)
+    assert_ring(app)  # Streamlit's own button too
+    with app.expect_rerun(expect="training"):
+        app.page.keyboard.press("Enter")
+    app.page.wait_for_function("() => document.activeElement.closest('.st-key-train_pause')")  # not <body>
+    with app.expect_rerun(expect="paused"):
+        app.page.keyboard.press("Enter")
+    app.assert_no_exception()
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
+def test_phone_no_sideways_scroll(browser, warm_app_url, path):
+    context, app = open_page(browser, warm_app_url, path, viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        wide = app.page.evaluate("""() => [document.documentElement, document.querySelector('[data-testid="stMain"]')]
+            .map(e => e.scrollWidth - e.clientWidth)""")
+        assert wide == [0, 0], f"the page is wider than the phone by {wide} px"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        app.page.screenshot(path=str(SCREENSHOTS / f"phone_{path or 'home'}.png"))  # the first screen
+        app.assert_no_exception()
+    finally:
+        context.close()
+
+
+def test_phone_forward_weight_and_diagram_on_screen_and_a_tap_shows_a_formula(browser, warm_app_url):
+    context, app = open_page(browser, warm_app_url, "forward", viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        diagram = app.page.locator(".st-key-diagram .js-plotly-plot")
+        diagram.scroll_into_view_if_needed()
+        weight = app.page.locator('.st-key-model_panel_phone [data-name="W_hh"] input')
+        for box in (weight.bounding_box(), diagram.bounding_box()):
+            assert box and box["y"] >= 0 and box["y"] + min(box["height"], 200) <= PHONE["height"], box
+        on_top = weight.evaluate("""w => { const r = w.getBoundingClientRect();
+            return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === w; }""")
+        assert on_top  # not covered by the header or the sidebar
+        before = diagram.evaluate("g => JSON.stringify(g.data.map(d => d.hovertext))")
+        weight.focus()
+        with app.expect_rerun():
+            app.page.keyboard.press("ArrowRight")
+        assert diagram.evaluate("g => JSON.stringify(g.data.map(d => d.hovertext))") != before
+        x, y = diagram.evaluate("""g => {  // the middle of node h_1 (t = 1, row h at y = 1), from the plot's axes
+            const {xaxis, yaxis} = g._fullLayout, box = g.getBoundingClientRect();
+            return [box.x + xaxis._offset + xaxis.l2p(1) - g.scrollLeft, box.y + yaxis._offset + yaxis.l2p(1)]; }""")
+        app.page.touchscreen.tap(x, y)
+        app.page.wait_for_selector(".st-key-diagram .hoverlayer .hovertext")
+        assert "tanh" in app.page.locator(".st-key-diagram .hoverlayer").text_content()
+        app.assert_no_exception()
+    finally:
+        context.close()

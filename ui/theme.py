@@ -1,0 +1,169 @@
+"""The app's light/dark look, focus ring, focus after a button acts, chart labels: one element, in app.py.
+
+    theme.install()   # once per run, in app.py: an element with no box
+
+Streamlit picks the theme (the browser's light/dark preference, or its Settings menu; .streamlit/config.toml
+sets the two) and gives custom elements CSS variables (`--st-text-color`, `--st-background-color`, …). Everything
+drawn here takes its colours from them: this element's script marks the page `<html data-rz-theme="light|dark">`
+and keeps `window.rzTheme` ({dark, text, bg} as [r, g, b]) for ui/live.py's charts, and tells them when the
+theme changes (a `rz-theme` event: a CSS transition on a colour that follows `--st-text-color` notices the
+switch). Its stylesheet gives every control a focus ring in the text colour (≥ 3:1 on either background),
+colours code (ui/code.py's listings and st.code's tokens) from a palette per theme with ≥ 4.5:1 contrast,
+and lifts captions, disabled labels and text in the primary colour to ≥ 4.5:1. Its script keeps focus on
+a control that a rerun disables or draws again (Play → Pause); labels every Plotly chart for screen readers
+(role figure, an aria-label built from its title, axes and series, plus what its page adds through
+ui.live.live_chart's `alt`); shrinks display maths wider than a phone's column (to 70 %: beyond that it
+scrolls in its own box) and makes every box that scrolls sideways focusable, so a keyboard can scroll it.
+(Streamlit's own "Skip to main content" link is the first tab stop.)
+"""
+import streamlit as st
+
+THEME_CSS = """
+[class*="st-key-rnnviz_theme"] { position: absolute; width: 0; height: 0; overflow: hidden; }
+.rz-theme { color: var(--st-text-color); transition: color 1ms; }  /* a theme switch fires its transition */
+/* a focus ring in the text colour: ≥ 3:1 against the page in both themes */
+:is(a, button, input, select, textarea, summary, [tabindex], [role="slider"], [role="radio"]):focus-visible {
+  outline: 2px solid var(--rz-text, currentColor) !important; outline-offset: 2px; }
+/* Streamlit draws captions at opacity 0.6: 3.8:1 on its light background; 0.78 is ≥ 5:1 in both themes */
+html [data-testid="stCaptionContainer"] { opacity: 0.78; }
+/* text in the primary colour (a slider's value, a picked segment) mixed toward the text colour: ≥ 4.5:1 in both themes, where
+   the primary itself is 3.5:1 on the dark background (and must stay dark enough for white text on it) */
+html :is([data-testid="stSliderThumbValue"], [data-testid="stButtonGroup"] [data-selected="true"] p) {
+  color: color-mix(in srgb, var(--rz-primary) 60%, var(--rz-text)); }
+/* a disabled widget's label: Streamlit's 2.3:1 is below what a learner can read; still lighter than enabled */
+html [data-testid="stWidgetLabel"][disabled] p { color: color-mix(in srgb, var(--rz-text) 70%, transparent); }
+/* long maths scrolls inside its own box instead of widening the page (phones) */
+html [data-testid="stMain"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
+html [data-testid="stMain"] .katex-display > .katex { max-width: 100%; }
+/* a wide inline picture (the home page's two call trees) keeps a readable size on a phone and scrolls */
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] > p:has(> svg[role="img"]) { overflow-x: auto; }
+  [data-testid="stMarkdownContainer"] > p > svg[role="img"] { min-width: 640px; }
+}
+/* code: one palette per theme, every token ≥ 4.5:1 on the code background */
+html { --rz-keyword: #1a5fb4; --rz-number: #0b7a6a; --rz-comment: #696c78; --rz-operator: #b04a00;
+  --rz-punctuation: #5f6370; }
+html[data-rz-theme="dark"] { --rz-keyword: #7cb8ff; --rz-number: #5fd3bf; --rz-comment: #a9acb8;
+  --rz-operator: #ffa45c; --rz-punctuation: #b3b6c2; }
+.rz-code { background: var(--rz-code-bg, #f1f1f0); color: var(--rz-code-text, #2f2d2b); }
+.rz-keyword, [data-testid="stCode"] .token:is(.keyword, .builtin, .function, .class-name) { color: var(--rz-keyword) !important; }
+.rz-function { color: var(--rz-keyword); font-weight: bold; }
+.rz-number, .rz-string, [data-testid="stCode"] .token:is(.number, .string, .boolean, .constant) { color: var(--rz-number) !important; }
+.rz-comment, [data-testid="stCode"] .token.comment { color: var(--rz-comment) !important; font-style: italic; }
+.rz-operator, [data-testid="stCode"] .token.operator { color: var(--rz-operator) !important; }
+.rz-punctuation, [data-testid="stCode"] .token.punctuation { color: var(--rz-punctuation) !important; }
+"""
+
+THEME_JS = """
+function rgb(text) {  // '#rrggbb', '#rgb' or 'rgb(a)(r, g, b[, a])' → [r, g, b]
+  const t = text.trim();
+  if (t.startsWith('#')) {
+    const h = t.length === 4 ? [...t.slice(1)].map(c => c + c).join('') : t.slice(1, 7);
+    return [0, 2, 4].map(i => parseInt(h.slice(i, i + 2), 16));
+  }
+  return (t.match(/[\\d.]+/g) || [255, 255, 255]).slice(0, 3).map(Number);
+}
+// Streamlit sets its theme's variables on each custom element's box only: the page-wide rules above get
+// the ones they use as --rz-* on <html>
+const SHARED = {'--rz-text': '--st-text-color', '--rz-bg': '--st-background-color', '--rz-primary': '--st-primary-color',
+                '--rz-code-bg': '--st-code-background-color',
+                '--rz-code-text': '--st-code-text-color'};
+function read(el) {  // the theme Streamlit has drawn, from its CSS variables
+  const css = getComputedStyle(el);
+  for (const [ours, its] of Object.entries(SHARED))
+    document.documentElement.style.setProperty(ours, css.getPropertyValue(its));
+  const text = rgb(css.getPropertyValue('--st-text-color') || '#31333f');
+  const bg = rgb(css.getPropertyValue('--st-background-color') || '#ffffff');
+  const dark = (bg[0] * 0.299 + bg[1] * 0.587 + bg[2] * 0.114) < 128;
+  const now = JSON.stringify([dark, text, bg]);
+  if (window.rzTheme && window.rzTheme.key === now) return;
+  window.rzTheme = {dark, text, bg, key: now};
+  document.documentElement.dataset.rzTheme = dark ? 'dark' : 'light';
+  document.dispatchEvent(new Event('rz-theme'));  // ui/live.py's charts redraw in the new colours
+}
+
+// A button that acts may disable itself (Play while training runs) or be drawn anew by the rerun: focus
+// would fall to the page's body, and a keyboard user would start again from the top. It goes instead to the
+// same control drawn again, else to the next enabled control in its row (Play → Pause).
+let held = null;  // the focused control: its element, its element container's key, its place among the box's
+const FOCUSABLE = 'button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
+document.addEventListener('focusin', (e) => {
+  const box = e.target.closest('[class*="st-key-"]');
+  const key = box && [...box.classList].find(c => c.startsWith('st-key-'));
+  held = key ? {el: e.target, key, at: [...box.querySelectorAll(FOCUSABLE)].indexOf(e.target)} : null;
+});
+const usable = (el) => el && el.isConnected && !el.disabled && el.getAttribute('aria-disabled') !== 'true';
+function keepFocus() {
+  const now = document.activeElement;
+  if (!held || (now && now !== document.body && usable(now))) return;
+  if (usable(held.el)) return;  // still there and enabled: the person moved focus away on purpose
+  const box = document.querySelector('.' + CSS.escape(held.key));
+  const again = box && box.querySelectorAll(FOCUSABLE)[held.at];
+  const row = (box || held.el).closest('[data-testid="stHorizontalBlock"]');
+  const next = usable(again) ? again : row && [...row.querySelectorAll(FOCUSABLE)].find(usable);
+  if (next) next.focus();
+}
+
+const strip = (t) => String(t && typeof t === 'object' ? (t.text ?? '') : (t ?? ''))
+  .replace(/<[^>]+>/g, ' ').replace(/\\s+/g, ' ').trim();
+function describe(gd) {  // 'Chart: <title>. Axes: …. Series: …' (+ the page's own words)
+  const L = gd.layout || {}, parts = [];
+  const kinds = [...new Set((gd.data || []).map(d => d.type || 'scatter'))];
+  const title = strip(L.title);
+  parts.push((kinds.includes('heatmap') ? 'Heatmap' : 'Chart') + (title ? ': ' + title : ''));
+  const axes = Object.keys(L).filter(k => /^[xy]axis\\d*$/.test(k)).sort()
+    .map(k => [k[0], strip(L[k].title)]).filter(([, t]) => t).map(([a, t]) => `${a}: ${t}`);
+  if (axes.length) parts.push('Axes: ' + axes.join('; '));
+  const names = [...new Set((gd.data || []).map(d => strip(d.name)).filter(Boolean))];
+  if (names.length) parts.push('Series: ' + names.slice(0, 10).join(', '));
+  const more = gd.closest('[data-rz-alt]');
+  if (more) parts.push(more.dataset.rzAlt);
+  return parts.join('. ');
+}
+let queued = false;
+function fit(box) {  // display maths wider than its column (a phone): smaller, down to 70 %, before it scrolls
+  const k = box.querySelector(':scope > .katex');
+  if (!k || (!k.style.fontSize && box.scrollWidth <= box.clientWidth + 1)) return;  // (reads only, on a desktop)
+  k.style.fontSize = '';
+  const over = box.scrollWidth / box.clientWidth;
+  if (over > 1.01) k.style.fontSize = (1.21 * Math.max(0.7, 1 / over)).toFixed(3) + 'em';  // KaTeX's own 1.21em
+}
+function label() {  // every chart described; maths fitted; a box that still scrolls sideways can take focus
+  queued = false;
+  document.querySelectorAll('.katex-display').forEach(fit);
+  const wide = '.katex-display, .rz-code, [data-testid="stCode"] pre, .live-chart, p:has(> svg[role="img"])';
+  document.querySelectorAll(wide).forEach(box => {
+    if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+    else if (box.tabIndex === 0) box.removeAttribute('tabindex');
+  });
+  document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+    const label = describe(gd);
+    if (gd.getAttribute('aria-label') !== label) {
+      gd.setAttribute('role', 'figure');  // (not img: st.plotly_chart's toolbar buttons are inside)
+      gd.setAttribute('aria-label', label);
+    }
+  });
+}
+const charts = new MutationObserver(() => {
+  keepFocus();
+  if (!queued) { queued = true; setTimeout(label, 50); }
+});
+
+export default function ({ parentElement }) {
+  let mark = parentElement.querySelector(':scope > .rz-theme');
+  if (!mark) {
+    mark = parentElement.appendChild(Object.assign(document.createElement('span'), {className: 'rz-theme'}));
+    mark.addEventListener('transitionend', () => read(mark));
+    charts.observe(document.body, {childList: true, subtree: true});
+  }
+  read(mark);
+  label();
+}
+"""
+
+_theme = st.components.v2.component("rnnviz.theme", js=THEME_JS, css=THEME_CSS, isolate_styles=False)
+
+
+def install():
+    """Mount the element (again on every full run; it keeps its state in the browser)."""
+    _theme(key="rnnviz_theme", data={})
