@@ -141,6 +141,7 @@ def test_keyboard_only_walkthrough(app):
     with app.expect_rerun(expect="training"):
         app.page.keyboard.press("Enter")
     app.page.wait_for_function("() => document.activeElement.closest('.st-key-train_pause')")  # not <body>
+    app.page.get_by_text(re.compile(r"epoch [1-9]\d*/3000")).first.wait_for(timeout=60_000)  # the pool is up
     with app.expect_rerun(expect="paused"):
         app.page.keyboard.press("Enter")
     app.assert_no_exception()

@@ -94,6 +94,11 @@ def test_a_browser_stays_on_one_replica_for_reruns_and_downloads_and_stop_leaves
                 assert len(data.decode().splitlines()) == 1 + epoch  # this session's run, not another's
     app.assert_no_exception()
     context.close()
+    # nginx logs the websocket once it closes; a stop before that (fast shutdown) would drop its line
+    access = logs / "access.log"
+    deadline = time.monotonic() + 15
+    while "/_stcore/stream" not in access.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
     below = descendants(proc.pid)
     assert len(below) >= 4  # two replicas, nginx's master and worker (and the replicas' training workers)

@@ -80,7 +80,7 @@ def test_gru_from_a_link_with_H_3_shows_bands_of_r_z_n():
 def test_switching_to_rnn_shows_the_rnns_own_arithmetic():
     at = move(open_page("pages/gates.py"), "cell", "RNN")
     assert list(rows(at)) == ["x_t", "h_t"]
-    assert any(line.startswith(r"h_{2} = \tanh(W_{hh}") for line in live_lines(at))
+    assert any(line.startswith(r"h_{2} = \tanh(W_{xh}") for line in live_lines(at))
 
 
 def test_the_keep_gate_bias_at_H_2_opens_and_shuts_the_forget_gate():

@@ -1,6 +1,7 @@
 """Live training on a real `streamlit run`, driven over Streamlit's own websocket protocol (tests/st_client.py):
 a closed tab's training is gone within seconds, and Ctrl-C leaves no process behind, zombies included."""
 import asyncio
+import concurrent.futures
 import os
 import signal
 import time
@@ -8,6 +9,13 @@ from pathlib import Path
 
 from conftest import free_port, start_server
 from st_client import Learner
+
+
+def run(coroutine):
+    """asyncio.run on a thread of its own: playwright's sync API (the browser tests) keeps an event loop
+    running on the test thread, and asyncio.run refuses to start beside it."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def children(pid):
@@ -58,11 +66,11 @@ def test_a_closed_tab_ends_its_training_and_ctrl_c_leaves_nothing():
             assert pids  # the pool's workers, children of the server
             await me.close()
             return pids
-        pids = asyncio.run(close_a_tab())
+        pids = run(close_a_tab())
         # the run leaves the pool within a second; the idle workers exit a few seconds later, reaped
         assert wait_until(lambda: not children(proc.pid), timeout=20), children(proc.pid)
 
-        asyncio.run(train(base))  # a new pool starts; this learner's session is still training
+        run(train(base))  # a new pool starts; this learner's session is still training
         pids = workers(proc.pid)
         assert pids
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the server's terminal
