@@ -176,7 +176,10 @@ def test_phone_forward_weight_and_diagram_on_screen_and_a_tap_shows_a_formula(br
         weight.focus()
         with app.expect_rerun():
             app.page.keyboard.press("ArrowRight")
-        assert diagram.evaluate("g => JSON.stringify(g.data.map(d => d.hovertext))") != before
+        diagram.evaluate("""(g, before) => new Promise((ok, fail) => {  // the diagram redrawn (bounded)
+            const t0 = Date.now(), poll = () => JSON.stringify(g.data.map(d => d.hovertext)) !== before ? ok()
+                : Date.now() - t0 > 30000 ? fail(new Error('the diagram did not follow the weight')) : setTimeout(poll, 50);
+            poll(); })""", before)
         x, y = diagram.evaluate("""g => {  // the middle of node h_1 (t = 1, row h at y = 1), from the plot's axes
             const {xaxis, yaxis} = g._fullLayout, box = g.getBoundingClientRect();
             return [box.x + xaxis._offset + xaxis.l2p(1) - g.scrollLeft, box.y + yaxis._offset + yaxis.l2p(1)]; }""")
