@@ -150,8 +150,9 @@ TRANSITIONS_JS = """() => { window.__rzTransitions = [];
 
 def test_a_fast_rerun_starts_no_fade_and_a_slow_one_fades_what_it_has_not_redrawn(app):
     """ui/fade.py: a weight move on /forward starts no CSS transition on the elements it redraws; a rerun
-    past 0.5 s (BPTT at T = 500, H = 8: its T × T map and the autograd check) marks the page slow and fades
-    the stale elements to Streamlit's 0.33."""
+    past 0.5 s (BPTT at T = 500, H = 8 truncated to k = 100: torch.autograd's check recomputes each L_t
+    from h_{t−k}, 50 000 cell applications, and the page sends it last) marks the page slow and fades the
+    stale elements to Streamlit's 0.33."""
     app.open("forward", query={"T": 100, "H": 8})
     app.page.evaluate(TRANSITIONS_JS)
     for _ in range(3):
@@ -161,7 +162,7 @@ def test_a_fast_rerun_starts_no_fade_and_a_slow_one_fades_what_it_has_not_redraw
     assert app.page.evaluate("() => 'rzSlow' in document.documentElement.dataset") is False
     assert app.page.locator(".st-key-rnnviz_fade").bounding_box() is None
 
-    app.open("bptt", query={"T": 500, "H": 8})
+    app.open("bptt", query={"T": 500, "H": 8, "bptt_mode": "truncated to k steps", "bptt_k": 100})
     app.move_slider("gain_W_hh", 1)
     app.page.wait_for_function("() => 'rzSlow' in document.documentElement.dataset", timeout=10_000)
     app.page.wait_for_function(  # times out (and fails) unless a stale element reaches Streamlit's 0.33
