@@ -76,9 +76,8 @@ def page(setup):
     if setup.loss_on == "last" and t < T:
         st.caption(f"The loss is on the last step only, so L_{t} is not part of L; below is the gradient of "
                    f"L_{t} itself, as seed 003 writes it.")
-    prefix = (p, setup.x[:t], setup.target[:t], setup.h0)  # L_t alone: the loss on the last of steps 1 … t
-    try:
-        one_step, every_path = (rnnviz.bptt(*prefix, truncate=k, loss_on="last") for k in (1, None))
+    try:  # ∂L_t/∂θ of L_t alone, one step back (seed 003's formula) and along every path: like with like
+        one_step, every_path = (rnnviz.bptt(*args, truncate=k, loss_on=t) for k in (1, None))
         V.seed003(one_step, every_path, t, i, setup.h0)
     except ValueError as e:
         st.error(str(e))
