@@ -266,8 +266,9 @@ def _diagram_layout(first, last, step, edges=()):
     ticks = list(range(-(-first // every) * every, last + 1, every))
     shapes = []
     if step is not None and first < step <= last:
-        shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45, line_width=2,
-                           line_color="rgba(230, 159, 0, 0.9)", fillcolor=HIGHLIGHT, layer="below"))
+        shapes.append(dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.45, y1=2.45,  # a plain dict: no
+                           line=dict(width=2, color="rgba(230, 159, 0, 0.9)"),  # line_width magic here
+                           fillcolor=HIGHLIGHT, layer="below"))
     pan = first == 0 and n > 40  # the whole of a long sequence: drag to pan a zoom (a window is moved by t)
     return dict(
         height=330, margin=dict(l=42, r=10, t=10, b=30), plot_bgcolor="white", hovermode="closest",

@@ -169,7 +169,7 @@ def dh_bars(g):
                       (direct[:, 0], ORANGE, "output path", "W_hy (y_t − target_t)"),
                       (recurrent[:, 0], BLUE, "recurrent path", "W_hh ∂L/∂a_{t+1}"))]
         traces.append(dict(type="scatter", x=t, y=g.dh[:, 0], mode="markers", name="∂L/∂h_t (sum)",
-                           marker={"color": "black", "symbol": "diamond", "size": 7},
+                           marker={"color": "#888888", "symbol": "diamond", "size": 7},
                            hovertemplate="t = %{x}<br>∂L/∂h_t = %{y:.6g}<extra></extra>"))
         extra, y_title = {"barmode": "relative"}, "∂L/∂h_t"
     else:

@@ -122,7 +122,7 @@ def sweep_heatmap(values, sweep, current, H=1):
         xaxis={"title": {"text": "steps back k"}}, yaxis={"title": {"text": knob}}, height=420,
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
         shapes=[dict(type="line", xref="paper", x0=0, x1=1, y0=current, y1=current,
-                     line={"color": "black", "dash": "dash", "width": 1.5})],
+                     line={"color": "#888888", "dash": "dash", "width": 1.5})],
         annotations=[dict(xref="paper", x=1, y=current, xanchor="right", yanchor="bottom", showarrow=False,
                           text=f"current {knob} = {current:.3g}")]))
 
