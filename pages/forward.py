@@ -4,7 +4,7 @@ import streamlit as st
 
 import rnnviz
 from ui import arithmetic, figures, state
-from ui.live import described, live_chart, live_latex
+from ui.live import clickable, described, live_chart, live_latex
 from ui.boot import through_app
 from ui.forward_view import NO_CHART, seed_slip, step_controls, views
 from ui.sidebar import model_and_sequence
@@ -36,14 +36,15 @@ def page(setup):
     t = step_controls(T)
     lo, hi = figures.window_of(T, t)
     diagram = figures.unrolled(run, p, setup.target, losses, step=t, windowed=True)
-    live_chart(described(diagram, min_width=figures.unrolled_min_width(hi - lo + 1),
-                         alt=f"The RNN unrolled over steps {lo} to {hi} of T = {T}, step t = {t} highlighted. Step "
-                             "t's formulas with their numbers are written out just below the chart; the step "
-                             "slider moves t."),
-               key="diagram", config=NO_CHART)
-    st.caption(("" if (lo, hi) == (1, T) else
+    windowed = (lo, hi) != (1, T)
+    alt = (f"The RNN unrolled over steps {lo} to {hi} of T = {T}, step t = {t} highlighted. Step t's formulas with "
+           "their numbers are written out just below the chart; the step slider moves t"
+           + (", and so does a click on the strip of the whole sequence." if windowed else "."))
+    live_chart(clickable(described(diagram, min_width=figures.unrolled_min_width(hi - lo + 1), alt=alt), "x2"),
+               key="diagram", config=NO_CHART, on_click=lambda x: state.set("t", min(max(int(x), 1), T)))
+    st.caption(("" if not windowed else
                 f"Steps {lo} … {hi} of {T}, around t = {t}; the strip under them is the whole sequence x_t with "
-                "these steps shaded: move t to move them. ")
+                "these steps shaded: move t, or click the strip, to move them. ")
                + "Columns are time steps; blue = positive, red = negative; edge width ∝ |weight|"
                + ("" if p.H == 1 else " (‖W‖₂ for a matrix); the h row shows the H units of h_t as cells")
                + ". Hover or tap any node for its formula with the numbers; step t's are written out below.")

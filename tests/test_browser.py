@@ -189,3 +189,15 @@ def test_gates_presets_set_the_sliders_and_the_sine_preset_reruns_the_whole_app(
     assert app.page.locator('select[name="gate_preset"]').input_value() == "custom"
     app.assert_no_exception()
     app.screenshot("gates_sine_preset")
+
+
+def test_a_click_on_the_overview_strip_moves_the_window_of_a_long_sequence(app):
+    app.open("forward", query={"preset": "sine", "T": 500, "t": 250}, expect="Steps 243 … 257 of 500")
+    x, y = app.page.locator(".st-key-diagram .js-plotly-plot").evaluate("""g => {  // t = 400 on the strip
+        const {xaxis2, yaxis2} = g._fullLayout, box = g.getBoundingClientRect();
+        return [box.x + xaxis2._offset + xaxis2.l2p(400), box.y + yaxis2._offset + yaxis2._length / 2]; }""")
+    with app.expect_rerun("Steps 393 … 407 of 500"):
+        app.page.mouse.click(x, y)
+    assert app.slider_value("t") == 400
+    assert r"h_{400}" in app.page.locator(".st-key-step_lines").inner_text() or "400" in app.page.url
+    app.assert_no_exception()

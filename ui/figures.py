@@ -229,11 +229,17 @@ def unrolled(run, params, target=None, losses=None, step=None, windowed=False):
 
 
 def _add_overview(traces, layout, x, lo, hi, step):
-    """Under the diagram: the whole sequence x_t as a line, steps lo … hi shaded, step t marked."""
+    """Under the diagram: the whole sequence x_t as a line, steps lo … hi shaded, step t marked; a clear bar
+    over each step takes the click or tap that moves t there (live.clickable, pages/forward.py)."""
     T = len(x)
     traces.append(dict(type="scatter", x=np.arange(1, T + 1), y=x, mode="lines", name="overview", xaxis="x2",
-                       yaxis="y2", line=dict(color="#555555", width=1), showlegend=False,
-                       hovertemplate="x_%{x} = %{y:.4f}<extra>whole sequence</extra>"))
+                       yaxis="y2", line=dict(color="#555555", width=1), showlegend=False, hoverinfo="skip"))
+    bottom, top = float(np.min(x)), float(np.max(x))
+    span = top - bottom or 1.0
+    traces.append(dict(type="bar", x=np.arange(1, T + 1), y=np.full(T, span), base=bottom - (top == bottom) * 0.5,
+                       xaxis="x2", yaxis="y2", width=1.0, marker=dict(color="rgba(0,0,0,0)"), showlegend=False,
+                       name="move t", customdata=x,
+                       hovertemplate="x_%{x} = %{customdata:.4f}: click or tap to move t here<extra></extra>"))
     every = next(e for e in (10, 20, 50, 100, 200, 500, 1000, 10**9) if T / e <= 10)
     layout["height"] = OVERVIEW_HEIGHT
     layout["yaxis"]["domain"] = [0.3, 1.0]

@@ -16,6 +16,7 @@ st.latex).
 """
 import copy
 import json
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -107,8 +108,16 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   // the config only when it changed: given one, Plotly.react rebuilds and compares the plot's whole
   // context (a deep copy of plotly's defaults), ~12 ms a draw here for a config that never changes
   const text = JSON.stringify(cfg);
-  window.Plotly.react(el, figure.data, figure.layout, ...(text === el.__config ? [] : [cfg]));
+  const drawn = window.Plotly.react(el, figure.data, figure.layout, ...(text === el.__config ? [] : [cfg]));
   el.__config = text;
+  el.__clickAxis = (figure.layout.meta || {}).rz_click_axis;  // see clickable()
+  if (el.__clickAxis && !el.__clicks) {
+    el.__clicks = true;
+    drawn.then(() => el.on('plotly_click', (ev) => {  // a click or a tap on that axis's subplot: its x, rounded
+      const p = (ev.points || []).find((p) => p.xaxis && p.xaxis._id === el.__clickAxis);
+      if (p && el.__trigger) el.__trigger('click', Math.round(p.x));
+    }));
+  }
   el.__drawn = true;
   el.__stale = false;
 }
@@ -132,9 +141,11 @@ function patched(figure, patch) {  // the figure a patch describes: traces set, 
 }
 export default function ({ parentElement, data, setTriggerValue }) {
   let el = parentElement.querySelector(':scope > .live-chart');
+  if (el) el.__trigger = setTriggerValue;
   if (!el) {
     el = document.createElement('div');
     el.className = 'live-chart';
+    el.__trigger = setTriggerValue;
     parentElement.appendChild(el);
     new ResizeObserver(([entry]) => {  // fires once on observe, then on every width change
       const width = Math.round(entry.contentRect.width);
@@ -239,7 +250,7 @@ def _plotly_url():
     return _registered["url"]
 
 
-def live_chart(fig, key, config=None, patch=False):
+def live_chart(fig, key, config=None, patch=False, on_click=None):
     """Draw `fig` under `key`; on later reruns the same plot is updated in place.
 
     `fig`: a go.Figure, or a figure as plain dicts ({"data": [trace dicts], "layout": dict}, ui.figures'
@@ -247,7 +258,9 @@ def live_chart(fig, key, config=None, patch=False):
     `patch`: a go.Figure is used up as well (no copy); in a fragment's rerun, send only what changed since the last whole figure this session sent under
     `key` (see _patch), and a whole figure every KEYFRAME_EVERY draws: a live chart whose traces grow sends its
     new points, not all of them again every tick. Patches are relative to that whole figure, not to the last
-    patch, because the browser may skip a render when two updates arrive close together."""
+    patch, because the browser may skip a render when two updates arrive close together.
+    `on_click(x)`: called (as a callback, before the rerun) with the rounded x of a click or tap on the
+    subplot a `clickable` figure names."""
     if isinstance(fig, dict):
         spec = {"data": fig["data"], "layout": dict(fig["layout"])}
     elif patch:
@@ -262,7 +275,15 @@ def live_chart(fig, key, config=None, patch=False):
         _chart(key=key, data=data, on_stale_change=lambda: _sent().pop(key, None))
         return
     data["figure"] = _json(spec)
-    _chart(key=key, data=data)
+    _chart(key=key, data=data, **({} if on_click is None else {"on_click_change": partial(_clicked, key, on_click)}))
+
+
+def _clicked(key, on_click):
+    """The click trigger's callback: the x the browser sent, to `on_click`."""
+    result = st.session_state.get(key) or {}
+    x = result.get("click") if hasattr(result, "get") else None
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x):
+        on_click(x)
 
 
 def _json(spec):
@@ -347,6 +368,12 @@ def shown(element):
     if "figure" in data:
         return {"figure": json.loads(data["figure"])}
     return {"lines": data["lines"]} if "lines" in data else {}  # {}: another custom element (ui/controls)
+
+
+def clickable(fig, xaxis):
+    """`fig` (plain dicts) whose subplot on `xaxis` (e.g. "x2") reports clicks and taps to live_chart's on_click."""
+    fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), "rz_click_axis": xaxis}}
+    return fig
 
 
 def described(fig, alt=None, min_width=0):
