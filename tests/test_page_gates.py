@@ -16,7 +16,11 @@ def rows(at):
     fig = live_figures(at)[0]
     labels = [t.split(" ")[0] for t in fig["layout"]["yaxis"]["ticktext"]]
     heat = [tr for tr in fig["data"] if tr["type"] == "heatmap"]
-    return {label: decode(tr["z"]).reshape(-1, len(decode(tr["x"]))) for label, tr in zip(labels, heat)}
+    out = {}
+    for label, tr in zip(labels, heat):
+        z = np.atleast_2d(decode(tr["z"]))
+        out[label] = z if "x" in tr else z[:, ::2]      # one image (many cells): every other column a NaN gap
+    return out
 
 
 def curves(at):
