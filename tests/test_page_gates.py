@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from apptest_util import decode, link, live_figures, live_lines, move, open_page, type_sequence
+from apptest_util import decode, link, live_figures, live_lines, move, open_page, shown_field, type_sequence
 from ui.figures_decay import sci
 from ui.gates_model import _default_h1, scalar_params, seeded_params
 
@@ -16,7 +16,11 @@ def rows(at):
     fig = live_figures(at)[0]
     labels = [t.split(" ")[0] for t in fig["layout"]["yaxis"]["ticktext"]]
     heat = [tr for tr in fig["data"] if tr["type"] == "heatmap"]
-    return {label: decode(tr["z"]).reshape(-1, len(decode(tr["x"]))) for label, tr in zip(labels, heat)}
+    out = {}
+    for label, tr in zip(labels, heat):
+        z = np.atleast_2d(decode(tr["z"]))
+        out[label] = z if "x" in tr else z[:, ::2]      # one image (many cells): every other column a NaN gap
+    return out
 
 
 def curves(at):
@@ -80,6 +84,9 @@ def test_gru_from_a_link_with_H_3_shows_bands_of_r_z_n():
 def test_switching_to_rnn_shows_the_rnns_own_arithmetic():
     at = move(open_page("pages/gates.py"), "cell", "RNN")
     assert list(rows(at)) == ["x_t", "h_t"]
+    with pytest.raises(KeyError):
+        shown_field(at, "gate_preset")                  # the presets are the gated cells'
+    assert shown_field(at, "W_hh")["value"] == 0.5      # the RNN's own sliders, seed 003's
     assert any(line.startswith(r"h_{2} = \tanh(W_{xh}") for line in live_lines(at))
 
 

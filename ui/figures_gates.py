@@ -6,7 +6,7 @@ c_{t−1} and c_t). connectivity_figure / belt_figure: log10 curves against k, t
 """
 import numpy as np
 
-from ui.figures import SCALE
+from ui.figures import SCALE, spaced
 from ui.figures_bptt import BLUE, GREY, ORANGE, log_ticks
 from ui.figures_decay import sci
 
@@ -40,13 +40,15 @@ def gates_diagram(run, cell, step=None):
         cols = np.arange(first, first + values.shape[0])
         name = label.split("_")[0]
         hover = f"{name}_%{{x}}" + ("" if rows == 1 else "[%{customdata}]") + " = %{z:.4f}<extra></extra>"
-        trace = dict(type="heatmap", x=cols, y=ys, z=values.T, colorscale=scale, zmin=0.0 if scale is OPEN else -zmax,
-                     zmax=zmax, showscale=False, hovertemplate=hover, xgap=2, ygap=1 if rows > 1 else 0)
+        trace = dict(type="heatmap", colorscale=scale, zmin=0.0 if scale is OPEN else -zmax, zmax=zmax,
+                     showscale=False, hovertemplate=hover)
+        if text:  # few cells, each with its number: a brick per cell, a gap between columns
+            trace.update(x=cols, y=ys, z=values.T, xgap=2, text=np.vectorize(lambda v: f"{v:.2f}")(values.T),
+                         texttemplate="%{text}", textfont=dict(size=10 if T > 15 else 12))
+        else:     # many: one small image (ui.figures.spaced: NaN gap columns on a uniform half-column grid)
+            trace.update(z=spaced(values.T), x0=float(first), dx=0.5, y0=y0, dy=1.0, hoverongaps=False)
         if rows > 1:
-            trace["customdata"] = np.tile(np.arange(1, rows + 1)[:, None], (1, len(cols)))
-        if text:
-            trace.update(text=np.vectorize(lambda v: f"{v:.2f}")(values.T), texttemplate="%{text}",
-                         textfont=dict(size=10 if T > 15 else 12))
+            trace["customdata"] = np.repeat(np.arange(1, rows + 1)[:, None], trace["z"].shape[1], axis=1)
         data.append(trace)
         ticks.append(y0 + (rows - 1) / 2)
         labels.append(label if rows == 1 else f"{label} (H={rows})")

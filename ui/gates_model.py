@@ -116,7 +116,8 @@ def model(box, H):
     """The cell choice and preset, then the chosen cell's widgets, in `box`: (Θ or None, values)."""
     if st.session_state.pop("_gates_app_rerun", False):
         st.rerun(scope="app")
-    top = controls.panel(["cell", "gate_preset"], key="cell_panel", container=box,
+    gated = state.current("cell") in CELLS            # the presets are the gated cells' (the panel shows it)
+    top = controls.panel(["cell", *(["gate_preset"] if gated else [])], key="cell_panel", container=box,
                          on_change={"gate_preset": _apply_preset, "cell": _custom})
     cell = top["cell"]
     if cell == "RNN":
