@@ -9,12 +9,11 @@ x_t = [u_t, m_t] with u_t ~ U(0, 1) and a marker m_t that is 1 at exactly two st
 target = the sum of the two marked u_t, scored at the last step only. Always answering 1 scores
 E[(u_a + u_b − 1)²] = Var(u_a + u_b) = 1/6 ≈ 0.167: the baseline a model that remembers nothing reaches.
 """
-import csv
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
+from rnnviz.csvdata import read_csv
 from rnnviz.data import MAX_T, SERIES, STOCK_PRICES, extension_time, sine, sine_time, windows
 
 DATASETS = (*SERIES, "stock prices", "csv")  # the menu; "csv" trains on TrainConfig.values
@@ -138,61 +137,16 @@ def validate_series(values, window):
 
 
 def csv_columns(text):
-    """The header of a CSV text: its column names, or a ValueError if there are none."""
-    rows = _rows(text)
-    header = [name.strip() for name in rows[0]]
-    if not any(header):
-        raise ValueError("the CSV's first row must name its columns")
-    return header
-
-
-INDEX_NAMES = {"", "t", "time", "index", "idx", "i", "step", "id", "date", "day", "month", "year", "timestamp"}
+    """The header of a CSV text (or bytes): its column names, or a ValueError saying what is wrong."""
+    return list(read_csv(text).columns)
 
 
 def default_column(text):
-    """The column to learn by default: the first all-numeric column that is not an index.
-
-    An index is a column named like one (t, time, index, date, …) or a first column of evenly spaced, rising
-    numbers (0, 1, 2, …): a `t,value` file learns `value`, not the clock. Falls back to the first column."""
-    header = csv_columns(text)
-    for j, name in enumerate(header):
-        try:
-            values = csv_column(text, name)
-        except ValueError:
-            continue  # text, gaps: not a series
-        steps = np.diff(values)
-        evenly_rising = len(values) > 1 and steps[0] > 0 and np.allclose(steps, steps[0])
-        if name.lower() not in INDEX_NAMES and not (j == 0 and evenly_rising):
-            return name
-    return header[0]
+    """The column to learn by default: the first numeric column that is not an index (rnnviz.csvdata's rule,
+    the sequence editor's too): a `t,value` file learns `value`, not the clock."""
+    return read_csv(text).default
 
 
 def csv_column(text, column):
-    """The numbers of one named column of a CSV text (first row = header), with errors naming the row."""
-    rows = _rows(text)
-    header = [name.strip() for name in rows[0]]
-    if column not in header:
-        raise ValueError(f"no column '{column}' in the CSV; its columns are: {', '.join(header)}")
-    j, values = header.index(column), []
-    for i, row in enumerate(rows[1:], start=2):
-        cell = row[j].strip() if j < len(row) else ""
-        try:
-            values.append(float(cell))
-        except ValueError:
-            shown = cell if len(cell) <= 20 else cell[:20] + "…"
-            raise ValueError(f"row {i} of column '{column}' is '{shown}', not a number") from None
-    if not values:
-        raise ValueError(f"column '{column}' has no values below its header")
-    return np.array(values, dtype=np.float64)
-
-
-def _rows(text):
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("the file is not UTF-8 text; save it as a CSV (UTF-8)") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    if not rows:
-        raise ValueError("the CSV is empty")
-    return rows
+    """The numbers of one named column of a CSV text, with errors naming the line (rnnviz.csvdata)."""
+    return read_csv(text).values(column)

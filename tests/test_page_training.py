@@ -118,7 +118,7 @@ def test_bad_csv_shows_an_error_not_a_traceback(at):
     at.selectbox(key="train_dataset").select("csv").run()
     at.file_uploader(key="train_csv_file").upload("prices.csv", b"price\n1\n2\nabc\n", "text/csv").run()
     assert not at.exception
-    assert any("row 4 of column 'price' is 'abc'" in e.value for e in at.error)
+    assert any("line 4 of column 'price' is 'abc'" in e.value for e in at.error)
 
 
 def test_released_session_leaves_the_pool_at_once_and_idle_workers_exit(at):

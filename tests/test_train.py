@@ -119,11 +119,12 @@ def test_models_of_both_cells_map_windows_to_one_value_each():
 
 
 @pytest.mark.parametrize("text, column, message", [
-    ("a,b\n1,2\n3,x\n", "b", "row 3 of column 'b' is 'x'"),
+    ("a,b\n1,2\n3,x\n", "b", "line 3 of column 'b' is 'x'"),
     ("a,b\n1,2\n", "c", "no column 'c'"),
     ("", "a", "empty"),
     ("a\n", "a", "no values"),
-    (b"\xff\xfe\x00", "a", "not UTF-8"),
+    (b"\xff\xfe1,2", "a", "not UTF-8"),
+    (b"a\n\x00\x01", "a", "not text"),
 ])
 def test_csv_errors_name_the_problem(text, column, message):
     with pytest.raises(ValueError, match=message):
@@ -184,7 +185,7 @@ def test_cli_reports_bad_csv_and_divergence(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("price\n1\n2\nfoo\n")
     done = run_cli("--csv", str(bad), "--quiet")
-    assert done.returncode == 2 and "row 4 of column 'price' is 'foo'" in done.stderr
+    assert done.returncode == 2 and "line 4 of column 'price' is 'foo'" in done.stderr
     done = run_cli("--optimizer", "sgd", "--lr", "10", "--no-clip", "--quiet")
     assert done.returncode == 1 and json.loads(done.stdout.splitlines()[-1])["diverged"]
 
