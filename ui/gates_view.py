@@ -4,7 +4,7 @@ import numpy as np
 
 import rnnviz
 from ui import arithmetic
-from ui.arithmetic import bmatrix, num
+from ui.arithmetic import bmatrix, factor, fixed, num, product, signed_sum
 from ui.figures_decay import sci
 
 EQUATIONS = {  # one equation a line: they wrap on a phone instead of scrolling sideways
@@ -27,9 +27,9 @@ def equations(cell):
     return EQUATIONS[cell] + READOUT + ([SIGMA] if cell != "RNN" else [])
 
 
-def bare(v, d=3):
-    """A number on its own (a whole argument or result): no parentheses around a negative one."""
-    return num(v, d).strip("()")
+def bare(v, d=4):
+    """A number the cell computed, on its own (a whole argument or result): d decimals (arithmetic.fixed)."""
+    return fixed(v, d)
 
 
 def small(v):
@@ -38,7 +38,7 @@ def small(v):
     if v == 0 or 1e-3 <= abs(v) < 1e5 or not np.isfinite(v):
         return bare(v, 4)
     m, e = f"{v:.3e}".split("e")
-    return rf"{m}	imes10^{{{int(e)}}}"
+    return rf"{m}\times10^{{{int(e)}}}"
 
 
 def _gate_line(p, run, g, t, act):
@@ -48,15 +48,14 @@ def _gate_line(p, run, g, t, act):
     a = w["W_i"].item() * x + w["b_i"].item() + w["W_h"].item() * h + w["b_h"].item()
     value = run.gates[g][i, 0]
     fn = r"\tanh" if act == "tanh" else r"\sigma"
+    h_s = num(h) if t == 1 else fixed(h)  # h_0 is set, later h computed (the forward page's number rule)
+    recurrent = [product(num(w["W_h"].item()), h_s), num(w["b_h"].item())]
     if g == "n":
         r = run.gates["r"][i, 0]
         a = w["W_i"].item() * x + w["b_i"].item() + r * (w["W_h"].item() * h + w["b_h"].item())
-        inner = (rf"{num(w['W_i'].item())}\cdot{num(x)} + {num(w['b_i'].item())} + {num(r)}\cdot"
-                 rf"({num(w['W_h'].item())}\cdot{num(h)} + {num(w['b_h'].item())})")
-    else:
-        inner = (rf"{num(w['W_i'].item())}\cdot{num(x)} + {num(w['b_i'].item())} + "
-                 rf"{num(w['W_h'].item())}\cdot{num(h)} + {num(w['b_h'].item())}")
-    return rf"{g}_{{{t}}} = {fn}({inner}) = {fn}({bare(a)}) = {bare(value, 4)}"
+        recurrent = [product(fixed(r, 4), f"({signed_sum(recurrent)})")]
+    inner = signed_sum([product(num(w["W_i"].item()), num(x)), num(w["b_i"].item()), *recurrent])
+    return rf"{g}_{{{t}}} = {fn}({inner}) = {fn}({bare(a, 3)}) = {bare(value)}"
 
 
 def _vector_gate_line(run, g, t, act):
@@ -73,23 +72,25 @@ def step_lines(cell, p, run, target, t):
     acts = {"i": "σ", "f": "σ", "g": "tanh", "o": "σ", "r": "σ", "z": "σ", "n": "tanh"}
     lines = [(_gate_line(p, run, g, t, acts[g]) if scalar else _vector_gate_line(run, g, t, acts[g]))
              for g in run.gates]
-    v = (lambda a: num(a[0], 4)) if scalar else (lambda a: bmatrix(a[:, None]))  # noqa: E731
+    v = (lambda a: fixed(a[0], 4)) if scalar else (lambda a: bmatrix(a[:, None]))  # noqa: E731
     G = run.gates
     if cell == "LSTM":
         c_prev, c = run.cs[i], run.cs[t]
         lines.append(rf"c_{{{t}}} = f_{{{t}}} \odot c_{{{t - 1}}} + i_{{{t}}} \odot g_{{{t}}} = "
-                     rf"{v(G['f'][i])}\odot{v(c_prev)} + {v(G['i'][i])}\odot{v(G['g'][i])} = {v(c)}")
+                     + signed_sum([product(v(G['f'][i]), v(c_prev), r"\odot "), product(v(G['i'][i]), v(G['g'][i]), r"\odot ")])
+                     + f" = {v(c)}")
         lines.append(rf"h_{{{t}}} = o_{{{t}}} \odot \tanh(c_{{{t}}}) = {v(G['o'][i])}\odot\tanh({v(c)}) = {v(run.hs[t])}")
     else:
         lines.append(rf"h_{{{t}}} = (1 - z_{{{t}}}) \odot n_{{{t}}} + z_{{{t}}} \odot h_{{{t - 1}}} = "
-                     rf"{v(1 - G['z'][i])}\odot{v(G['n'][i])} + {v(G['z'][i])}\odot{v(run.hs[i])} = {v(run.hs[t])}")
+                     + signed_sum([product(v(1 - G['z'][i]), v(G['n'][i]), r"\odot "),
+                                   product(v(G['z'][i]), v(run.hs[i]), r"\odot ")]) + f" = {v(run.hs[t])}")
     with np.errstate(over="ignore"):
         L = rnnviz.step_losses(run.y[i:i + 1], target[i:i + 1])[0]
-    h_text = num(run.hs[t, 0], 4) if scalar else rf"h_{{{t}}}"
+    h_text = fixed(run.hs[t, 0], 4) if scalar else rf"h_{{{t}}}"
     lines.append(rf"y_{{{t}}} = W_{{hy}}\,h_{{{t}}} + b_y = " + (
-        rf"{num(p.W_hy[0, 0])}\cdot{h_text} + {num(p.b_y[0])}" if scalar else
+        signed_sum([product(num(p.W_hy[0, 0]), h_text), num(p.b_y[0])]) if scalar else
         rf"{bmatrix(p.W_hy)}{bmatrix(run.hs[t][:, None])} + {num(p.b_y[0])}") + rf" = {bare(run.y[i, 0], 4)},\quad "
-        rf"L_{{{t}}} = \tfrac12({num(run.y[i, 0], 4)} - {num(target[i, 0])})^2 = {small(L)}")
+        rf"L_{{{t}}} = \tfrac12\,({fixed(run.y[i, 0], 4)} - {factor(num(target[i, 0]))})^2 = {small(L)}")
     return lines
 
 
