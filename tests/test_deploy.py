@@ -48,6 +48,14 @@ def descendants(root):
     return out
 
 
+def title(pid):
+    """A process's command line as one string ("" once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def alive(pid):
     try:
         os.kill(pid, 0)
@@ -94,8 +102,11 @@ def test_a_browser_stays_on_one_replica_for_reruns_and_downloads_and_stop_leaves
                 assert len(data.decode().splitlines()) == 1 + epoch  # this session's run, not another's
     app.assert_no_exception()
     context.close()
-    # nginx logs the websocket once it closes; a stop before that (fast shutdown) would drop its line
-    access = logs / "access.log"
+    # nginx logs the websocket once it closes; a stop before that (fast shutdown) would drop its line. Its
+    # live log is under the prefix deploy/serve made (its master's title names it: nginx -p PREFIX)
+    titles = [title(pid) for pid in descendants(proc.pid)]
+    prefix = next(m.group(1) for m in (re.search(r"nginx -p (\S+)", t) for t in titles) if m)
+    access = Path(prefix) / "logs" / "access.log"
     deadline = time.monotonic() + 15
     while "/_stcore/stream" not in access.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
