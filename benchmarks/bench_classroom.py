@@ -172,6 +172,7 @@ async def classroom(base, root, n, k, seconds, every):
             gone = time.monotonic() - closed
             break
         await asyncio.sleep(0.25)
+    await asyncio.sleep(2.0)  # a process that has just exited is a zombie until its parent reaps it: give it a moment
     procs = descendants(root)
     row["gone_s"], row["left_60s"] = gone, len(training(procs))
     row["zombies"] = sum(1 for p in procs.values() if p[0] == "Z")

@@ -34,7 +34,7 @@ class Learner:
         self.exceptions = []      # messages of st.exception elements received (tracebacks)
         self.epochs = []          # (monotonic time, epoch) each time the progress bar showed a new epoch
         self.timers = {}          # fragment id → its auto-rerun task
-        self.cookies = {}
+        self.page_hash = ""       # the page's script hash (from st.navigation's message): what reruns name
         self._finished = asyncio.Event()
         self.ws = self._reader = None
 
@@ -78,7 +78,11 @@ class Learner:
         script run has finished after it; seconds from sending to that script_finished."""
         msg = BackMsg()
         cs = msg.rerun_script
-        cs.query_string, cs.page_name = self.query, self.page
+        cs.query_string = self.query
+        if self.page_hash:  # (a rerun without it, e.g. one st.rerun() makes, would run the default page)
+            cs.page_script_hash = self.page_hash
+        else:
+            cs.page_name = self.page
         cs.fragment_id, cs.is_auto_rerun = fragment_id, auto
         for t in triggers:
             cs.widget_states.widgets.add(**t)
@@ -123,7 +127,9 @@ class Learner:
 
     def _handle(self, msg):
         kind = msg.WhichOneof("type")
-        if kind == "new_session":
+        if kind == "navigation":  # (st.navigation names the page being run here; new_session may name app.py)
+            self.page_hash = msg.navigation.page_script_hash or self.page_hash
+        elif kind == "new_session":
             if not msg.metadata.run.fragment_ids:  # a full run (a fragment's run names its fragments)
                 for task in self.timers.values():  # a full run: the frontend drops every auto-rerun
                     task.cancel()
