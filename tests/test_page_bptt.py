@@ -143,3 +143,14 @@ def test_a_t_is_defined_before_its_first_use():
     first, second = live_lines(bptt_app())[:2]
     assert first.startswith(r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h") and r"h_t = \tanh(a_t)" in first
     assert r"\partial a_{t+1}" in second
+
+
+def test_side_by_side_table_is_built_only_while_its_expander_is_open():
+    at = bptt_app()
+    assert len(at.dataframe) == 1                              # closed: only the truncation table
+    at.session_state["bptt_check_table"] = True                # the keyed expander, opened
+    at.run()
+    table = at.dataframe[0].value
+    g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
+    np.testing.assert_allclose(table["∂L/∂θ (rnnviz)"], [float(np.ravel(getattr(g, n))[0]) for n in rnnviz.PARAM_NAMES])
+    assert table["|rnnviz − autograd|"].max() < 1e-9

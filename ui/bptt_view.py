@@ -43,8 +43,11 @@ def autograd_check(g, setup, heading="### Autograd check"):
                 f"and of ∂L/∂h_t; float64 rounding is about 1e-16 per operation). numpy's reverse loop and "
                 f"`torch.autograd` (float64, {'full BPTT' if g.truncate is None else f'truncated to k = {g.truncate}'}) "
                 f"{verdict}: {n} parameter gradients and {g.dh.size} values of ∂L/∂h_t compared.")
-    with st.expander("every entry, side by side"):
-        st.dataframe(F.totals_table(g, auto), hide_index=True, width="stretch")
+    # the table is built and sent only while the expander is open (a keyed expander reruns when toggled):
+    # closed, a weight move re-renders no hidden data grid
+    table = st.expander("every entry, side by side", key="bptt_check_table", on_change="rerun")
+    if table.open:
+        table.dataframe(F.totals_table(g, auto), hide_index=True, width="stretch")
     return diff
 
 
