@@ -22,11 +22,10 @@ def metrics(at):
     """{label: value shown} from the ∂L/∂Θ table (one markdown element) and the autograd check's line."""
     out = {}
     for m in at.markdown:
-        lines = m.value.splitlines()
-        for head, sep, row in zip(lines, lines[1:], lines[2:]):
-            if head.startswith("| ∂L/∂") or head.startswith("| ‖∂L/∂"):
-                out.update(zip((c.strip() for c in head.strip("|").split("|")),
-                               (c.strip() for c in row.strip("|").split("|"))))
+        for line in m.value.splitlines():
+            if line.startswith("| ∂L/∂") or line.startswith("| ‖∂L/∂"):
+                label, value = (c.strip() for c in line.strip().strip("|").split("|"))
+                out[label] = value
         found = re.search(r"\*\*largest \|rnnviz − autograd\|\*\* = \*\*([^*]+)\*\*", m.value)
         if found:
             out["largest |rnnviz − autograd|"] = found.group(1)

@@ -61,9 +61,8 @@ def totals(g, heading):
                      (f"‖∂L/∂{name}‖", float(np.linalg.norm(a))))
     norm = "" if all(np.asarray(getattr(g, n)).size == 1 for n in PARAM_NAMES) else \
         "\n\n‖·‖: the Frobenius norm of a matrix's gradient."
-    st.markdown(f"{heading}\n\nL = Σ_t L_t = **{g.loss:.6g}**\n\n"
-                f"| {' | '.join(label for label, _ in cells)} |\n|{'---|' * len(cells)}\n"
-                f"| {' | '.join(f'{v:.6g}' for _, v in cells)} |{norm}")
+    rows = "".join(f"| {label} | {v:.6g} |\n" for label, v in cells)  # one row each: fits a phone's width
+    st.markdown(f"{heading}\n\nL = Σ_t L_t = **{g.loss:.6g}**\n\n| gradient | value |\n|---|---:|\n{rows}{norm}")
 
 
 def seed003(g1, g_full, t, i, h0):
