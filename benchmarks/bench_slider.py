@@ -5,9 +5,9 @@
                                       [--watch .st-key-diagram] [--cold 3] [--port 8635]
 
 --all: every page with sliders at the defaults and at T = 100, H = 8 (the training page: its window T = 60,
-the most it takes, and H = 8), a weight slider moved on each (W_hh, or gain_W_hh for H > 1; the training
-page's hidden size), every chart watched: a move ends when the run has and every chart in view is redrawn
-(a live chart out of view draws when scrolled back); p50, p95, max and each p50's ratio to /forward's at
+the most it takes, and H = 8), a weight slider moved on each (W_hh, or gain_W_hh for H > 1; the LSTM & GRU
+page's W_hf or gain_f; the training page's hidden size), every chart watched: a move ends when the run has
+and every chart in view is redrawn (a live chart out of view draws when scrolled back); p50, p95, max and each p50's ratio to /forward's at
 the same size, measured in the same run on the same server. Targets from issue 17: p50 ≤ 100 ms,
 p95 ≤ 200 ms. (The shapes page has number boxes, no slider.)
 
@@ -76,6 +76,8 @@ SIZES = ("defaults", "T=100 H=8")
 # page → (the size's name, the query, the slider moved) at each of SIZES
 PAGES = {page: (("defaults", "", "W_hh"), ("T=100 H=8", "T=100&H=8", "gain_W_hh"))
          for page in ("forward", "bptt", "vanishing")}
+# the LSTM & GRU page (LSTM by default): its forget gate's recurrent weight W_hf at H = 1, its gain at H = 8
+PAGES["gates"] = (("defaults", "", "W_hf"), ("T=100 H=8", "T=100&H=8", "gain_f"))
 PAGES["training"] = (("defaults", "", "train_hidden"), ("T=60 H=8", "train_window=60&train_hidden=8", "train_hidden"))
 
 

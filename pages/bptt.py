@@ -42,15 +42,12 @@ def page(setup):
         st.error(str(e))
         return
 
-    st.subheader("∂L/∂Θ" + ("" if truncate is None else f" (truncated to k = {truncate})"))
-    st.markdown(f"L = Σ_t L_t = **{g.loss:.6g}**")
-    V.totals(g)
+    # headings share one markdown element with the text under them: fewer elements re-rendered per move
+    V.totals(g, "### ∂L/∂Θ" + ("" if truncate is None else f" (truncated to k = {truncate})"))
 
-    st.subheader("Autograd check")
     check = st.container()  # filled last: torch's loop (~50 ms at T = 100) runs while the browser draws the charts
 
-    st.subheader("Which step contributes what")
-    st.markdown("Θ is shared by every step, so ∂L/∂Θ is a sum over t of each step's use of it. "
+    st.markdown("### Which step contributes what\n\nΘ is shared by every step, so ∂L/∂Θ is a sum over t of each step's use of it. "
                 "Each row is one parameter entry; its last column **Σ_t** is the total above.")
     rows = controls.panel(["bptt_rows"], key="bptt_rows_panel")["bptt_rows"]
     names = PARAM_NAMES if rows == "all" else (rows,)
@@ -60,8 +57,7 @@ def page(setup):
     st.subheader("How far each loss reaches back")
     live_chart(F.reach_heatmap(g_full.reach(), truncate), key="bptt_reach")
 
-    st.subheader("Truncated BPTT beside full BPTT")
-    st.markdown(f"Truncation k lets each L_t flow back through at most k cells. "
+    st.markdown(f"### Truncated BPTT beside full BPTT\n\nTruncation k lets each L_t flow back through at most k cells. "
                 f"{'Pick *truncated to k steps* above to compare.' if truncate is None else ''}")
     kk = truncate or k
     g_k = g if truncate is not None else rnnviz.bptt(*args, truncate=kk, loss_on=setup.loss_on)

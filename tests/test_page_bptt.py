@@ -1,6 +1,7 @@
 """The BPTT page through the real app (AppTest): gradients after a slider moves, autograd check, k = 1, URL."""
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -18,7 +19,17 @@ def bptt_app(query=None):
 
 
 def metrics(at):
-    return {m.label: m.value for m in at.metric}
+    """{label: value shown} from the ∂L/∂Θ table (one markdown element) and the autograd check's line."""
+    out = {}
+    for m in at.markdown:
+        for line in m.value.splitlines():
+            if line.startswith("| ∂L/∂") or line.startswith("| ‖∂L/∂"):
+                label, value = (c.strip() for c in line.strip().strip("|").split("|"))
+                out[label] = value
+        found = re.search(r"\*\*largest \|rnnviz − autograd\|\*\* = \*\*([^*]+)\*\*", m.value)
+        if found:
+            out["largest |rnnviz − autograd|"] = found.group(1)
+    return out
 
 
 def shown_grads(at):
@@ -103,7 +114,7 @@ def test_matrix_model_autograd_check_and_step_formulas():
 def test_bad_sequence_shows_an_error_not_an_exception():
     at = type_sequence(bptt_app(), "1, 2, banana, 4")
     assert any("banana" in e.value for e in at.error)
-    assert not at.metric                                       # the page stops before showing gradients
+    assert not metrics(at)                                     # the page stops before showing gradients
 
 
 def test_url_parameters_restore_the_view():
@@ -131,3 +142,14 @@ def test_a_t_is_defined_before_its_first_use():
     first, second = live_lines(bptt_app())[:2]
     assert first.startswith(r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h") and r"h_t = \tanh(a_t)" in first
     assert r"\partial a_{t+1}" in second
+
+
+def test_side_by_side_table_is_built_only_while_its_expander_is_open():
+    at = bptt_app()
+    assert len(at.dataframe) == 1                              # closed: only the truncation table
+    at.session_state["bptt_check_table"] = True                # the keyed expander, opened
+    at.run()
+    table = at.dataframe[0].value
+    g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
+    np.testing.assert_allclose(table["∂L/∂θ (rnnviz)"], [float(np.ravel(getattr(g, n))[0]) for n in rnnviz.PARAM_NAMES])
+    assert table["|rnnviz − autograd|"].max() < 1e-9

@@ -30,34 +30,39 @@ def largest_difference(g, auto):
     return max(float(np.max(np.abs(np.asarray(getattr(g, n)) - auto[n]))) for n in PARAM_NAMES + ("dh",))
 
 
-def autograd_check(g, setup):
+def autograd_check(g, setup, heading="### Autograd check"):
     """The same gradients from torch.autograd, and the largest difference, on the page."""
     p = g.params
     auto = autograd_grads(*(p.as_dict()[n] for n in PARAM_NAMES), setup.x, setup.target, setup.h0,
                           g.truncate, setup.loss_on)
     diff = largest_difference(g, auto)
     n = sum(a.size for a in p.as_dict().values())
-    c1, c2 = st.columns([1, 3])
-    c1.metric("largest |rnnviz − autograd|", f"{diff:.2e}",
-              help="max over every entry of ∂L/∂Θ and of ∂L/∂h_t; float64 rounding is about 1e-16 per operation")
     verdict = "agree to float64 rounding" if diff < 1e-9 * max(1.0, abs(g.loss)) else "DISAGREE"
-    c2.markdown(f"numpy's reverse loop and `torch.autograd` (float64, "
-                f"{'full BPTT' if g.truncate is None else f'truncated to k = {g.truncate}'}) {verdict}: "
-                f"{n} parameter gradients and {g.dh.size} values of ∂L/∂h_t compared.")
-    with st.expander("every entry, side by side"):
-        st.dataframe(F.totals_table(g, auto), hide_index=True, width="stretch")
+    # one element (not a metric beside a paragraph in two columns): fewer elements to re-render per move
+    st.markdown(f"{heading}\n\n**largest |rnnviz − autograd|** = **{diff:.2e}** (max over every entry of ∂L/∂Θ "
+                f"and of ∂L/∂h_t; float64 rounding is about 1e-16 per operation). numpy's reverse loop and "
+                f"`torch.autograd` (float64, {'full BPTT' if g.truncate is None else f'truncated to k = {g.truncate}'}) "
+                f"{verdict}: {n} parameter gradients and {g.dh.size} values of ∂L/∂h_t compared.")
+    # the table is built and sent only while the expander is open (a keyed expander reruns when toggled):
+    # closed, a weight move re-renders no hidden data grid
+    table = st.expander("every entry, side by side", key="bptt_check_table", on_change="rerun")
+    if table.open:
+        table.dataframe(F.totals_table(g, auto), hide_index=True, width="stretch")
     return diff
 
 
-def totals(g):
-    """∂L/∂θ for each parameter: the value (H = 1) or the norm and the full matrix (H > 1)."""
-    cols = st.columns(len(PARAM_NAMES))
-    for c, name in zip(cols, PARAM_NAMES):
+def totals(g, heading):
+    """`heading`, L and ∂L/∂θ for each parameter (the value at H = 1, else the Frobenius norm of the matrix) as
+    one markdown element: six st.metric in columns were thirteen elements to re-render on every move."""
+    cells = []
+    for name in PARAM_NAMES:
         a = np.asarray(getattr(g, name))
-        if a.size == 1:
-            c.metric(f"∂L/∂{name}", f"{float(a.ravel()[0]):.6g}")
-        else:
-            c.metric(f"‖∂L/∂{name}‖", f"{float(np.linalg.norm(a)):.6g}", help=f"Frobenius norm of the {a.shape} matrix")
+        cells.append((f"∂L/∂{name}", float(a.ravel()[0])) if a.size == 1 else
+                     (f"‖∂L/∂{name}‖", float(np.linalg.norm(a))))
+    norm = "" if all(np.asarray(getattr(g, n)).size == 1 for n in PARAM_NAMES) else \
+        "\n\n‖·‖: the Frobenius norm of a matrix's gradient."
+    rows = "".join(f"| {label} | {v:.6g} |\n" for label, v in cells)  # one row each: fits a phone's width
+    st.markdown(f"{heading}\n\nL = Σ_t L_t = **{g.loss:.6g}**\n\n| gradient | value |\n|---|---:|\n{rows}{norm}")
 
 
 def seed003(g1, g_full, t, i, h0):
