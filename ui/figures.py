@@ -20,7 +20,7 @@ pass) and heatmap rows are small images (see spaced()). Colours: blue = positive
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.arithmetic import fixed, h_terms
+from ui.arithmetic import fixed, h_terms, num, product, signed_sum
 
 POS, NEG, ZERO = "#2166ac", "#b2182b", "#999999"  # RdBu ends; grey for an exactly-zero weight
 # ColorBrewer RdBu, low = red, high = blue, white at 0, spelled out: with _validate=False the name "RdBu"
@@ -142,6 +142,22 @@ def _h_hover(run, W_xh, W_hh, b_h, steps):
             f"= tanh({fixed(run.a[t - 1, 0], tex=False)}) = {fixed(run.h[t - 1, 0], 4, tex=False)}" for t in steps]
 
 
+def _y_hover(run, W_hy, b_y, scalar, target, losses, steps):
+    """y_t = W_hy·h_t + b_y with the numbers (H = 1), then target_t and L_t, in the step lines' number rule."""
+    out = []
+    for t in steps:
+        y = fixed(run.y[t - 1, 0], 4, tex=False)
+        s = f"y_{t} = W_hy·h_{t} + b_y = " + (signed_sum([product(num(W_hy, tex=False), fixed(run.h[t - 1, 0], tex=False),
+                                                                   "·"), num(b_y, tex=False)]) + " = " if scalar else "")
+        s += y
+        if target is not None:
+            s += f"<br>target_{t} = {num(float(target[t - 1, 0]), 4, tex=False)}"
+        if losses is not None:
+            s += f"<br>L_{t} = ½(y − target)² = {fixed(float(losses[t - 1]), 4, tex=False)}"
+        out.append(s)
+    return out
+
+
 def _hidden_band(run, first, last):
     """H > 1: h_first … h_last as one heatmap of H cells per column, in the h row's band (0.65 … 1.35)."""
     H, n = run.hs.shape[1], last - first + 1
@@ -211,16 +227,7 @@ def unrolled(run, params, target=None, losses=None, step=None, windowed=False):
     else:
         traces[:0] = [_hidden_band(run, lo - 1, hi), _unit_rules(H, lo - 1, hi)]  # under the edges
     y = run.y[lo - 1:hi, 0]
-    hover_y = []
-    for t, y_t in zip(steps, y):
-        s = (f"y_{t} = W_hy·h_{t} + b_y = {fmt(y_t, 4)}" if not scalar else
-             f"y_{t} = W_hy·h_{t} + b_y = {fmt(w['W_hy'])}·{fmt(run.h[t - 1, 0])} + "
-             f"{fmt(w['b_y'])} = {fmt(y_t, 4)}")
-        if target is not None:
-            s += f"<br>target_{t} = {fmt(float(target[t - 1, 0]), 4)}"
-        if losses is not None:
-            s += f"<br>L_{t} = ½(y − target)² = {fmt(float(losses[t - 1]), 4)}"
-        hover_y.append(s)
+    hover_y = _y_hover(run, w["W_hy"], w["b_y"], scalar, target, losses, steps)
     traces.append(node_trace("y", ts, y, hover_y, n))
     layout = _diagram_layout(lo - 1, hi, step, shapes)
     if (lo, hi) != (1, T):
