@@ -55,14 +55,18 @@ def bare(cfg):
         order = torch.randperm(n, generator=generator)
         for b in range(0, n, cfg.batch_size):
             idx = order[b:b + cfg.batch_size]
-            optimizer.zero_grad()
-            loss = nn.functional.mse_loss(model(data.X_train[idx]), data.y_train[idx])
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), cfg.max_norm)
-            optimizer.step()
+            bare_step(model, optimizer, data.X_train[idx], data.y_train[idx], cfg.max_norm)
         with torch.no_grad():
             nn.functional.mse_loss(model(data.X_val), data.y_val).item()
     return time.perf_counter() - start, time.process_time() - cpu
+
+
+def bare_step(model, optimizer, X, y, max_norm):
+    """One plain PyTorch step: MSE, backward, clip to max_norm, Adam."""
+    optimizer.zero_grad()
+    nn.functional.mse_loss(model(X), y).backward()
+    nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
 
 
 def bare_race(cfg):
@@ -75,12 +79,7 @@ def bare_race(cfg):
         optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
         for _ in range(cfg.epochs):
             for _ in range(cfg.steps_per_epoch):
-                X, y = adding_batch(cfg.batch_size, cfg.window, generator)
-                optimizer.zero_grad()
-                loss = nn.functional.mse_loss(model(X), y)
-                loss.backward()
-                nn.utils.clip_grad_norm_(model.parameters(), cfg.max_norm)
-                optimizer.step()
+                bare_step(model, optimizer, *adding_batch(cfg.batch_size, cfg.window, generator), cfg.max_norm)
             with torch.no_grad():
                 nn.functional.mse_loss(model(test.X_val), test.y_val).item()
     return time.perf_counter() - start, time.process_time() - cpu
