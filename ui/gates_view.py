@@ -27,16 +27,11 @@ def equations(cell):
     return EQUATIONS[cell] + READOUT + ([SIGMA] if cell != "RNN" else [])
 
 
-def bare(v, d=4):
-    """A number the cell computed, on its own (a whole argument or result): d decimals (arithmetic.fixed)."""
-    return fixed(v, d)
-
-
 def small(v):
     """A loss as a learner reads it: 4 significant figures, ×10ⁿ when tiny or huge (never a bare 0)."""
     v = float(v)
     if v == 0 or 1e-3 <= abs(v) < 1e5 or not np.isfinite(v):
-        return bare(v, 4)
+        return fixed(v, 4)
     m, e = f"{v:.3e}".split("e")
     return rf"{m}\times10^{{{int(e)}}}"
 
@@ -55,7 +50,7 @@ def _gate_line(p, run, g, t, act):
         a = w["W_i"].item() * x + w["b_i"].item() + r * (w["W_h"].item() * h + w["b_h"].item())
         recurrent = [product(fixed(r, 4), f"({signed_sum(recurrent)})")]
     inner = signed_sum([product(num(w["W_i"].item()), num(x)), num(w["b_i"].item()), *recurrent])
-    return rf"{g}_{{{t}}} = {fn}({inner}) = {fn}({bare(a, 3)}) = {bare(value)}"
+    return rf"{g}_{{{t}}} = {fn}({inner}) = {fn}({fixed(a)}) = {fixed(value, 4)}"
 
 
 def _vector_gate_line(run, g, t, act):
@@ -89,7 +84,7 @@ def step_lines(cell, p, run, target, t):
     h_text = fixed(run.hs[t, 0], 4) if scalar else rf"h_{{{t}}}"
     lines.append(rf"y_{{{t}}} = W_{{hy}}\,h_{{{t}}} + b_y = " + (
         signed_sum([product(num(p.W_hy[0, 0]), h_text), num(p.b_y[0])]) if scalar else
-        rf"{bmatrix(p.W_hy)}{bmatrix(run.hs[t][:, None])} + {num(p.b_y[0])}") + rf" = {bare(run.y[i, 0], 4)},\quad "
+        rf"{bmatrix(p.W_hy)}{bmatrix(run.hs[t][:, None])} + {num(p.b_y[0])}") + rf" = {fixed(run.y[i, 0], 4)},\quad "
         rf"L_{{{t}}} = \tfrac12\,({fixed(run.y[i, 0], 4)} - {factor(num(target[i, 0]))})^2 = {small(L)}")
     return lines
 
