@@ -372,8 +372,7 @@ def shown(element):
 
 def clickable(fig, xaxis):
     """`fig` (plain dicts) whose subplot on `xaxis` (e.g. "x2") reports clicks and taps to live_chart's on_click."""
-    fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), "rz_click_axis": xaxis}}
-    return fig
+    return _with_meta(fig, rz_click_axis=xaxis)
 
 
 def described(fig, alt=None, min_width=0):
@@ -382,5 +381,10 @@ def described(fig, alt=None, min_width=0):
     those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone).
 
         live_chart(described(figures.unrolled(…), alt="…", min_width=480), key="diagram")"""
-    fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), "rz_alt": alt, "rz_min_width": min_width}}
+    return _with_meta(fig, rz_alt=alt, rz_min_width=min_width)
+
+
+def _with_meta(fig, **entries):
+    """`fig` with entries added to its layout's `meta`, where CHART_JS reads what is not Plotly's own."""
+    fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), **entries}}
     return fig
