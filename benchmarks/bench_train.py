@@ -166,18 +166,24 @@ def main():
     print(header)
     for cell in ("elman", "concat"):
         cfg = TrainConfig(cell=cell, epochs=args.epochs)
-        times = {name: [] for name in variants}
         engine(TrainConfig(cell=cell, epochs=2))  # warm up
-        for _ in range(args.rounds):
-            order = list(variants)
-            shuffle(order)
-            for name in order:
-                times[name].append(variants[name](cfg))
+        times = interleaved(variants, cfg, args.rounds, shuffle)
         for name, rounds in times.items():
             print(row(cell, name, args.epochs, rounds, times["bare"]))
     w.close()
     pool.shutdown()
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def interleaved(variants, cfg, rounds, shuffle):
+    """{name: [(wall, cpu) per round]}: each round runs every variant once, in a shuffled order."""
+    times = {name: [] for name in variants}
+    for _ in range(rounds):
+        order = list(variants)
+        shuffle(order)
+        for name in order:
+            times[name].append(variants[name](cfg))
+    return times
 
 
 def race(args, shuffle, header):
@@ -189,12 +195,7 @@ def race(args, shuffle, header):
     print(header)
     variants = {"bare × 3": bare_race, "race": engine}
     engine(cfg.replace(epochs=1))  # warm up
-    times = {name: [] for name in variants}
-    for _ in range(args.rounds):
-        order = list(variants)
-        shuffle(order)
-        for name in order:
-            times[name].append(variants[name](cfg))
+    times = interleaved(variants, cfg, args.rounds, shuffle)
     for name, rounds in times.items():
         print(row("race", name, cfg.epochs, rounds, times["bare × 3"]))
 
