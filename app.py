@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui import fade, theme, url
+from ui.training_pool import visit
 
 # an About entry shows the (minimal) menu, and with it Streamlit's light/dark/system theme selector
 st.set_page_config(page_title="rnnviz", page_icon=":material/replay:", layout="wide",
@@ -17,6 +18,7 @@ PAGES = [
     st.Page("pages/shapes.py", title="PyTorch shapes", icon=":material/view_in_ar:", url_path="shapes"),
 ]
 
+visit()  # the training workers load PyTorch while the class arrives, not after its first Play
 try:
     st.navigation(PAGES).run()
 finally:  # (a page may end its run with st.stop())

@@ -1,9 +1,11 @@
 """One worker of the training pool: a process that holds many runs and trains them in turn, one epoch at a time.
 
 Started as `python -m rnnviz.train_pool FD [NICE]` (FD: its end of a socket pair, a multiprocessing Connection;
-NICE: how much lower its CPU priority is than its parent's once its first epoch is trained: importing PyTorch and
-the first trainer's lazy imports (~2.3 s of CPU together) run at the server's priority, since the first Play of a
-class waits for them, and on a busy machine a low priority made that wait 10 s). A `python -m` entry point, not a multiprocessing
+NICE: how much lower its CPU priority is than its parent's once it is warm). Warm means: PyTorch imported and one
+throw-away epoch trained, which pays the first trainer's lazy imports (Adam's first param group imports
+torch._dynamo: ~1.3 s of the ~3.3 s of CPU a cold start costs) before it says "ready", so no learner's first epoch
+waits for them. That start runs at the server's priority, since a Play may be waiting on it, and on a busy machine
+a low priority made that wait 10 s. A `python -m` entry point, not a multiprocessing
 child: those re-run `__main__` to start, and under Streamlit `__main__` is the page script being run.
 The server (ui/training_pool.py) starts one per core and spreads the runs over them; PyTorch is imported once
 per worker, not once per browser tab. Runs are built by `rnnviz.train.make_trainer(cfg)`, so any trainer with
@@ -82,7 +84,13 @@ class Worker:
 
     def __init__(self, conn, nice=0):
         from rnnviz.train import make_trainer  # imports torch: the one import this process exists to pay
-        self.conn, self.make_trainer, self.nice = conn, make_trainer, nice
+        from rnnviz.train_config import TrainConfig
+        warm = make_trainer(TrainConfig(epochs=1))  # a throw-away run: its first epoch pays the lazy imports
+        warm.step()
+        warm.live(heavy=True)
+        if nice:  # warm: from now on, the pages go first
+            os.nice(nice)
+        self.conn, self.make_trainer = conn, make_trainer
         self.runs, self.ring = {}, RoundRobin()
 
     def loop(self):
@@ -145,7 +153,7 @@ class Worker:
             if run.trainer.done:
                 self.conn.send(("stopped", name))
             elif name not in self.ring:
-                run.flushed_at = time.monotonic()
+                run.flushed_at = -FLUSH_S  # the first epoch after Play ships at once: a learner is waiting for it
                 self.ring.add(name)
         elif kind == "pace":
             run.pace = msg[2]
@@ -160,9 +168,6 @@ class Worker:
         """Train one epoch of `run`; False if it raised (the run is then reported and dropped)."""
         try:
             run.pending.append(run.trainer.step())
-            if self.nice:  # the first epoch is trained: from now on, the pages go first
-                os.nice(self.nice)
-                self.nice = 0
             return True
         except Exception as e:  # shown on the page instead of ending the worker and every run in it
             self.ring.remove(name)

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from rnnviz.train import train
 from rnnviz.train_config import TrainConfig
 from apptest_util import decode, live_figures
-from ui.training_pool import Pool, pool
+from ui import train_views as views
+from ui.training_pool import Pool, Snapshot, pool
 
 torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
 
@@ -178,6 +180,45 @@ def test_play_while_the_worker_starts_trains_once_it_is_up(small_pool):
     snap = run.snapshot()
     assert not snap.starting and snap.done and [r.epoch for r in snap.records] == [1, 2, 3]
     run.close()
+
+
+def test_a_visit_warms_the_workers_and_they_stop_once_every_visitor_has_left(small_pool):
+    here = threading.Event()
+    here.set()
+    small_pool.visit(here.is_set)  # a session connected: the workers start before anyone presses Play
+    pids = training_processes()
+    assert pids
+    time.sleep(4 * small_pool.idle_s)
+    assert training_processes() == pids  # they stay while it is connected, with no run at all
+    run = small_pool.open()
+    run.reset(TrainConfig(epochs=2))
+    run.play()
+    run.join(60)
+    run.close()
+    assert training_processes() == pids  # the run is gone, the visitor is still here
+    here.clear()  # the tab closed
+    assert wait_until(lambda: not any(map(exists, pids)), timeout=10)
+
+
+def test_a_snapshot_can_wait_for_the_first_epoch_since_play(small_pool):
+    run = small_pool.open()
+    run.reset(TrainConfig(epochs=100_000))
+    run.play()  # the worker starts cold: its first epoch is seconds away
+    snap = run.snapshot(wait=60)
+    assert snap.running and len(snap.records) >= 1 and not snap.awaiting  # drawn as it arrived
+    run.pause()
+    paused = run.snapshot()
+    assert not paused.awaiting
+    run.play()  # (it counts from this Play: the history before it does not count as its first epoch)
+    assert len(run.snapshot(wait=60).records) > len(paused.records)
+    run.close()
+
+
+def test_the_live_views_redraw_fast_from_play_to_the_first_epoch_then_on_the_budget():
+    snap = Snapshot(TrainConfig(), (), running=True, done=False, val_pred=None, error=None, training=15)
+    assert views.refresh_s(replace(snap, awaiting=True)) == views.STARTING_S
+    assert views.refresh_s(snap) == 15 / views.TICKS_PER_S  # 15 pages share the server's redraws
+    assert views.refresh_s(replace(snap, awaiting=True, queued=3)) == views.SLOW_S
 
 
 def test_pause_keeps_the_run_and_play_continues_it_identically(small_pool):

@@ -1,5 +1,6 @@
 """The live views of the training page: a fragment that redraws from the run's snapshot while it trains."""
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from rnnviz.export import log_csv, standalone_script
 from ui import race_views
@@ -8,7 +9,8 @@ from ui.live import live_chart
 
 REFRESH_S = 0.4     # fragment period while few runs train: ≥ 2 redraws a second
 TICKS_PER_S = 6.0   # redraws a second the server spends on all training pages together, once many train
-STARTING_S = 1.0    # while the workers load PyTorch: only the progress text changes
+STARTING_S = 1.0    # from Play to its first epoch (workers loading PyTorch, or the epoch on its way)
+FIRST_WAIT_S = 0.8  # meanwhile a redraw waits up to this long for that epoch, and draws it as it arrives
 SLOW_S = 3.0        # the longest period: under heavy load, and while queued
 
 
@@ -16,10 +18,10 @@ def refresh_s(snap):
     """How often the live views redraw. Each redraw rebuilds five figures on the server (tens of ms of the GIL
     every other session's rerun waits for), so the training pages share a budget of TICKS_PER_S: every REFRESH_S
     while few runs train, backing off as more do (each of them then gets fewer epochs a second to show anyway);
-    STARTING_S while the worker starts and SLOW_S while queued, when next to nothing changes."""
+    STARTING_S from Play to its first epoch, and SLOW_S while queued, when next to nothing changes."""
     if snap.queued:
         return SLOW_S
-    if snap.starting:
+    if snap.starting or snap.awaiting:
         return STARTING_S
     return min(SLOW_S, max(REFRESH_S, snap.training / TICKS_PER_S))
 
@@ -31,7 +33,9 @@ def live(worker, ticking):
 
     @st.fragment(run_every=period)
     def views():
-        snap = worker.snapshot()
+        # a tick while the first epoch is on its way waits for it (no CPU) and draws it at once: the learner who
+        # pressed Play sees it then, not up to a period later; a tick of the whole page never waits
+        snap = worker.snapshot(wait=FIRST_WAIT_S if ticking and _fragment_run() else 0.0)
         progress(snap, worker.seconds_per_epoch)
         if snap.queued:
             st.info(f"The server is busy: every training slot is taken. Your run is number **{snap.queued}** in "
@@ -50,6 +54,11 @@ def live(worker, ticking):
         if ticking and not 2 / 3 < refresh_s(snap) / period < 3 / 2:  # the load changed: tick at the new pace
             st.rerun()
     views()
+
+
+def _fragment_run():
+    ctx = get_script_run_ctx()
+    return ctx is not None and bool(ctx.fragment_ids_this_run)
 
 
 def progress(snap, seconds_per_epoch):

@@ -1,8 +1,9 @@
 """The server's side of the training pool: a few worker processes shared by every browser session, one run each.
 
 One worker per core (rnnviz/train_pool.py: PyTorch imported once per worker, runs trained in turn, one epoch at a
-time), started on the first Play or Step, not when /training opens, and stopped once no run has existed for
-IDLE_S. This process never imports torch: records, predictions and weights arrive pickled as numpy and bytes.
+time). They start when the first session connects (app.py calls `visit()`: a cold start costs ~3.3 s of CPU, paid
+while the class arrives instead of after its first Play), or on a Play or Step otherwise, and they stop once no
+session has been connected and no run has existed for IDLE_S. This process never imports torch: records, predictions and weights arrive pickled as numpy and bytes.
 A session gets a `Run` through `session_run()` (st.cache_resource, scope="session"); Streamlit releases it when
 the session ends, and `Run.close()` only posts a message: nothing here waits on Streamlit's event loop.
 A janitor thread drops, every second, the runs of sessions that are no longer connected (a closed tab), and
@@ -37,7 +38,7 @@ REPO = Path(__file__).resolve().parents[1]  # where `python -m rnnviz.train_pool
 NICE = 10        # workers yield the CPU to the pages: on 2 busy cores a slider matters more than an epoch
 # playing runs per worker before a Play queues: each still gets ≥ 1/8 of a core (RNNVIZ_RUNS_PER_CORE overrides)
 PER_WORKER = int(os.environ.get("RNNVIZ_RUNS_PER_CORE", 8))
-IDLE_S = 8.0     # workers stop once no run has existed this long (a closed class frees its memory)
+IDLE_S = 6.0     # workers stop once nobody has been connected this long (a closed class frees its memory ≤ 10 s)
 JANITOR_S = 1.0  # how often closed sessions' runs are looked for
 REBALANCE_S = 2.0  # how often a run may move from the busiest worker to the least busy (see Pool._rebalance)
 
@@ -55,6 +56,7 @@ class Snapshot:
     queued: int | None = None  # 1-based place in the queue for a free slot, while the box is full
     sharing: int = 1          # playing runs on its worker, itself included: each gets 1/sharing of a core
     training: int = 0         # playing runs in the whole pool (queued ones not counted)
+    awaiting: bool = False    # playing, not queued, and no epoch yet since Play: a learner is watching for it
 
     @property
     def last(self):
@@ -118,6 +120,7 @@ class Pool:
         self.lock = threading.Condition()  # guards every field here and every Run's; notified on each report
         self.workers, self.runs, self.queue = [], {}, deque()  # runs: name → Run (opened in a worker)
         self.handles = set()               # every Run not yet closed, opened or not
+        self.visitors = set()              # alive() of each connected session that asked for warm workers
         self.names = itertools.count(1)
         self.empty_since = self.rebalanced_at = time.monotonic()
         threading.Thread(target=self._janitor, daemon=True, name="rnnviz-pool-janitor").start()
@@ -129,6 +132,14 @@ class Pool:
         with self.lock:
             self.handles.add(run)
         return run
+
+    def visit(self, alive=lambda: True):
+        """A session connected: start the workers now, so they are warm by the time anyone presses Play. They stay
+        while `alive()` (or any other visitor's) says its session is still connected."""
+        with self.lock:
+            self.visitors.add(alive)
+            self._start()
+        return alive
 
     def worker_pids(self):
         with self.lock:
@@ -147,10 +158,14 @@ class Pool:
                 w.process.kill()
 
     # --- called with self.lock held ---------------------------------------------------------------------
-    def _place(self, run):
-        """Open `run`'s trainer in the worker with the fewest playing runs (started if need be)."""
+    def _start(self):
         if not self.workers:
             self.workers = [_Worker(self, self.nice) for _ in range(self.n_workers)]
+            self.empty_since = time.monotonic()
+
+    def _place(self, run):
+        """Open `run`'s trainer in the worker with the fewest playing runs (started if need be)."""
+        self._start()
         worker = min(self.workers, key=lambda w: (self._playing_on(w), len(w.names)))
         run._name, run._worker = next(self.names), worker
         worker.names.add(run._name)
@@ -180,6 +195,7 @@ class Pool:
         if run in self.queue:
             self.queue.remove(run)
         run._playing = False
+        run._news.set()
         self._promote()
 
     def _promote(self):
@@ -202,6 +218,7 @@ class Pool:
             if run is None:
                 self.lock.notify_all()
                 return  # a report of a run reset or dropped since: nobody wants it
+            run._news.set()
             if kind == "built":
                 run._live.update(msg[2])
             elif kind == "epochs":
@@ -267,25 +284,29 @@ class Pool:
             self.lock.notify_all()
 
     def _janitor(self):
-        """Every JANITOR_S: drop the runs of sessions gone; stop the workers once no run has existed for a while."""
+        """Every JANITOR_S: drop the runs of sessions gone; stop the workers once no session has been connected and
+        no run has existed for IDLE_S."""
         while True:
             time.sleep(min(JANITOR_S, self.rebalance_s))
             with self.lock:
-                handles = list(self.handles)
+                handles, visitors = list(self.handles), list(self.visitors)
             gone = [run for run in handles if not run._alive()]  # asks the runtime: outside the lock
+            left = [alive for alive in visitors if not alive()]
             with self.lock:
                 for run in gone:
                     self.handles.discard(run)
                     self._drop(run)
-                if self.runs:
-                    self.empty_since = time.monotonic()
-                    if time.monotonic() - self.rebalanced_at >= self.rebalance_s:
-                        self.rebalanced_at = time.monotonic()
-                        self._rebalance()
-                elif self.workers and time.monotonic() - self.empty_since > self.idle_s:
+                self.visitors.difference_update(left)
+                now = time.monotonic()
+                if self.runs or self.visitors:
+                    self.empty_since = now
+                elif self.workers and now - self.empty_since > self.idle_s:
                     workers, self.workers = self.workers, []
                     for w in workers:
                         w.post(None)
+                if self.runs and now - self.rebalanced_at >= self.rebalance_s:
+                    self.rebalanced_at = now
+                    self._rebalance()
 
 
 class Run:
@@ -300,6 +321,7 @@ class Run:
         self._tokens, self._acked = itertools.count(1), set()
         self._moving, self._target, self._held = False, None, []  # on its way to worker _target
         self._movable = True  # False once its trainer failed to pickle
+        self._news = threading.Event()  # set on every report of its worker, and when it stops
         self._started()
 
     def _started(self):
@@ -421,14 +443,26 @@ class Run:
             self._pool.lock.wait_for(lambda: token in self._acked or self._name is None, timeout)
             self._acked.discard(token)
 
-    def snapshot(self):
-        """A consistent copy of the run so far, safe to draw while the worker keeps training."""
-        pool = self._pool
+    def snapshot(self, wait=0.0):
+        """A consistent copy of the run so far, safe to draw while the worker keeps training. While the first
+        epoch since Play is awaited, wait up to `wait` seconds for it (or for any other news of the run) first, so
+        a view that redraws then shows that epoch when it arrives, not at its next tick."""
+        pool, deadline = self._pool, time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            with pool.lock:
+                if not self._awaiting():
+                    break
+                self._news.clear()  # (reports set it under this lock too: none is missed)
+            self._news.wait(left)
         with pool.lock:
             queued = pool.queue.index(self) + 1 if self in pool.queue else None
             sharing = pool._playing_on(self._worker) if self._worker is not None else 1
             return Snapshot(self._cfg, tuple(self._records), self._playing, self._done, self._live.get("val_pred"),
-                            self._error, self.starting, queued, max(1, sharing), pool._slots_taken())
+                            self._error, self.starting, queued, max(1, sharing), pool._slots_taken(),
+                            self._awaiting())
+
+    def _awaiting(self):
+        return self._playing and self not in self._pool.queue and len(self._records) <= self._played_from
 
     @property
     def version(self):
@@ -477,3 +511,10 @@ def _session_alive():
 def session_run():
     """This browser session's run; Streamlit releases it (dropping it from the pool) when the session ends."""
     return pool().open(alive=_session_alive())
+
+
+@st.cache_resource(scope="session", show_spinner=False)
+def visit():
+    """Once per browser session (app.py, every page): the pool's workers warm up while the learner reads, and
+    stay while the session is connected."""
+    return pool().visit(alive=_session_alive())
