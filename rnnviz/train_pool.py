@@ -1,14 +1,16 @@
 """One worker of the training pool: a process that holds many runs and trains them in turn, one epoch at a time.
 
-Started as `python -m rnnviz.train_pool FD [NICE]` (FD: its end of a socket pair, a multiprocessing Connection;
-NICE: how much lower its CPU priority is than its parent's once it is warm). Warm means: PyTorch imported and one
-throw-away epoch trained, which pays the first trainer's lazy imports (Adam's first param group imports
-torch._dynamo: ~1.3 s of the ~3.3 s of CPU a cold start costs) before it says "ready", so no learner's first epoch
-waits for them. That start runs at the server's priority, since a Play may be waiting on it, and on a busy machine
-a low priority made that wait 10 s. A `python -m` entry point, not a multiprocessing
-child: those re-run `__main__` to start, and under Streamlit `__main__` is the page script being run.
-The server (ui/training_pool.py) starts one per core and spreads the runs over them; PyTorch is imported once
-per worker, not once per browser tab. Runs are built by `rnnviz.train.make_trainer(cfg)`, so any trainer with
+Started as `python -m rnnviz.train_pool FD[,FD...] [NICE]` (each FD: its end of a socket pair, a multiprocessing
+Connection; NICE: how much lower its CPU priority is than its parent's once it is warm). Warm means: PyTorch
+imported and one throw-away epoch trained, which pays the first trainer's lazy imports (Adam's first param group
+imports torch._dynamo: ~1.3 s of the ~3.3 s of CPU a cold start costs) before it says "ready", so no learner's
+first epoch waits for them. Warm, the process forks one sibling per further FD, which shares what it loaded: the
+pool pays that start once, not once per worker (on a busy machine, two workers importing side by side took twice
+as long to be ready). It runs at the server's priority, since a Play may be waiting on it, and on a busy machine a
+low priority made that wait 10 s. A `python -m` entry point, not a multiprocessing child: those re-run
+`__main__` to start, and under Streamlit `__main__` is the page script being run.
+The server (ui/training_pool.py) starts one process for the whole pool (one worker per core with its siblings)
+and spreads the runs over them: PyTorch is imported once, not once per browser tab. Runs are built by `rnnviz.train.make_trainer(cfg)`, so any trainer with
 `.step()`, `.done` and `.live(heavy)` trains here.
 
   server → worker:  ("open", run, cfg)  ("play", run, seconds_per_epoch)  ("pace", run, seconds_per_epoch)
@@ -23,8 +25,10 @@ Epochs are shipped per run in batches, at most every FLUSH_S while playing and a
 the trainer's `.live(heavy)` dict, heavy at most every HEAVY_S while playing. The worker exits when the server's
 end of the pipe closes (EOF: the server stopped, however it stopped) or on Ctrl-C.
 """
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import time
 from collections import OrderedDict
@@ -82,14 +86,7 @@ class _Run:
 class Worker:
     """The worker's whole state: its runs, the ring of those playing, and the pipe to the server."""
 
-    def __init__(self, conn, nice=0):
-        from rnnviz.train import make_trainer  # imports torch: the one import this process exists to pay
-        from rnnviz.train_config import TrainConfig
-        warm = make_trainer(TrainConfig(epochs=1))  # a throw-away run: its first epoch pays the lazy imports
-        warm.step()
-        warm.live(heavy=True)
-        if nice:  # warm: from now on, the pages go first
-            os.nice(nice)
+    def __init__(self, conn, make_trainer):
         self.conn, self.make_trainer = conn, make_trainer
         self.runs, self.ring = {}, RoundRobin()
 
@@ -193,17 +190,64 @@ class Worker:
         run.pending = []
 
 
-def serve(conn, nice=0):
-    """The worker's life: commands and epochs until the server closes its end (EOF) or Ctrl-C."""
+def warm(nice=0):
+    """Import PyTorch and train a throw-away epoch (its first paying the lazy imports), then yield the CPU to the
+    pages by `nice`; the trainer factory."""
+    import torch
+    torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
+    from rnnviz.train import make_trainer
+    from rnnviz.train_config import TrainConfig
+    trainer = make_trainer(TrainConfig(epochs=1))
+    trainer.step()
+    trainer.live(heavy=True)
+    if nice:
+        os.nice(nice)
+    return make_trainer
+
+
+def serve(conns, nice=0):
+    """The workers' life: warm up once, fork a sibling for each connection after the first, then in each process
+    commands and epochs until the server closes its connection (EOF) or Ctrl-C."""
+    conn, siblings = conns[0], []
     try:
-        import torch
-        torch.set_num_threads(1)  # tiny models: a second thread only waits, and the pages need the other core
-        Worker(conn, nice).loop()
+        make_trainer = warm(nice)
+        signal.signal(signal.SIGCHLD, _reap)
+        for other in conns[1:]:
+            if (pid := os.fork()) == 0:  # the sibling: shares the warm PyTorch, serves `other`
+                conn, siblings = other, []
+                break
+            siblings.append(pid)
+        for c in conns:
+            if c is not conn:
+                c.close()
+        Worker(conn, make_trainer).loop()
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass  # the server is gone, or the terminal sent Ctrl-C to the whole process group
     finally:
         conn.close()
+        with contextlib.suppress(KeyboardInterrupt):
+            _wait(siblings)
+
+
+def _reap(signum, frame):
+    """SIGCHLD: collect any sibling that exited, so none lingers as a zombie."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def _wait(pids, timeout=5.0):
+    """Reap the siblings (they exit at their own EOF, which the server sends all at once); kill what remains."""
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError):  # (already reaped by _reap)
+            while not os.waitpid(pid, os.WNOHANG)[0]:
+                if time.monotonic() > deadline:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    break
+                time.sleep(0.05)
 
 
 if __name__ == "__main__":
-    serve(Connection(int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    serve([Connection(int(fd)) for fd in sys.argv[1].split(",")], int(sys.argv[2]) if len(sys.argv) > 2 else 0)

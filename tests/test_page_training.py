@@ -182,22 +182,27 @@ def test_play_while_the_worker_starts_trains_once_it_is_up(small_pool):
     run.close()
 
 
-def test_a_visit_warms_the_workers_and_they_stop_once_every_visitor_has_left(small_pool):
-    here = threading.Event()
-    here.set()
-    small_pool.visit(here.is_set)  # a session connected: the workers start before anyone presses Play
-    pids = training_processes()
-    assert pids
-    time.sleep(4 * small_pool.idle_s)
-    assert training_processes() == pids  # they stay while it is connected, with no run at all
-    run = small_pool.open()
-    run.reset(TrainConfig(epochs=2))
-    run.play()
-    run.join(60)
-    run.close()
-    assert training_processes() == pids  # the run is gone, the visitor is still here
-    here.clear()  # the tab closed
-    assert wait_until(lambda: not any(map(exists, pids)), timeout=10)
+def test_a_visit_warms_the_workers_and_they_stop_once_every_visitor_has_left():
+    p = Pool(workers=2, idle_s=0.5)
+    try:
+        here = threading.Event()
+        here.set()
+        p.visit(here.is_set)  # a session connected: the workers start before anyone presses Play
+        assert len(training_processes()) == 1  # one process loads PyTorch, then forks the second worker
+        assert wait_until(lambda: len(p.worker_pids()) == 2, timeout=60)
+        pids = p.worker_pids()
+        time.sleep(4 * p.idle_s)
+        assert p.worker_pids() == pids and all(map(exists, pids))  # they stay while it is connected, no run at all
+        run = p.open()
+        run.reset(TrainConfig(epochs=2))
+        run.play()
+        run.join(60)
+        run.close()
+        assert p.worker_pids() == pids  # the run is gone, the visitor is still here
+        here.clear()  # the tab closed
+        assert wait_until(lambda: not any(map(exists, pids)), timeout=10)  # both exited and reaped: no zombie
+    finally:
+        p.shutdown()
 
 
 def test_a_snapshot_can_wait_for_the_first_epoch_since_play(small_pool):

@@ -28,7 +28,7 @@ from collections import deque
 
 import streamlit as st
 
-from ui.pool_process import WorkerProcess
+from ui import pool_process
 from ui.pool_run import Run, Snapshot  # noqa: F401 (Snapshot: what Run.snapshot() returns, re-exported)
 
 NICE = 10        # workers yield the CPU to the pages: on 2 busy cores a slider matters more than an epoch
@@ -72,7 +72,7 @@ class Pool:
 
     def worker_pids(self):
         with self.lock:
-            return [w.process.pid for w in self.workers]
+            return [w.pid for w in self.workers if w.pid is not None]
 
     def shutdown(self):
         """Close every worker's pipe: each exits at once (EOF), wherever it is."""
@@ -81,15 +81,16 @@ class Pool:
         for w in workers:
             w.post(None)
         for w in workers:
-            try:
-                w.process.wait(5.0)
-            except subprocess.TimeoutExpired:
-                w.process.kill()
+            if w.process is not None:  # (it reaps its forked siblings before it exits)
+                try:
+                    w.process.wait(5.0)
+                except subprocess.TimeoutExpired:
+                    w.process.kill()
 
     # --- called with self.lock held ---------------------------------------------------------------------
     def _start(self):
         if not self.workers:
-            self.workers = [WorkerProcess(self, self.nice) for _ in range(self.n_workers)]
+            self.workers = pool_process.start(self, self.n_workers, self.nice)
             self.empty_since = time.monotonic()
 
     def _place(self, run):
@@ -206,7 +207,8 @@ class Pool:
                 self.workers.remove(worker)
                 for name in list(worker.names):
                     run = self.runs.pop(name)
-                    run._error = f"the training worker stopped unexpectedly (exit code {code}); press Reset"
+                    run._error = ("the training worker stopped unexpectedly" +
+                                  (f" (exit code {code})" if code is not None else "") + "; press Reset")
                     run._playing, run._name, run._worker = False, None, None
                     if run in self.queue:
                         self.queue.remove(run)
