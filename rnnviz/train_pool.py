@@ -93,22 +93,24 @@ class Worker:
     def loop(self):
         self.conn.send(("ready", os.getpid()))
         parent = os.getppid()
-        while True:
-            now = time.monotonic()
-            if self.conn.poll(self.ring.wait(now)):
-                while self.conn.poll(0):  # every command before the next epoch
-                    self.handle(self.conn.recv())
-            elif (name := self.ring.pick(now)) is not None:
-                run = self.runs[name]
-                self.ring.served(name, now + run.pace)
-                if not self.epoch(name, run):
-                    continue
-                if run.trainer.done:
-                    self.stop(name, run)
-                elif time.monotonic() - run.flushed_at >= FLUSH_S:
-                    self.flush(name, run)
-            if os.getppid() != parent:  # orphaned (the server died without closing the pipe): end with it
+        while os.getppid() == parent:  # (orphaned, the server died without closing the pipe: end with it)
+            self.turn()
+
+    def turn(self):
+        """Every command waiting, or else one epoch of the run whose turn it is (waiting for either)."""
+        now = time.monotonic()
+        if self.conn.poll(self.ring.wait(now)):
+            while self.conn.poll(0):  # every command before the next epoch
+                self.handle(self.conn.recv())
+        elif (name := self.ring.pick(now)) is not None:
+            run = self.runs[name]
+            self.ring.served(name, now + run.pace)
+            if not self.epoch(name, run):
                 return
+            if run.trainer.done:
+                self.stop(name, run)
+            elif time.monotonic() - run.flushed_at >= FLUSH_S:
+                self.flush(name, run)
 
     def handle(self, msg):
         kind, name = msg[0], msg[1]

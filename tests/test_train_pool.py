@@ -1,7 +1,8 @@
-"""The training pool's scheduler: every playing run gets one epoch per round, paced runs wait their turn."""
-from collections import Counter
+"""The training pool's scheduler: every playing run gets one epoch per round, paced runs wait their turn; a
+worker trains a run's first epoch after Play before the other runs' next ones, and ships it at once."""
+from collections import Counter, deque
 
-from rnnviz.train_pool import RoundRobin
+from rnnviz.train_pool import RoundRobin, Worker
 
 
 def serve(ring, picks, now=0.0, pace=None):
@@ -54,3 +55,58 @@ def test_nothing_playing_means_block_until_a_command():
     ring.add("a")
     ring.remove("a")
     assert ring.wait(0.0) is None and "a" not in ring and len(ring) == 0
+
+
+class Pipe:
+    """The worker's end of the pipe: commands queued by the test, reports kept."""
+
+    def __init__(self, *commands):
+        self.inbox, self.sent = deque(commands), []
+
+    def poll(self, timeout=None):
+        return bool(self.inbox)
+
+    def recv(self):
+        return self.inbox.popleft()
+
+    def send(self, msg):
+        self.sent.append(msg)
+
+
+class Trainer:
+    """Counts its epochs; never done."""
+
+    def __init__(self, cfg):
+        self.epoch, self.done = 0, False
+
+    def step(self):
+        self.epoch += 1
+        return self.epoch
+
+    def live(self, heavy):
+        return {}
+
+
+def epochs_trained(worker, turns):
+    """Which run each of `turns` epochs went to."""
+    before = {name: run.trainer.epoch for name, run in worker.runs.items()}
+    order = []
+    for _ in range(turns):
+        worker.turn()
+        now = {name: run.trainer.epoch for name, run in worker.runs.items()}
+        order += [name for name in now if now[name] > before.get(name, 0)]
+        before = now
+    return order
+
+
+def test_a_new_runs_first_epoch_comes_before_the_running_runs_next_and_ships_at_once():
+    pipe = Pipe(*[msg for run in "abc" for msg in (("open", run, None), ("play", run, 0.0))])
+    worker = Worker(pipe, Trainer)
+    worker.turn()  # the commands
+    epochs_trained(worker, 9)  # a, b and c take turns
+    pipe.inbox.extend([("open", "d", None), ("play", "d", 0.0)])
+    worker.turn()
+    pipe.sent.clear()
+    assert epochs_trained(worker, 4) == ["d", "c", "b", "a"]  # d first, then the round goes on
+    first = [msg for msg in pipe.sent if msg[0] == "epochs"]
+    assert first[0][:3] == ("epochs", "d", (1,))  # its first epoch went out before any other epoch was trained
