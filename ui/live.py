@@ -180,19 +180,74 @@ LATEX_JS = """
 let loading = null;
 // Streamlit's KaTeX module is 0.18, its stylesheet 0.16's, which names three classes without the prefix
 const OLD_NAMES = {'katex-base': 'base', 'katex-strut': 'strut', 'katex-sizing': 'sizing'};
-function typeset(box, katex) {  // re-typeset a line only when its TeX changed
-  const lines = box.__lines;
+function render(katex, tex, into) {
+  katex.render(tex, into, {displayMode: true, throwOnError: false, output: 'html'});
+  for (const [now, then] of Object.entries(OLD_NAMES))
+    into.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
+}
+// A line wider than its box (a phone) wraps: it breaks before a relation (=, \\\\le, …) and after a \\\\quad
+// at the top level of the TeX (outside every {…}, \\\\left…\\\\right and \\\\begin…\\\\end), the pieces packed
+// into as few lines as fit, each continuation indented; a piece still too wide is set smaller, down to
+// SMALLEST of the display size (≥ 11.7 px), and only beyond that scrolls in its own box.
+const RELATIONS = new Set(['le', 'leq', 'ge', 'geq', 'approx', 'leftarrow', 'to', 'ne', 'equiv']);
+const SMALLEST = 0.6;
+function pieces(tex) {
+  const out = [];
+  let depth = 0, start = 0;
+  const cut = (at, next) => { if (tex.slice(start, at).trim()) { out.push(tex.slice(start, at).trim()); start = next; } };
+  for (let i = 0; i < tex.length; i++) {
+    const c = tex[i];
+    if (c === '\\\\') {
+      const name = /^\\\\([a-zA-Z]+|.)/.exec(tex.slice(i))[1];
+      if (name === 'left' || name === 'begin') depth++;
+      else if (name === 'right' || name === 'end') depth--;
+      else if (depth === 0 && (name === 'quad' || name === 'qquad')) cut(i, i + name.length + 1);
+      else if (depth === 0 && RELATIONS.has(name)) cut(i, i);
+      i += name.length;
+    } else if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (depth === 0 && c === '=') cut(i, i);
+  }
+  if (tex.slice(start).trim()) out.push(tex.slice(start).trim());
+  return out;
+}
+const wide = (line) => { const d = line.querySelector('.katex-display'); return d && d.scrollWidth > d.clientWidth + 1; };
+function wrap(line, tex, katex) {  // the line's TeX as several display lines that fit its box (see above)
+  const parts = pieces(tex);
+  line.replaceChildren();
+  line.classList.add('rz-wrapped');
+  let row = null, text = '';
+  for (const part of parts) {  // greedy: add a piece to the row while it fits
+    const trial = text ? text + ' ' + part : part;
+    row ??= line.appendChild(document.createElement('div'));
+    render(katex, trial, row);
+    if (text && wide(row)) {
+      render(katex, text, row);
+      row = line.appendChild(document.createElement('div'));
+      render(katex, part, row);
+      text = part;
+    } else text = trial;
+  }
+  for (const r of line.children) {  // a row still too wide: smaller, not below SMALLEST
+    const d = r.querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
+    if (k && d.scrollWidth > d.clientWidth + 1)
+      k.style.fontSize = (1.21 * Math.max(SMALLEST, d.clientWidth / d.scrollWidth)).toFixed(3) + 'em';
+  }
+}
+function typeset(box, katex) {  // re-typeset a line only when its TeX changed (or its box's width did)
+  const lines = box.__lines, changed = [];
   while (box.children.length > lines.length) box.lastChild.remove();
   lines.forEach((tex, i) => {
     const line = box.children[i] || box.appendChild(document.createElement('div'));
     if (line.__tex === tex) return;
-    katex.render(tex, line, {displayMode: true, throwOnError: false, output: 'html'});
+    line.classList.remove('rz-wrapped');
+    render(katex, tex, line);
     line.setAttribute('role', 'math');
     line.setAttribute('aria-label', tex);  // for screen readers, instead of KaTeX's MathML copy (a third of the nodes)
-    for (const [now, then] of Object.entries(OLD_NAMES))
-      line.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
     line.__tex = tex;
+    changed.push(line);
   });
+  changed.filter(wide).forEach(line => wrap(line, line.__tex, katex));  // (one layout read when none is too wide)
 }
 // Lines scrolled out of sight keep their last typesetting until they come back into view (or near it), as
 // the live charts do: the BPTT page's seed-003 lines at the bottom cost ~25 ms of KaTeX a move at H = 8.
@@ -208,7 +263,23 @@ function update(box) {  // typeset now, or when next in sight; the first typeset
   typeset(box, KaTeX);
   box.__typeset = true;
   box.__stale = false;
+  if (document.fonts.status === 'loading' && !box.__fonts) {  // measured in a fallback font: wrap again in KaTeX's
+    box.__fonts = document.fonts.ready.then(() => {  // once, in sight or not
+      for (const line of box.children) line.__tex = null;
+      typeset(box, KaTeX);
+    });
+  }
 }
+const resized = new ResizeObserver((entries) => {  // a new width (a phone turned): wrap every line again
+  for (const {target: box, contentRect} of entries) {
+    const width = Math.round(contentRect.width);
+    if (box.__width !== undefined && width !== box.__width && KaTeX) {
+      for (const line of box.children) line.__tex = null;
+      update(box);
+    }
+    box.__width = width;
+  }
+});
 export default function ({ parentElement, data }) {
   let box = parentElement.querySelector(':scope > .live-latex');
   if (!box) {
@@ -216,6 +287,7 @@ export default function ({ parentElement, data }) {
     box.className = 'live-latex';
     parentElement.appendChild(box);
     sight.observe(box);
+    resized.observe(box);
   }
   box.__lines = data.lines;
   (loading ??= import(new URL(data.src, document.baseURI).href))
@@ -229,6 +301,8 @@ LATEX_CSS = """  /* spaced like consecutive st.latex elements */
 .live-latex .katex-display { overflow-x: auto; overflow-y: hidden; margin: 0; }
 .live-latex > div { padding-top: 1rem; }
 .live-latex > div + div { padding-top: 2rem; }
+.live-latex > .rz-wrapped .katex-display { text-align: left; }
+.live-latex > .rz-wrapped > div + div { padding: 0.4rem 0 0 1.5em; }  /* a wrapped line's continuation */
 """
 
 _chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, isolate_styles=False)
