@@ -185,54 +185,62 @@ function render(katex, tex, into) {
   for (const [now, then] of Object.entries(OLD_NAMES))
     into.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
 }
-// A line wider than its box (a phone) wraps: it breaks before a relation (=, \\\\le, …) and after a \\\\quad
-// at the top level of the TeX (outside every {…}, \\\\left…\\\\right and \\\\begin…\\\\end), the pieces packed
-// into as few lines as fit, each continuation indented; a piece still too wide is set smaller, down to
-// SMALLEST of the display size (≥ 11.7 px), and only beyond that scrolls in its own box.
+// A line wider than its box (a phone) wraps: first between its equations (after a top-level \\quad or
+// \\qquad), then, for an equation still too wide, before its relations (=, \\le, …); top level means outside
+// every {…}, \\left…\\right and \\begin…\\end. Pieces are packed greedily into rows, each row after the first
+// indented; a row still too wide is set smaller, down to SMALLEST of the display size (≥ 11.6 px), and only
+// beyond that scrolls in its own box.
 const RELATIONS = new Set(['le', 'leq', 'ge', 'geq', 'approx', 'leftarrow', 'to', 'ne', 'equiv']);
 const SMALLEST = 0.6;
-function pieces(tex) {
+function split(tex, at) {  // at 'quad': after each top-level \\quad/\\qquad (dropped); at 'rel': before each relation
   const out = [];
   let depth = 0, start = 0;
-  const cut = (at, next) => { if (tex.slice(start, at).trim()) { out.push(tex.slice(start, at).trim()); start = next; } };
+  const cut = (i, next) => { if (tex.slice(start, i).trim()) { out.push(tex.slice(start, i).trim()); start = next; } };
   for (let i = 0; i < tex.length; i++) {
     const c = tex[i];
     if (c === '\\\\') {
       const name = /^\\\\([a-zA-Z]+|.)/.exec(tex.slice(i))[1];
       if (name === 'left' || name === 'begin') depth++;
       else if (name === 'right' || name === 'end') depth--;
-      else if (depth === 0 && (name === 'quad' || name === 'qquad')) cut(i, i + name.length + 1);
-      else if (depth === 0 && RELATIONS.has(name)) cut(i, i);
+      else if (depth === 0 && at === 'quad' && (name === 'quad' || name === 'qquad')) cut(i, i + name.length + 1);
+      else if (depth === 0 && at === 'rel' && RELATIONS.has(name)) cut(i, i);
       i += name.length;
     } else if (c === '{') depth++;
     else if (c === '}') depth--;
-    else if (depth === 0 && c === '=') cut(i, i);
+    else if (depth === 0 && at === 'rel' && c === '=') cut(i, i);
   }
   if (tex.slice(start).trim()) out.push(tex.slice(start).trim());
   return out;
 }
-const wide = (line) => { const d = line.querySelector('.katex-display'); return d && d.scrollWidth > d.clientWidth + 1; };
-function wrap(line, tex, katex) {  // the line's TeX as several display lines that fit its box (see above)
-  const parts = pieces(tex);
+const wide = (row) => { const d = row.querySelector('.katex-display'); return d && d.scrollWidth > d.clientWidth + 1; };
+function wrap(line, tex, katex) {  // the line's TeX as rows that fit its box (see above)
   line.replaceChildren();
   line.classList.add('rz-wrapped');
-  let row = null, text = '';
-  for (const part of parts) {  // greedy: add a piece to the row while it fits
-    const trial = text ? text + ' ' + part : part;
-    row ??= line.appendChild(document.createElement('div'));
-    render(katex, trial, row);
-    if (text && wide(row)) {
-      render(katex, text, row);
-      row = line.appendChild(document.createElement('div'));
-      render(katex, part, row);
-      text = part;
-    } else text = trial;
+  const row = (t, more) => {
+    const r = line.appendChild(document.createElement('div'));
+    if (more) r.className = 'rz-more';
+    render(katex, t, r);
+    return r;
+  };
+  const rows = [];
+  const fits = (t) => { const r = row(t, rows.length > 0); const ok = !wide(r); r.remove(); return ok; };
+  function pack(parts, sep) {  // greedy: a piece joins the row while the row fits (an equation's left side
+    let text = '';            // always keeps its first relation: i_2 alone on a row says nothing)
+    for (const [i, part] of parts.entries()) {
+      if (text && !(sep === ' ' && i === 1) && !fits(text + sep + part)) { rows.push(text); text = part; }
+      else text = text ? text + sep + part : part;
+    }
+    if (text) rows.push(text);
   }
-  for (const r of line.children) {  // a row still too wide: smaller, not below SMALLEST
-    const d = r.querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
-    if (k && d.scrollWidth > d.clientWidth + 1)
+  pack(split(tex, 'quad'), ' \\\\quad ');  // equations, as many a row as fit
+  for (const t of rows.splice(0)) {  // an equation wider than the box: at its relations
+    if (fits(t)) rows.push(t); else pack(split(t, 'rel'), ' ');
+  }
+  rows.forEach((t, i) => {
+    const d = row(t, i > 0).querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
+    if (k && d.scrollWidth > d.clientWidth + 1)  // still too wide: smaller, not below SMALLEST
       k.style.fontSize = (1.21 * Math.max(SMALLEST, d.clientWidth / d.scrollWidth)).toFixed(3) + 'em';
-  }
+  });
 }
 function typeset(box, katex) {  // re-typeset a line only when its TeX changed (or its box's width did)
   const lines = box.__lines, changed = [];
@@ -301,8 +309,8 @@ LATEX_CSS = """  /* spaced like consecutive st.latex elements */
 .live-latex .katex-display { overflow-x: auto; overflow-y: hidden; margin: 0; }
 .live-latex > div { padding-top: 1rem; }
 .live-latex > div + div { padding-top: 2rem; }
-.live-latex > .rz-wrapped .katex-display { text-align: left; }
-.live-latex > .rz-wrapped > div + div { padding: 0.4rem 0 0 1.5em; }  /* a wrapped line's continuation */
+.live-latex > .rz-wrapped .katex-display > .katex { text-align: left; }
+.live-latex > .rz-wrapped > .rz-more { padding: 0.4rem 0 0 1.5em; }  /* a wrapped line's continuation */
 """
 
 _chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, isolate_styles=False)
