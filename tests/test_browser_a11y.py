@@ -244,3 +244,25 @@ def test_home_call_tree_formulas_without_a_mouse(browser, warm_app_url, how):
         app.assert_no_exception()
     finally:
         context.close()
+
+
+def test_a_chart_states_its_numbers_and_opens_a_data_table(app):
+    """The vanishing page's decay chart: its label states the curves' values at the farthest k, and its "Data
+    table" lists every k with the numbers its hover shows, the same as the label's at the last row."""
+    app.open("vanishing")
+    box = app.page.locator(".st-key-vg_decay")
+    label = box.locator(".js-plotly-plot").get_attribute("aria-label")
+    found = re.search(r"At k = 8, the farthest step back: real (\S+), bound (\S+), fake (\S+)\.", label)
+    assert found, label
+    assert box.locator(".rz-data table").count() == 0  # built only when opened
+    box.locator(".rz-data summary").click()
+    rows = box.locator(".rz-data tbody tr")
+    assert rows.count() == 9  # k = 0 … T − 1
+    assert rows.last.locator("th, td").all_inner_texts() == ["8", *found.groups()]
+    assert rows.first.locator("td").all_inner_texts() == ["1.00e+0"] * 3  # k = 0: the identity
+    before = rows.last.inner_text()
+    with app.expect_rerun():
+        app.move_slider("W_hh", steps=3)
+    app.page.wait_for_function("(old) => document.querySelector('.st-key-vg_decay .rz-data tbody tr:last-child')"
+                               ".innerText !== old", arg=before)  # the open table follows the model
+    app.assert_no_exception()

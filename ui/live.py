@@ -118,8 +118,43 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
       if (p && el.__trigger) el.__trigger('click', Math.round(p.x));
     }));
   }
+  dataTable(el, figure);
   el.__drawn = true;
   el.__stale = false;
+}
+// A chart's numbers as a table under it (described()'s `table`), in a "Data table" disclosure: built only
+// while it is open, from the figure's own per-point text, so a rerun costs nothing more
+function dataTable(el, figure) {
+  const spec = (figure.layout.meta || {}).rz_table;
+  let box = el.parentElement.querySelector(':scope > .rz-data');
+  if (!spec) { if (box) box.remove(); return; }
+  if (!box) {
+    box = el.parentElement.appendChild(document.createElement('details'));
+    box.className = 'rz-data';
+    box.innerHTML = '<summary>Data table</summary>';
+    box.addEventListener('toggle', () => { if (box.open) fill(box); });
+  }
+  box.__next = {spec, figure};
+  if (box.open) fill(box);
+}
+function fill(box) {
+  const {spec: {x: head, field, caption}, figure} = box.__next;
+  const traces = figure.data.filter(d => d[field] && d.name), cell = (tag, text) => {
+    const c = document.createElement(tag);
+    c.textContent = text;
+    if (tag === 'th') c.scope = 'col';
+    return c;
+  };
+  const table = document.createElement('table');
+  if (caption) table.createCaption().textContent = caption;
+  table.createTHead().insertRow().append(...[head, ...traces.map(d => d.name)].map(t => cell('th', t)));
+  const body = table.createTBody();
+  plain(traces[0] && traces[0].x).forEach((x, i) => {
+    const first = cell('th', String(x));
+    first.scope = 'row';
+    body.insertRow().append(first, ...traces.map(d => cell('td', String(d[field][i] ?? ''))));
+  });
+  box.replaceChildren(box.querySelector('summary'), table);
 }
 // plotly's JSON keeps a numpy array as {dtype, bdata: base64}: a plain array, to append a patch's points to
 const TYPED = {f8: Float64Array, f4: Float32Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
@@ -313,7 +348,15 @@ LATEX_CSS = """  /* spaced like consecutive st.latex elements */
 .live-latex > .rz-wrapped > .rz-more { padding: 0.4rem 0 0 1.5em; }  /* a wrapped line's continuation */
 """
 
-_chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, isolate_styles=False)
+CHART_CSS = """  /* a chart's data table (described()'s `table`): the theme's colours, numbers in columns */
+.rz-data { font-size: 0.85rem; margin: 0.25rem 0 0.75rem; color: var(--st-text-color); }
+.rz-data summary { cursor: pointer; width: fit-content; }
+.rz-data table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-top: 0.4rem; }
+.rz-data caption { text-align: left; padding-bottom: 0.3rem; }
+.rz-data :is(th, td) { padding: 0.15rem 0.6rem; text-align: right;
+  border-bottom: 1px solid color-mix(in srgb, var(--st-text-color) 20%, transparent); }
+"""
+_chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, css=CHART_CSS, isolate_styles=False)
 _latex = st.components.v2.component("rnnviz.live_latex", js=LATEX_JS, css=LATEX_CSS, isolate_styles=False)
 
 
@@ -457,13 +500,16 @@ def clickable(fig, xaxis):
     return _with_meta(fig, rz_click_axis=xaxis)
 
 
-def described(fig, alt=None, min_width=0):
+def described(fig, alt=None, min_width=0, table=None):
     """`fig` (plain dicts) with what a live chart reads besides the figure, in its layout's `meta`: `alt`, words
     a screen reader hears after the chart's title, axes and series (ui/theme.py labels every chart with
-    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone).
+    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone);
+    `table` = (x heading, trace field[, caption]): a "Data table" under the chart, a row per x, a column per
+    named trace holding that field's text (e.g. "text": the numbers its hover shows), built in the browser.
 
         live_chart(described(figures.unrolled(…), alt="…", min_width=480), key="diagram")"""
-    return _with_meta(fig, rz_alt=alt, rz_min_width=min_width)
+    spec = None if table is None else dict(zip(("x", "field", "caption"), table))
+    return _with_meta(fig, rz_alt=alt, rz_min_width=min_width, rz_table=spec)
 
 
 def _with_meta(fig, **entries):
