@@ -266,3 +266,28 @@ def test_a_chart_states_its_numbers_and_opens_a_data_table(app):
     app.page.wait_for_function("(old) => document.querySelector('.st-key-vg_decay .rz-data tbody tr:last-child')"
                                ".innerText !== old", arg=before)  # the open table follows the model
     app.assert_no_exception()
+
+
+@pytest.mark.parametrize("path, key, reach", [("forward", "diagram", "h_1 = tanh(W_xh·x_1 + W_hh·h_0 + b_h)"),
+                                              ("bptt", "bptt_contributions", "W_hh, step t = 1:"),
+                                              ("gates", "gates_diagram", "f_t=1 = ")], ids=["forward", "bptt", "gates"])
+def test_a_diagrams_per_node_formulas_by_keyboard(app, path, key, reach):
+    """Tab reaches the diagram (a ring shows it has focus), and the arrow keys walk its nodes top to bottom and
+    step to step: each node's hover label shows, and the same words go to a live region a screen reader reads."""
+    app.open(path)
+    tab_to(app, f"e => e.classList.contains('live-chart') && !!e.closest('.st-key-{key}')", most=60)
+    assert_ring(app)
+    assert "arrow keys read each point" in app.page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    region = app.page.locator(f".st-key-{key} .rz-said")
+    app.page.keyboard.press("ArrowRight")  # the first point of the top row
+    for _ in range(12):
+        app.page.wait_for_function("() => document.querySelector('.st-key-%s .rz-said')?.textContent" % key)
+        if reach in region.text_content():
+            break
+        before = region.text_content()
+        app.page.keyboard.press("ArrowDown")
+        app.page.wait_for_function("(b) => document.querySelector('.st-key-%s .rz-said').textContent !== b" % key,
+                                   arg=before)
+    assert reach in region.text_content()
+    assert reach.split(" ")[0] in app.page.locator(f".st-key-{key} .hoverlayer").text_content()  # drawn as on hover
+    app.assert_no_exception()

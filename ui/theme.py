@@ -39,6 +39,8 @@ html [data-testid="stMain"] .katex-display > .katex { max-width: 100%; padding-r
 /* a page link's label wraps instead of ending in "…"; a markdown table's cells are tighter on a phone */
 [data-testid="stPageLink-NavLink"] :is(span, [data-testid="stMarkdownContainer"]) { white-space: normal; }
 @media (max-width: 640px) { [data-testid="stMarkdownContainer"] :is(th, td) { padding: 6px 6px; } }
+/* what a chart's point says, for screen readers only (its hover label shows it on screen) */
+.rz-said { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 /* the home page's call trees (ui/recursion.py): side by side, stacked on a phone; a node's focus ring and its
    formula's tip in the theme's colours */
 .rz-trees { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem; }
@@ -145,11 +147,11 @@ function label() {  // every chart described; maths fitted; a box that still scr
   document.querySelectorAll(':not(.live-latex *) > .katex-display').forEach(fit);  // (ui/live.py's lines wrap themselves)
   const wide = '.katex-display, .rz-code, [data-testid="stCode"] pre, .live-chart';
   document.querySelectorAll(wide).forEach(box => {
-    if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+    if (box.scrollWidth > box.clientWidth + 1 || points(box).length) box.tabIndex = 0;
     else if (box.tabIndex === 0) box.removeAttribute('tabindex');
   });
   document.querySelectorAll('.js-plotly-plot').forEach(gd => {
-    const label = describe(gd);
+    const label = describe(gd).replace(/\.?$/, points(gd).length ? '. Focus it, then arrow keys read each point.' : '');
     if (gd.getAttribute('aria-label') !== label) {
       gd.setAttribute('role', 'figure');  // (not img: st.plotly_chart's toolbar buttons are inside)
       gd.setAttribute('aria-label', label);
@@ -193,6 +195,66 @@ document.addEventListener('keydown', (e) => {
   e.preventDefault();
   all.forEach(m => m.setAttribute('tabindex', m === next ? '0' : '-1'));
   next.focus();
+});
+
+// A live chart's points by keyboard (ui/live.py's charts): it takes focus, and the arrow keys walk what
+// hovering shows, ←/→ along a series (a heatmap's row), ↑/↓ to the next one, Home/End to its ends, Esc away;
+// each point's hover label is drawn as for a mouse and read out by screen readers (a polite live region)
+function points(gd) {  // [{c: trace, sub: its subplot, n: points, at: j → Plotly's pointNumber, x}], one per
+  const out = [], L = gd._fullLayout;  // row, top to bottom as drawn (a diagram: y_t, its edges, h_t, …, x_t)
+  if (!gd.classList.contains('live-chart') || !gd.calcdata || !L) return out;
+  (gd._fullData || []).forEach((d, c) => {
+    if (d.visible !== true || /^(skip|none)$/.test(d.hoverinfo || '')) return;
+    const ya = L['yaxis' + (d.yaxis || 'y').slice(1)], sub = (d.xaxis || 'x') + (d.yaxis || 'y');
+    const top = (v) => (ya && Number.isFinite(+v) ? ya._offset + ya.l2p(ya.d2l(+v)) : 0);
+    if (d.type === 'heatmap') (gd.calcdata[c][0].z || []).forEach((row, r) =>
+      out.push({c, sub, n: row.length, at: (j) => [r, j], x: null, top: top(d.y ? d.y[r] : (d.y0 || 0) + r * (d.dy || 1))}));
+    else if (d._length) {
+      const ys = Array.from(d.y || []).filter(Number.isFinite);
+      out.push({c, sub, n: d._length, at: (j) => j, x: d.x, top: top(ys.reduce((a, b) => a + b, 0) / (ys.length || 1))});
+    }
+  });
+  return out.sort((a, b) => a.top - b.top);
+}
+function nearest(row, x, j) {  // the point of `row` at (or nearest) x: ↑/↓ keep the step, not the index
+  if (!row.x || x === undefined || x === null || typeof x !== 'number') return j;
+  let best = 0;
+  for (let i = 1; i < row.n; i++) if (Math.abs(row.x[i] - x) < Math.abs(row.x[best] - x)) best = i;
+  return best;
+}
+function said(gd) {  // what the hover label shows, a line at a time
+  return [...gd.querySelectorAll('.hoverlayer text')].map(t => {
+    const lines = t.querySelectorAll('tspan.line');
+    return lines.length ? [...lines].map(l => l.textContent).join(', ') : t.textContent;
+  }).filter(Boolean).join('. ');
+}
+document.addEventListener('keydown', (e) => {
+  const gd = e.target, move = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0]}[e.key];
+  if (!gd.classList || !gd.classList.contains('live-chart') || !window.Plotly
+      || !(move || ['Home', 'End', 'Escape'].includes(e.key))) return;
+  const rows = points(gd);
+  if (!rows.length) return;
+  e.preventDefault();
+  if (e.key === 'Escape') { window.Plotly.Fx.unhover(gd); gd.__at = null; return; }
+  let [l, j] = gd.__at || [0, -1];
+  if (!gd.__at) j = 0;  // the first key shows the first point
+  else if (e.key === 'Home') j = 0;
+  else if (e.key === 'End') j = Infinity;
+  else if (move[0]) {
+    const from = rows[Math.min(l, rows.length - 1)];
+    l = Math.min(Math.max(l + move[0], 0), rows.length - 1);
+    j = nearest(rows[l], from.x ? from.x[j] : null, j);
+  } else j += move[1];
+  l = Math.min(Math.max(l, 0), rows.length - 1);
+  j = Math.min(Math.max(j, 0), rows[l].n - 1);
+  gd.__at = [l, j];
+  window.Plotly.Fx.hover(gd, [{curveNumber: rows[l].c, pointNumber: rows[l].at(j)}], rows[l].sub);
+  let region = gd.parentElement.querySelector(':scope > .rz-said');
+  if (!region) {
+    region = gd.parentElement.appendChild(Object.assign(document.createElement('div'), {className: 'rz-said'}));
+    region.setAttribute('role', 'status');
+  }
+  setTimeout(() => { region.textContent = said(gd); }, 60);  // (plotly draws the label within its 50 ms throttle)
 });
 
 const charts = new MutationObserver(() => {
