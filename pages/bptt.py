@@ -31,9 +31,15 @@ def page(setup):
     live_latex(V.EQUATIONS, key="bptt_equations")
 
     # ui/controls panels (one page element each, native inputs): a Streamlit widget re-renders on every move
-    view = controls.panel(["bptt_mode", "bptt_k"], key="bptt_truncation", overrides={"bptt_k": {"hi": max(T, 2)}})
-    mode, k = view["bptt_mode"], view["bptt_k"]
-    truncate = k if mode != "full BPTT" else None
+    # k only while truncated: full BPTT has no k (the table below still compares with the last k set)
+    full = state.current("bptt_mode") == "full BPTT"
+    view = controls.panel(["bptt_mode"] + ([] if full else ["bptt_k"]), key="bptt_truncation",
+                          overrides={"bptt_k": {"hi": max(T, 2)}})
+    k = view.get("bptt_k") or state.current("bptt_k", hi=max(T, 2))
+    truncate = None if view["bptt_mode"] == "full BPTT" else k
+    if truncate is None:
+        st.caption("Full BPTT lets every L_t flow back to step 1, so there is no k to set: pick "
+                   "*truncated to k steps* for the truncation k slider.")
     try:
         args = (p, setup.x, setup.target, setup.h0)
         g_full = rnnviz.bptt(*args, loss_on=setup.loss_on)
@@ -58,7 +64,7 @@ def page(setup):
     live_chart(F.reach_heatmap(g_full.reach(), truncate), key="bptt_reach")
 
     st.markdown(f"### Truncated BPTT beside full BPTT\n\nTruncation k lets each L_t flow back through at most k cells. "
-                f"{'Pick *truncated to k steps* above to compare.' if truncate is None else ''}")
+                f"{f'The table compares k = {k}; pick *truncated to k steps* above to change k.' if truncate is None else ''}")
     kk = truncate or k
     g_k = g if truncate is not None else rnnviz.bptt(*args, truncate=kk, loss_on=setup.loss_on)
     st.dataframe(F.truncation_table(g_k, g_full), hide_index=True, width="stretch",

@@ -4,6 +4,7 @@ import streamlit as st
 from ui import figures_gates as F, gates_view as V, state
 from ui.boot import through_app
 from ui.figures import unrolled_min_width
+from ui.figures_decay import sci
 from ui.forward_view import NO_CHART, step_controls
 from ui.gates_model import comparison, model
 from ui.live import described, live_chart, live_latex
@@ -37,10 +38,13 @@ def page(setup):
 
     st.subheader("How gates fix vanishing gradients")
     curves = V.connectivity_curves(runs)
-    live_chart(F.connectivity_figure(curves, cell), key="connectivity", config=NO_CHART)
+    K = T - 1
+    live_chart(described(F.connectivity_figure(curves, cell), table=("k", "text"),
+                         alt=f"At k = {K}: " + ", ".join(f"{c} {sci(v[K])}" for c, v in curves.items())
+                             + ". Every k in the data table below."), key="connectivity", config=NO_CHART)
     st.markdown(V.summary(curves, T))
     log_forget, log_c = V.belt_curves(*runs["LSTM"])
-    live_chart(F.belt_figure(log_forget, log_c), key="belt", config=NO_CHART)
+    live_chart(described(F.belt_figure(log_forget, log_c), table=("k", "text")), key="belt", config=NO_CHART)
     st.markdown(V.belt_summary(log_forget, log_c, runs["LSTM"][1].gates["f"]))
     st.markdown(V.EXPLANATION)
     st.page_link("pages/vanishing.py", label="The RNN's Jacobian product on the vanishing page",

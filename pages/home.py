@@ -50,7 +50,7 @@ x = [1.0, 2.0, 3.0]                    # counting 1..3
 hs = scalar_chain(0.8, 0.5, 0.0, x)    # seed 003's W_xh, W_hh, b_h; no numpy on the cold start's page
 st.markdown(recursion_svg(0.8, 0.5, 0.0, x, hs), unsafe_allow_html=True)  # inline SVG: no Plotly to load
 st.caption("Live numbers from seed 003's model (W_xh = 0.8, W_hh = 0.5, b_h = 0, h₀ = 0) on x = 1, 2, 3; "
-           "hover a node for its formula. fib calls itself twice, so its calls branch into a tree; h_t calls "
+           "hover, tap or Tab to a node for its formula (arrow keys walk the tree). fib calls itself twice, so its calls branch into a tree; h_t calls "
            "itself once, so unrolling gives a chain of T identical cells that share one set of weights. That "
            "chain is the unrolled network of the next page, and backpropagation walks it backwards. "
            "(Seed 000 says *recursive*; the usual name is *recurrent*: recursive nets are a different model, "

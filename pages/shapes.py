@@ -35,7 +35,7 @@ state.show_notices()
 s = Sizes(B=B, T=T, I=I, H=H, L=L, bidirectional=bidirectional, batch_first=batch_first)
 too_big = problems(s)
 r = None if too_big else run(s)
-st.code(code(s, r), language="python")
+st.code(code(s, r), language="python", wrap_lines=True)  # no sideways scroll on a phone
 for msg in too_big:
     st.error(f"Too big to build here: {msg}", icon=":material/block:")
 if r:

@@ -5,7 +5,7 @@ import streamlit as st
 import rnnviz
 from ui import controls, decay_view as V, figures_decay as D, state
 from ui.boot import through_app
-from ui.live import live_chart, live_latex
+from ui.live import described, live_chart, live_latex
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -36,7 +36,11 @@ def page(setup):
     if T < 2:
         st.warning("With T = 1 there is no step back to take: use a longer sequence.")
     V.summary(p, run, curves)
-    live_chart(D.decay_figure(curves, H), key="vg_decay")
+    K = len(curves["decay"]) - 1
+    live_chart(described(D.decay_figure(curves, H), table=("k", "customdata"),
+                         alt=f"At k = {K}, the farthest step back: real {D.sci(curves['decay'][K])}, bound "
+                             f"{D.sci(curves['bound'][K])}, fake {D.sci(curves['naive'][K])}. Every k in the data table below."),
+               key="vg_decay")
     V.fake_explanation(p, curves)
     st.page_link("pages/gates.py", label="How LSTM and GRU gates keep this product from vanishing", icon=":material/call_split:")
 

@@ -96,7 +96,8 @@ def test_slider_moves_rewrite_the_link_in_place_and_keep_what_they_do_not_own(ap
             app.move_slider("W_hh", -1)
     assert app.slider_value("W_hh") == 0.5
     app.page.wait_for_function("() => !location.search.includes('W_hh=')")
-    app.page.goto(app.page.url.replace("/forward", "/bptt").replace("bptt_k=3", "bptt_k=3&W_hh=0.6"))
+    app.page.goto(app.page.url.replace("/forward", "/bptt")  # (k's slider shows while truncated)
+                  .replace("bptt_k=3", "bptt_k=3&W_hh=0.6&bptt_mode=truncated%20to%20k%20steps"))
     app.page.wait_for_function("() => window.__stFinishedRuns > 0")
     app.wait_idle()
     assert app.slider_value("bptt_k") == 3 and app.slider_value("W_hh") == 0.6

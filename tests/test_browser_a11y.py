@@ -2,9 +2,11 @@
 walkthrough, a phone's screen, and a theme switch that the charts and controls follow.
 
 axe-core is npm's (package.json pins it; bash tests/run.sh installs it), injected into the page as it is."""
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import SCREENSHOTS, VIEWPORT, StreamlitPage, require_axe
 
@@ -147,13 +149,30 @@ def test_keyboard_only_walkthrough(app):
     app.assert_no_exception()
 
 
+# text in the main column that would need a sideways scroll: maths, code, markdown (not a chart or a data grid,
+# which scroll in their own box by design); polled until KaTeX's fonts are in and ui/live.py has wrapped its lines
+SIDEWAYS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] :is(.katex-display, .katex, .live-latex, '
+  + '.rz-code, [data-testid="stCode"] pre, [data-testid="stMarkdownContainer"], .rz-trees)')]
+  .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.className || e.tagName} ${e.scrollWidth} > ${e.clientWidth}: ${e.textContent.slice(0, 50)}`)"""
+
+
 @pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
 def test_phone_no_sideways_scroll(browser, warm_app_url, path):
+    """Neither the page nor any maths, code or text box in it scrolls sideways on a phone: long maths wraps
+    (ui/live.py) or is set smaller (ui/theme.py), never below 11.6 px; code wraps."""
     context, app = open_page(browser, warm_app_url, path, viewport=PHONE, has_touch=True, is_mobile=True)
     try:
         wide = app.page.evaluate("""() => [document.documentElement, document.querySelector('[data-testid="stMain"]')]
             .map(e => e.scrollWidth - e.clientWidth)""")
         assert wide == [0, 0], f"the page is wider than the phone by {wide} px"
+        with contextlib.suppress(PlaywrightTimeout):
+            app.page.wait_for_function(f"() => document.fonts.status === 'loaded' && !({SIDEWAYS_JS})().length",
+                                       timeout=10_000)
+        assert not app.page.evaluate(SIDEWAYS_JS)
+        sizes = app.page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display > .katex')]
+            .map(k => parseFloat(getComputedStyle(k).fontSize))""")
+        assert min(sizes, default=12) >= 11.5, sizes  # legible: a scaled line is ≥ 60 % of KaTeX's 19.4 px
         SCREENSHOTS.mkdir(exist_ok=True)
         app.page.screenshot(path=str(SCREENSHOTS / f"phone_{path or 'home'}.png"))  # the first screen
         app.assert_no_exception()
@@ -189,3 +208,86 @@ def test_phone_forward_weight_and_diagram_on_screen_and_a_tap_shows_a_formula(br
         app.assert_no_exception()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("how", ["keyboard", "tap"])
+def test_home_call_tree_formulas_without_a_mouse(browser, warm_app_url, how):
+    """Each call-tree node's formula: Tab reaches a tree (one stop), arrow keys walk its nodes and the focused
+    node's formula shows in the tree's tip with a ring around it; on a phone a tap shows it. A screen reader
+    has it as the node's label, and every formula is listed as text under the trees."""
+    phone = how == "tap"
+    context, app = open_page(browser, warm_app_url, "", **(dict(viewport=PHONE, has_touch=True, is_mobile=True)
+                                                           if phone else {}))
+    try:
+        chain = app.page.locator(".rz-trees svg").nth(1)
+        tip = chain.locator(".rz-tip")
+        assert tip.get_attribute("visibility") == "hidden"
+        if phone:
+            chain.scroll_into_view_if_needed()
+            box = chain.locator(".rz-node").nth(2).bounding_box()  # h_2
+            app.page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        else:
+            tab_to(app, "e => e.matches('.rz-node') && e.ownerSVGElement.getAttribute('aria-label').startsWith('h_3')")
+            app.page.keyboard.press("ArrowDown")
+            app.page.keyboard.press("ArrowDown")  # h_3 → x_3 → h_2
+            ring = app.page.evaluate("() => getComputedStyle(document.activeElement.querySelector('circle')).strokeWidth")
+            assert float(ring.rstrip("px")) >= 4
+        label = app.page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+        assert label.startswith("h_2 = tanh(W_xh·x_2 + W_hh·h_1 + b_h)") and label.endswith("= 0.959")
+        assert tip.get_attribute("visibility") == "visible"
+        assert tip.text_content() == label.replace(") = tanh", ")= tanh")  # its two lines
+        assert app.page.locator(".rz-formulas li").filter(has_text=label).count() == 1
+        if not phone:
+            app.page.keyboard.press("Tab")  # out of the tree: one stop, the tip goes
+            assert tip.get_attribute("visibility") == "hidden" and not app.page.evaluate(
+                "() => document.activeElement.closest('.rz-trees')")
+        app.assert_no_exception()
+    finally:
+        context.close()
+
+
+def test_a_chart_states_its_numbers_and_opens_a_data_table(app):
+    """The vanishing page's decay chart: its label states the curves' values at the farthest k, and its "Data
+    table" lists every k with the numbers its hover shows, the same as the label's at the last row."""
+    app.open("vanishing")
+    box = app.page.locator(".st-key-vg_decay")
+    label = box.locator(".js-plotly-plot").get_attribute("aria-label")
+    found = re.search(r"At k = 8, the farthest step back: real (\S+), bound (\S+), fake (\S+)\.", label)
+    assert found, label
+    assert box.locator(".rz-data table").count() == 0  # built only when opened
+    box.locator(".rz-data summary").click()
+    rows = box.locator(".rz-data tbody tr")
+    assert rows.count() == 9  # k = 0 … T − 1
+    assert rows.last.locator("th, td").all_inner_texts() == ["8", *found.groups()]
+    assert rows.first.locator("td").all_inner_texts() == ["1.00e+0"] * 3  # k = 0: the identity
+    before = rows.last.inner_text()
+    with app.expect_rerun():
+        app.move_slider("W_hh", steps=3)
+    app.page.wait_for_function("(old) => document.querySelector('.st-key-vg_decay .rz-data tbody tr:last-child')"
+                               ".innerText !== old", arg=before)  # the open table follows the model
+    app.assert_no_exception()
+
+
+@pytest.mark.parametrize("path, key, reach", [("forward", "diagram", "h_1 = tanh(W_xh·x_1 + W_hh·h_0 + b_h)"),
+                                              ("bptt", "bptt_contributions", "W_hh, step t = 1:"),
+                                              ("gates", "gates_diagram", "f_t=1 = ")], ids=["forward", "bptt", "gates"])
+def test_a_diagrams_per_node_formulas_by_keyboard(app, path, key, reach):
+    """Tab reaches the diagram (a ring shows it has focus), and the arrow keys walk its nodes top to bottom and
+    step to step: each node's hover label shows, and the same words go to a live region a screen reader reads."""
+    app.open(path)
+    tab_to(app, f"e => e.classList.contains('live-chart') && !!e.closest('.st-key-{key}')", most=60)
+    assert_ring(app)
+    assert "arrow keys read each point" in app.page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    region = app.page.locator(f".st-key-{key} .rz-said")
+    app.page.keyboard.press("ArrowRight")  # the first point of the top row
+    for _ in range(12):
+        app.page.wait_for_function("() => document.querySelector('.st-key-%s .rz-said')?.textContent" % key)
+        if reach in region.text_content():
+            break
+        before = region.text_content()
+        app.page.keyboard.press("ArrowDown")
+        app.page.wait_for_function("(b) => document.querySelector('.st-key-%s .rz-said').textContent !== b" % key,
+                                   arg=before)
+    assert reach in region.text_content()
+    assert reach.split(" ")[0] in app.page.locator(f".st-key-{key} .hoverlayer").text_content()  # drawn as on hover
+    app.assert_no_exception()

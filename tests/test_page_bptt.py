@@ -132,8 +132,9 @@ def test_url_parameters_restore_the_view():
 
 def test_invalid_url_values_fall_back_with_a_notice():
     at = bptt_app({"bptt_k": "lots", "bptt_mode": "sideways"})
-    assert shown_field(at, "bptt_k")["value"] == 1
     assert shown_field(at, "bptt_mode")["value"] == "full BPTT"
+    move(at, "bptt_mode", "truncated to k steps")
+    assert shown_field(at, "bptt_k")["value"] == 1
     assert any("bptt_k" in w.value for w in at.warning)
 
 
@@ -153,3 +154,17 @@ def test_side_by_side_table_is_built_only_while_its_expander_is_open():
     g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
     np.testing.assert_allclose(table["∂L/∂θ (rnnviz)"], [float(np.ravel(getattr(g, n))[0]) for n in rnnviz.PARAM_NAMES])
     assert table["|rnnviz − autograd|"].max() < 1e-9
+
+
+def test_the_k_slider_shows_only_while_truncated_and_says_why():
+    """Full BPTT has no k: its slider is hidden, a caption says why, and the comparison table names the k it
+    uses; truncated, the slider is back at the same k and the caption is gone."""
+    at = bptt_app({"bptt_k": "3"})
+    with pytest.raises(KeyError):
+        shown_field(at, "bptt_k")
+    words = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "no k to set" in words and "compares k = 3" in words
+    move(at, "bptt_mode", "truncated to k steps")
+    assert shown_field(at, "bptt_k")["value"] == 3
+    assert not any("no k to set" in c.value for c in at.caption)
+    assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET, truncate=3))

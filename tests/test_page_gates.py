@@ -105,3 +105,14 @@ def test_the_keep_gate_bias_at_H_2_opens_and_shuts_the_forget_gate():
 def test_bad_sequence_shows_an_error_not_an_exception(text, words):
     at = type_sequence(open_page("pages/gates.py"), text)
     assert any(words in e.value for e in at.error)
+
+
+def test_a_tiny_negative_value_prints_as_zero_not_minus_zero():
+    """The default LSTM's late h_t are about −0.003 … −0.00002: written into the diagram's cells as 0.00 (the
+    number rule of ui/arithmetic.fixed), never −0.00."""
+    at = open_page("pages/gates.py")
+    h = rnnviz.forward(default_lstm(), X).hs[:, 0]
+    assert np.any((h < 0) & (h > -0.005))          # the case this is about is on screen
+    fig = live_figures(at)[0]
+    texts = [s for tr in fig["data"] if tr.get("text") is not None for s in np.ravel(decode(tr["text"], str))]
+    assert "0.00" in texts and not any(s.startswith("-0.00") and float(s) == 0 for s in texts)

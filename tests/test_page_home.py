@@ -23,13 +23,17 @@ def test_home_renders_equations_trees_and_links():
     # fib coloured as the name defined, once; its two calls stay plain, as st.code shows them
     assert listings[0].count('<span class="rz-function">fib</span>') == 1
     assert listings[0].count(">return</span> fib<") == 1
-    svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
+    svg = next(m.value for m in at.markdown if m.value.startswith('<div class="rz-trees">'))
     run = rnnviz.forward(rnnviz.RNNParams.scalar(W_xh=0.8, W_hh=0.5, b_h=0.0, W_hy=1.2, b_y=0.0),
                          np.array([1.0, 2.0, 3.0]))
     h = run.hs[:, 0]
-    assert f'h<tspan baseline-shift="sub" font-size="12">3</tspan> = {h[3]:.3f}' in svg and ">fib(3) = 2<" in svg
-    # hover (an SVG <title>) gives each h_t's formula with the live numbers
-    assert f"<title>h_3 = tanh(W_xh·x_3 + W_hh·h_2 + b_h)\n= tanh(0.8·3 + 0.5·{h[2]:.3f} + 0) = {h[3]:.3f}</title>" in svg
-    assert svg.count("<circle") == 5 + 7 + 3  # fib(3)'s 5 calls, h_3 … h_0 and x_1 … x_3, 3 legend dots
+    assert f'h<tspan baseline-shift="sub" font-size="13">3</tspan> = {h[3]:.3f}' in svg and ">fib(3) = 2<" in svg
+    # each node carries h_t's formula with the live numbers: shown on focus, tap or hover (ui/theme.py), read
+    # by a screen reader (aria-label), and listed as text under the trees
+    formula = f"h_3 = tanh(W_xh·x_3 + W_hh·h_2 + b_h)&#10;= tanh(0.8·3 + 0.5·{h[2]:.3f} + 0) = {h[3]:.3f}"
+    assert f'data-formula="{formula}"' in svg and f'aria-label="{formula.replace("&#10;", " ")}"' in svg
+    assert f"<li>{formula.replace('&#10;', ' ')}</li>" in svg
+    assert svg.count("<circle") == 5 + 7 and svg.count('class="rz-node"') == 5 + 7  # fib(3)'s calls, h_3 … h_0, x_1 … x_3
+    assert svg.count('tabindex="0"') == 2 and "\n" not in svg  # one tab stop per tree; one markdown line
     linked = {link.proto.page for link in at.get("page_link")}  # each page's url_path
     assert linked == {p.stem for p in (REPO / "pages").glob("*.py")} - {"home"}

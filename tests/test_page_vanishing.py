@@ -103,3 +103,15 @@ def test_sweep_caption_follows_what_is_drawn():
     assert np.nanmax(sweep[:, 1:]) > 0 > np.nanmin(sweep[:, 1:])          # small inputs: both regimes drawn
     red_rows = int(np.sum(np.any(sweep[:, 1:] > 0, axis=1)))
     assert f"blue vanishes, red explodes: red at {red_rows} of the 41 values" in both["layout"]["title"]["text"]
+
+
+def test_the_decay_chart_states_its_numbers_and_offers_a_data_table():
+    """Its label (for screen readers) gives the three curves at the farthest k for the model on screen, and it asks
+    for a "Data table" of every k from the hover's own numbers (its customdata), after a move too."""
+    at = move(vanishing_app(), "W_hh", 0.9)
+    p = rnnviz.RNNParams.scalar(W_hh=0.9)
+    real = rnnviz.log10_decay(p, rnnviz.forward(p, X))
+    meta = live_figures(at)[0]["layout"]["meta"]
+    assert meta["rz_table"] == {"x": "k", "field": "customdata"}
+    assert meta["rz_alt"].startswith(f"At k = 8, the farthest step back: real {D.sci(real[8])}, bound ")
+    assert list(chart(at, 0)[0]["customdata"]) == [D.sci(v) for v in real]  # what the table lists

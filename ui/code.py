@@ -21,8 +21,9 @@ _TOKEN = re.compile(r"""(?P<comment>\#[^\n]*)
     | (?P<operator>[-+*/%<>=!&|^~@]+)
     | (?P<plain>\s+|.)""", re.VERBOSE)
 
-_BLOCK = ("border-radius: 8px; padding: 16px; margin: 0 0 16px; overflow-x: auto; "
-          "font-family: 'Source Code Pro', monospace; font-size: 14px; line-height: 1.6; white-space: pre")
+_BLOCK = ("border-radius: 8px; padding: 16px; margin: 0 0 16px; overflow-x: auto; "  # (a long line wraps: a phone)
+          "font-family: 'Source Code Pro', monospace; font-size: 14px; line-height: 1.6; white-space: pre-wrap; "
+          "overflow-wrap: anywhere")
 
 
 def tokens(src):

@@ -6,6 +6,7 @@ c_{t−1} and c_t). connectivity_figure / belt_figure: log10 curves against k, t
 """
 import numpy as np
 
+from ui.arithmetic import fixed
 from ui.figures import SCALE, spaced
 from ui.figures_bptt import BLUE, GREY, ORANGE, log_ticks
 from ui.figures_decay import sci
@@ -43,7 +44,7 @@ def gates_diagram(run, cell, step=None):
         trace = dict(type="heatmap", colorscale=scale, zmin=0.0 if scale is OPEN else -zmax, zmax=zmax,
                      showscale=False, hovertemplate=hover)
         if text:  # few cells, each with its number: a brick per cell, a gap between columns
-            trace.update(x=cols, y=ys, z=values.T, xgap=2, text=np.vectorize(lambda v: f"{v:.2f}")(values.T),
+            trace.update(x=cols, y=ys, z=values.T, xgap=2, text=np.vectorize(lambda v: fixed(v, 2))(values.T),  # −0.001: 0.00
                          texttemplate="%{text}", textfont=dict(size=10 if T > 15 else 12))
         else:     # many: one small image (ui.figures.spaced: NaN gap columns on a uniform half-column grid)
             trace.update(z=spaced(values.T), x0=float(first), dx=0.5, y0=y0, dy=1.0, hoverongaps=False)

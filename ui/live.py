@@ -118,8 +118,43 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
       if (p && el.__trigger) el.__trigger('click', Math.round(p.x));
     }));
   }
+  dataTable(el, figure);
   el.__drawn = true;
   el.__stale = false;
+}
+// A chart's numbers as a table under it (described()'s `table`), in a "Data table" disclosure: built only
+// while it is open, from the figure's own per-point text, so a rerun costs nothing more
+function dataTable(el, figure) {
+  const spec = (figure.layout.meta || {}).rz_table;
+  let box = el.parentElement.querySelector(':scope > .rz-data');
+  if (!spec) { if (box) box.remove(); return; }
+  if (!box) {
+    box = el.parentElement.appendChild(document.createElement('details'));
+    box.className = 'rz-data';
+    box.innerHTML = '<summary>Data table</summary>';
+    box.addEventListener('toggle', () => { if (box.open) fill(box); });
+  }
+  box.__next = {spec, figure};
+  if (box.open) fill(box);
+}
+function fill(box) {
+  const {spec: {x: head, field, caption}, figure} = box.__next;
+  const traces = figure.data.filter(d => d[field] && d.name), cell = (tag, text) => {
+    const c = document.createElement(tag);
+    c.textContent = text;
+    if (tag === 'th') c.scope = 'col';
+    return c;
+  };
+  const table = document.createElement('table');
+  if (caption) table.createCaption().textContent = caption;
+  table.createTHead().insertRow().append(...[head, ...traces.map(d => d.name)].map(t => cell('th', t)));
+  const body = table.createTBody();
+  plain(traces[0] && traces[0].x).forEach((x, i) => {
+    const first = cell('th', String(x));
+    first.scope = 'row';
+    body.insertRow().append(first, ...traces.map(d => cell('td', String(d[field][i] ?? ''))));
+  });
+  box.replaceChildren(box.querySelector('summary'), table);
 }
 // plotly's JSON keeps a numpy array as {dtype, bdata: base64}: a plain array, to append a patch's points to
 const TYPED = {f8: Float64Array, f4: Float32Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
@@ -180,19 +215,82 @@ LATEX_JS = """
 let loading = null;
 // Streamlit's KaTeX module is 0.18, its stylesheet 0.16's, which names three classes without the prefix
 const OLD_NAMES = {'katex-base': 'base', 'katex-strut': 'strut', 'katex-sizing': 'sizing'};
-function typeset(box, katex) {  // re-typeset a line only when its TeX changed
-  const lines = box.__lines;
+function render(katex, tex, into) {
+  katex.render(tex, into, {displayMode: true, throwOnError: false, output: 'html'});
+  for (const [now, then] of Object.entries(OLD_NAMES))
+    into.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
+}
+// A line wider than its box (a phone) wraps: first between its equations (after a top-level \\quad or
+// \\qquad), then, for an equation still too wide, before its relations (=, \\le, …); top level means outside
+// every {…}, \\left…\\right and \\begin…\\end. Pieces are packed greedily into rows, each row after the first
+// indented; a row still too wide is set smaller, down to SMALLEST of the display size (≥ 11.6 px), and only
+// beyond that scrolls in its own box.
+const RELATIONS = new Set(['le', 'leq', 'ge', 'geq', 'approx', 'leftarrow', 'to', 'ne', 'equiv']);
+const SMALLEST = 0.6;
+function split(tex, at) {  // at 'quad': after each top-level \\quad/\\qquad (dropped); at 'rel': before each relation
+  const out = [];
+  let depth = 0, start = 0;
+  const cut = (i, next) => { if (tex.slice(start, i).trim()) { out.push(tex.slice(start, i).trim()); start = next; } };
+  for (let i = 0; i < tex.length; i++) {
+    const c = tex[i];
+    if (c === '\\\\') {
+      const name = /^\\\\([a-zA-Z]+|.)/.exec(tex.slice(i))[1];
+      if (name === 'left' || name === 'begin') depth++;
+      else if (name === 'right' || name === 'end') depth--;
+      else if (depth === 0 && at === 'quad' && (name === 'quad' || name === 'qquad')) cut(i, i + name.length + 1);
+      else if (depth === 0 && at === 'rel' && RELATIONS.has(name)) cut(i, i);
+      i += name.length;
+    } else if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (depth === 0 && at === 'rel' && c === '=') cut(i, i);
+  }
+  if (tex.slice(start).trim()) out.push(tex.slice(start).trim());
+  return out;
+}
+const wide = (row) => { const d = row.querySelector('.katex-display'); return d && d.scrollWidth > d.clientWidth + 1; };
+function wrap(line, tex, katex) {  // the line's TeX as rows that fit its box (see above)
+  line.replaceChildren();
+  line.classList.add('rz-wrapped');
+  const row = (t, more) => {
+    const r = line.appendChild(document.createElement('div'));
+    if (more) r.className = 'rz-more';
+    render(katex, t, r);
+    return r;
+  };
+  const rows = [];
+  const fits = (t) => { const r = row(t, rows.length > 0); const ok = !wide(r); r.remove(); return ok; };
+  function pack(parts, sep) {  // greedy: a piece joins the row while the row fits (an equation's left side
+    let text = '';            // always keeps its first relation: i_2 alone on a row says nothing)
+    for (const [i, part] of parts.entries()) {
+      if (text && !(sep === ' ' && i === 1) && !fits(text + sep + part)) { rows.push(text); text = part; }
+      else text = text ? text + sep + part : part;
+    }
+    if (text) rows.push(text);
+  }
+  pack(split(tex, 'quad'), ' \\\\quad ');  // equations, as many a row as fit
+  for (const t of rows.splice(0)) {  // an equation wider than the box: at its relations
+    if (fits(t)) rows.push(t); else pack(split(t, 'rel'), ' ');
+  }
+  rows.forEach((t, i) => {
+    const d = row(t, i > 0).querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
+    if (k && d.scrollWidth > d.clientWidth + 1)  // still too wide: smaller, not below SMALLEST
+      k.style.fontSize = (1.21 * Math.max(SMALLEST, d.clientWidth / d.scrollWidth)).toFixed(3) + 'em';
+  });
+}
+function typeset(box, katex) {  // re-typeset a line only when its TeX changed (or its box's width did)
+  const lines = box.__lines, changed = [];
   while (box.children.length > lines.length) box.lastChild.remove();
   lines.forEach((tex, i) => {
     const line = box.children[i] || box.appendChild(document.createElement('div'));
     if (line.__tex === tex) return;
-    katex.render(tex, line, {displayMode: true, throwOnError: false, output: 'html'});
+    line.classList.remove('rz-wrapped');
+    render(katex, tex, line);
     line.setAttribute('role', 'math');
     line.setAttribute('aria-label', tex);  // for screen readers, instead of KaTeX's MathML copy (a third of the nodes)
-    for (const [now, then] of Object.entries(OLD_NAMES))
-      line.querySelectorAll('.' + now).forEach(e => e.classList.replace(now, then));
     line.__tex = tex;
+    changed.push(line);
   });
+  changed.filter(wide).forEach(line => wrap(line, line.__tex, katex));  // (one layout read when none is too wide)
 }
 // Lines scrolled out of sight keep their last typesetting until they come back into view (or near it), as
 // the live charts do: the BPTT page's seed-003 lines at the bottom cost ~25 ms of KaTeX a move at H = 8.
@@ -208,7 +306,23 @@ function update(box) {  // typeset now, or when next in sight; the first typeset
   typeset(box, KaTeX);
   box.__typeset = true;
   box.__stale = false;
+  if (document.fonts.status === 'loading' && !box.__fonts) {  // measured in a fallback font: wrap again in KaTeX's
+    box.__fonts = document.fonts.ready.then(() => {  // once, in sight or not
+      for (const line of box.children) line.__tex = null;
+      typeset(box, KaTeX);
+    });
+  }
 }
+const resized = new ResizeObserver((entries) => {  // a new width (a phone turned): wrap every line again
+  for (const {target: box, contentRect} of entries) {
+    const width = Math.round(contentRect.width);
+    if (box.__width !== undefined && width !== box.__width && KaTeX) {
+      for (const line of box.children) line.__tex = null;
+      update(box);
+    }
+    box.__width = width;
+  }
+});
 export default function ({ parentElement, data }) {
   let box = parentElement.querySelector(':scope > .live-latex');
   if (!box) {
@@ -216,6 +330,7 @@ export default function ({ parentElement, data }) {
     box.className = 'live-latex';
     parentElement.appendChild(box);
     sight.observe(box);
+    resized.observe(box);
   }
   box.__lines = data.lines;
   (loading ??= import(new URL(data.src, document.baseURI).href))
@@ -229,9 +344,19 @@ LATEX_CSS = """  /* spaced like consecutive st.latex elements */
 .live-latex .katex-display { overflow-x: auto; overflow-y: hidden; margin: 0; }
 .live-latex > div { padding-top: 1rem; }
 .live-latex > div + div { padding-top: 2rem; }
+.live-latex > .rz-wrapped .katex-display > .katex { text-align: left; }
+.live-latex > .rz-wrapped > .rz-more { padding: 0.4rem 0 0 1.5em; }  /* a wrapped line's continuation */
 """
 
-_chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, isolate_styles=False)
+CHART_CSS = """  /* a chart's data table (described()'s `table`): the theme's colours, numbers in columns */
+.rz-data { font-size: 0.85rem; margin: 0.25rem 0 0.75rem; color: var(--st-text-color); }
+.rz-data summary { cursor: pointer; width: fit-content; }
+.rz-data table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-top: 0.4rem; }
+.rz-data caption { text-align: left; padding-bottom: 0.3rem; }
+.rz-data :is(th, td) { padding: 0.15rem 0.6rem; text-align: right;
+  border-bottom: 1px solid color-mix(in srgb, var(--st-text-color) 20%, transparent); }
+"""
+_chart = st.components.v2.component("rnnviz.live_chart", js=CHART_JS, css=CHART_CSS, isolate_styles=False)
 _latex = st.components.v2.component("rnnviz.live_latex", js=LATEX_JS, css=LATEX_CSS, isolate_styles=False)
 
 
@@ -375,13 +500,16 @@ def clickable(fig, xaxis):
     return _with_meta(fig, rz_click_axis=xaxis)
 
 
-def described(fig, alt=None, min_width=0):
+def described(fig, alt=None, min_width=0, table=None):
     """`fig` (plain dicts) with what a live chart reads besides the figure, in its layout's `meta`: `alt`, words
     a screen reader hears after the chart's title, axes and series (ui/theme.py labels every chart with
-    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone).
+    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone);
+    `table` = (x heading, trace field[, caption]): a "Data table" under the chart, a row per x, a column per
+    named trace holding that field's text (e.g. "text": the numbers its hover shows), built in the browser.
 
         live_chart(described(figures.unrolled(…), alt="…", min_width=480), key="diagram")"""
-    return _with_meta(fig, rz_alt=alt, rz_min_width=min_width)
+    spec = None if table is None else dict(zip(("x", "field", "caption"), table))
+    return _with_meta(fig, rz_alt=alt, rz_min_width=min_width, rz_table=spec)
 
 
 def _with_meta(fig, **entries):

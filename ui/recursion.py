@@ -3,8 +3,8 @@
     fib(n) = fib(n−1) + fib(n−2)                  two recursive calls: a tree that doubles
     h_t    = tanh(W_xh x_t + W_hh h_{t−1} + b_h)  one recursive call: unrolled, a chain of T cells
 
-The home page draws recursion_svg: a few dozen SVG elements with <title> tooltips, so the first page a
-learner opens needs no Plotly (its 4.7 MB script took ~1 s of every cold start to load and compile),
+The home page draws recursion_svg: a few dozen SVG elements whose nodes show their formula on focus, tap or
+hover (ui/theme.py), so the first page a learner opens needs no Plotly (its 4.7 MB script took ~1 s of every cold start to load and compile),
 and scalar_chain gives it h_0 … h_T without numpy (below).
 """
 from dataclasses import dataclass
@@ -82,51 +82,67 @@ def rnn_nodes(W_xh: float, W_hh: float, b_h: float, x: Sequence[float], hs: Sequ
 
 
 KINDS = (("recursive", RECURSIVE, "recursive call"), ("base", BASE, "base case"), ("input", INPUT, "input x_t"))
-PANEL_W, PANEL_H, TOP, SCALE_X = 560, 300, 40, 110  # px; SCALE_X px per unit of Node.x
+PANEL_W, PANEL_H, TOP, SCALE_X, ORIGIN_X = 480, 300, 40, 100, 270  # px; SCALE_X px per unit of Node.x
+FONT = 18  # px in the viewBox: ≥ 12.6 px on screen at the narrowest panel (a phone, or half the desktop column)
 INK = "currentColor"  # the page's text colour, light or dark theme
 
 
 def _svg_text(label: str) -> str:
     """A node label with <sub>…</sub> as an SVG subscript tspan; everything else escaped."""
     parts = re.split(r"<sub>(.*?)</sub>", label)
-    return "".join(escape(p) if i % 2 == 0 else f'<tspan baseline-shift="sub" font-size="12">{escape(p)}</tspan>'
+    return "".join(escape(p) if i % 2 == 0 else f'<tspan baseline-shift="sub" font-size="13">{escape(p)}</tspan>'
                    for i, p in enumerate(parts))
 
 
-def _svg_tree(nodes: list[Node], left: float, depth: int, title: str) -> list[str]:
-    """One call tree: grey edges, then a circle per node with its label and a <title> tooltip (the formula)."""
+def _attr(text: str) -> str:
+    """`text` as an attribute value on one line (the markdown that carries the SVG must not break)."""
+    return escape(text).replace("\n", "&#10;")
+
+
+def _svg_tree(nodes: list[Node], depth: int, title: str, name: str) -> str:
+    """One call tree as an <svg>: grey edges, then a circle per node with its label.
+
+    Each node is a focusable element labelled with its formula (data-formula): ui/theme.py shows it in the
+    tree's tip (the last element) on focus, by Tab, tap or click, and on hover; arrow keys walk the nodes,
+    so the tree is one tab stop."""
     dy = (PANEL_H - TOP - 20) / max(depth, 1)
 
     def at(n):
-        return left + PANEL_W * 2.6 / 4.6 + SCALE_X * n.x, TOP + 12 + dy * n.depth  # x range [−2.6, 2.0]
+        return ORIGIN_X + SCALE_X * n.x, TOP + 12 + dy * n.depth
 
-    out = [f'<text x="{left + 10}" y="18" font-size="17" fill="{INK}">{_svg_text(title)}</text>']
+    out = [f'<text x="10" y="20" font-size="{FONT}" fill="{INK}" aria-hidden="true">{_svg_text(title)}</text>']
     for n in nodes:
         if n.parent is not None:
             (x0, y0), (x1, y1) = at(nodes[n.parent]), at(n)
             out.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="#888" stroke-width="2"/>')
     colour = {k: c for k, c, _ in KINDS}
-    for n in nodes:
+    for i, n in enumerate(nodes):
         x, y = at(n)
         dx, anchor = (-16, "end") if n.side == "left" else (16, "start")
-        tip = escape(n.hover.replace("<br>", "\n"))
-        out.append(f'<g><title>{tip}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colour[n.kind]}" '
-                   f'stroke="white" stroke-width="2"/><text x="{x + dx:.1f}" y="{y + 5:.1f}" font-size="16" '
-                   f'text-anchor="{anchor}" fill="{INK}">{_svg_text(n.label)}</text></g>')
-    return out
+        formula = n.hover.replace("<br>", "\n")
+        out.append(f'<g class="rz-node" tabindex="{0 if i == 0 else -1}" role="img" '
+                   f'aria-label="{_attr(formula.replace(chr(10), " "))}" data-formula="{_attr(formula)}">'
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colour[n.kind]}" stroke="white" stroke-width="2"/>'
+                   f'<text x="{x + dx:.1f}" y="{y + 6:.1f}" font-size="{FONT}" text-anchor="{anchor}" fill="{INK}" '
+                   f'aria-hidden="true">{_svg_text(n.label)}</text></g>')
+    out.append('<g class="rz-tip" visibility="hidden" aria-hidden="true"><rect rx="6"/><text/></g>')
+    return (f'<svg viewBox="0 0 {PANEL_W} {PANEL_H}" role="group" aria-label="{_attr(name)}: Tab to its first node, '
+            f'arrow keys to the others, for each formula" font-family="Source Sans Pro, sans-serif">'
+            + "".join(out) + "</svg>")
 
 
 def recursion_svg(W_xh: float, W_hh: float, b_h: float, x: Sequence[float], hs: Sequence[float]) -> str:
-    """fib(3)'s call tree (left) beside h_T's (right) as one inline <svg>; hover any node for its formula."""
+    """fib(3)'s call tree beside h_T's (stacked on a phone), a legend, and every node's formula as a list.
+
+    One line of HTML for st.markdown(unsafe_allow_html=True); each node shows its formula on focus, tap or
+    hover (see _svg_tree), and the list under the trees gives the same formulas as text."""
     T = len(x)
-    body = (_svg_tree(fib_nodes(3), 0, 3, "fib(3): two recursive calls per call")
-            + _svg_tree(rnn_nodes(W_xh, W_hh, b_h, x, hs), PANEL_W + 40, T,
-                        f"h<sub>{T}</sub>: one recursive call per step, unrolled into a chain"))
-    legend_x = PANEL_W - 170
-    for i, (_, colour, name) in enumerate(KINDS):
-        lx = legend_x + 150 * i
-        body.append(f'<circle cx="{lx}" cy="{PANEL_H + 14}" r="7" fill="{colour}"/>'
-                    f'<text x="{lx + 12}" y="{PANEL_H + 19}" font-size="15" fill="{INK}">{escape(name)}</text>')
-    width = 2 * PANEL_W + 40
-    return (f'<svg viewBox="0 0 {width} {PANEL_H + 30}" width="100%" role="img" font-family="Source Sans Pro, sans-serif" '
-            f'aria-label="fib(3) call tree beside the unrolled h_{T} chain">' + "".join(body) + "</svg>")
+    fib, chain = fib_nodes(3), rnn_nodes(W_xh, W_hh, b_h, x, hs)
+    trees = (_svg_tree(fib, 3, "fib(3): two recursive calls per call", "fib(3)'s call tree")
+             + _svg_tree(chain, T, f"h<sub>{T}</sub>: one recursive call per step, unrolled into a chain",
+                         f"h_{T} unrolled"))
+    legend = "".join(f'<span><span class="rz-dot" style="background:{c}"></span>{escape(name)}</span>'
+                     for _, c, name in KINDS)
+    items = "".join(f"<li>{escape(n.hover.replace('<br>', ' '))}</li>" for n in fib + chain)
+    return (f'<div class="rz-trees">{trees}</div><div class="rz-legend">{legend}</div>'
+            f'<details class="rz-formulas"><summary>Every node\'s formula, as text</summary><ul>{items}</ul></details>')
