@@ -53,8 +53,11 @@ def main():
                     key = "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"
                     for side in (0, 1):
                         thumbs[side].focus()
-                        times[side].append(bs.one_move(pages[side], thumbs[side], key,
-                                                       need_chart=a.watch != "all")[0])
+                        try:
+                            times[side].append(bs.one_move(pages[side], thumbs[side], key,
+                                                           need_chart=a.watch != "all")[0])
+                        except bs.NoRedraw as e:
+                            raise bs.NoRedraw(f"{'AB'[side]}, move {i + 1}: {e}") from None
                 for browser in browsers:
                     browser.close()
         finally:
