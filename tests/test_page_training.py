@@ -107,10 +107,13 @@ def test_changing_a_setting_with_history_asks_for_a_reset(at):
 
 def test_settings_come_from_the_url():
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(train_cell="concat", train_epochs="300", train_lr="10", train_clip="false")
+    at.query_params.update(train_cell="concat", train_epochs="300", train_lr="10", train_clip="false",
+                           train_hidden="abc")
     at.run()
     assert not at.exception and "epoch 0/300" in progress_text(at) and "v_t" in at.latex[0].value
     assert slider_value(at, "train_lr") == "10.0" and slider_value(at, "train_clip") is False
+    assert slider_value(at, "train_hidden") == 10  # a bad value: the default, and a notice naming it
+    assert any("`train_hidden=abc` ignored" in w.value for w in at.warning)
     clear_session_resource_cache(APPTEST_SESSION)
 
 

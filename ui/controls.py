@@ -272,7 +272,9 @@ export default function ({ parentElement, data, setTriggerValue }) {
     panel.className = 'rz-panel';
     parentElement.appendChild(panel);
   }
-  const commit = (name, v) => setTriggerValue('commit', {[name]: v});
+  // through this update's setTriggerValue: the controls' listeners outlive the update that built them
+  panel.__commit = (name, v) => setTriggerValue('commit', {[name]: v});
+  const commit = (name, v) => panel.__commit(name, v);
   panel.classList.toggle('rz-narrow', !!data.narrow);
   const names = data.fields.map(f => f.name + ':' + (f.choices || []).join(',')).join(' ');
   if (panel.__names !== names) {  // the set of sliders changed (H = 1 ↔ H > 1): build them again

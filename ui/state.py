@@ -111,7 +111,7 @@ def check(f, value):
     elif f.kind == "choice":
         by_text = {**{to_url(f, c): c for c in f.choices}, **{str(c): c for c in f.choices}}
         if str(value) not in by_text:
-            raise ValueError(f"{value!r} is not one of {', '.join(by_text)}")
+            raise ValueError(f"{value!r} is not one of {', '.join(to_url(f, c) for c in f.choices)}")
         return by_text[str(value)]
     else:
         v = str(value)
