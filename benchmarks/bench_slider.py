@@ -1,6 +1,6 @@
 """Slider moved → chart redrawn, and cold start, in headless Debian chromium against a real `streamlit run`.
 
-    python benchmarks/bench_slider.py --all [--moves 20] [--rev HEAD]   # every page with sliders, one table
+    python benchmarks/bench_slider.py --all [--moves 20] [--rev HEAD] [--only bptt,training]  # one table
     python benchmarks/bench_slider.py [--moves 30] [--page forward] [--query T=100&H=8] [--slider gain_W_hh]
                                       [--watch .st-key-diagram] [--cold 3] [--port 8635]
 
@@ -275,6 +275,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--all", action="store_true", help="every page with sliders at both sizes: one table")
     ap.add_argument("--rev", help="with --all: serve this revision (from a temporary git worktree) instead")
+    ap.add_argument("--only", help="with --all: these pages only, comma-separated (forward is always measured: "
+                                   "the ratios are to it)")
     ap.add_argument("--moves", type=int, default=30)
     ap.add_argument("--page", default="forward")
     ap.add_argument("--query", default="T=100&H=8")
@@ -288,6 +290,10 @@ def main():
     global APP
     APP = a.app
     (REPO / "artifacts").mkdir(exist_ok=True)
+    if a.only:
+        keep = {"forward", *a.only.split(",")}
+        for page in [p for p in PAGES if p not in keep]:
+            del PAGES[page]
     if a.all:
         with (base_checkout(a.rev) if a.rev else contextlib.nullcontext(REPO)) as repo, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)

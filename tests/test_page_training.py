@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnviz.train import train
 from rnnviz.train_config import TrainConfig
-from apptest_util import decode, live_figures
+from apptest_util import decode, live_figures, move, shown_field, slider_value
 from ui import train_views as views
 from ui.training_pool import Pool, Snapshot, pool
 
@@ -100,7 +100,7 @@ def test_step_adds_one_epoch_and_reset_clears_the_history(at):
 
 def test_changing_a_setting_with_history_asks_for_a_reset(at):
     at.button(key="train_step").click().run()
-    at.radio(key="train_cell").set_value("concat").run()
+    move(at, "train_cell", "concat")
     assert any("Reset" in w.value for w in at.warning)
     assert loss_points(at) == 1 and "W_{hh}" in at.latex[0].value  # the run goes on with its own settings
     at.button(key="train_reset").click().run()
@@ -109,15 +109,18 @@ def test_changing_a_setting_with_history_asks_for_a_reset(at):
 
 def test_settings_come_from_the_url():
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(train_cell="concat", train_epochs="300", train_lr="10", train_clip="false")
+    at.query_params.update(train_cell="concat", train_epochs="300", train_lr="10", train_clip="false",
+                           train_hidden="abc")
     at.run()
     assert not at.exception and "epoch 0/300" in progress_text(at) and "v_t" in at.latex[0].value
-    assert at.select_slider(key="train_lr").value == 10.0 and at.toggle(key="train_clip").value is False
+    assert slider_value(at, "train_lr") == "10.0" and slider_value(at, "train_clip") is False
+    assert slider_value(at, "train_hidden") == 10  # a bad value: the default, and a notice naming it
+    assert any("`train_hidden=abc` ignored" in w.value for w in at.warning)
     clear_session_resource_cache(APPTEST_SESSION)
 
 
 def test_bad_csv_shows_an_error_not_a_traceback(at):
-    at.selectbox(key="train_dataset").select("csv").run()
+    move(at, "train_dataset", "csv")
     at.file_uploader(key="train_csv_file").upload("prices.csv", b"price\n1\n2\nabc\n", "text/csv").run()
     assert not at.exception
     assert any("line 4 of column 'price' is 'abc'" in e.value for e in at.error)
@@ -125,7 +128,7 @@ def test_bad_csv_shows_an_error_not_a_traceback(at):
 
 def test_released_session_leaves_the_pool_at_once_and_idle_workers_exit(at):
     pool().idle_s = 0.5  # the page's pool: stop its workers soon after the last run is gone
-    at.number_input(key="train_epochs").set_value(5000).run()
+    move(at, "train_epochs", 5000)
     at.button(key="train_play").click().run()
     assert wait_until(lambda: "epoch 0/" not in progress_text(at.run()), timeout=60)  # it trains
     pids = training_processes()
@@ -292,9 +295,9 @@ def test_the_server_side_of_training_never_imports_torch():
 
 
 def test_divergence_is_reported_and_the_page_keeps_working(at):
-    at.radio(key="train_optimizer").set_value("sgd")
-    at.select_slider(key="train_lr").set_value(10.0)
-    at.toggle(key="train_clip").set_value(False).run()
+    at.session_state["train_optimizer"] = "sgd"
+    at.session_state["train_lr"] = 10.0
+    move(at, "train_clip", False)
     for _ in range(5):  # it diverges at epoch 2; Step is disabled once it has
         if at.button(key="train_step").disabled:
             break
@@ -318,13 +321,13 @@ def figure(at, title):
 
 
 def test_the_adding_problem_starts_from_its_defaults_and_a_race_steps_all_three(at):
-    at.radio(key="train_task").set_value("adding").run()
+    move(at, "train_task", "adding")
     assert not at.exception and not at.error
-    assert (at.slider(key="train_window").value, at.slider(key="train_hidden").value) == (50, 16)
-    assert at.select_slider(key="train_batch_size").value == 64 and "epoch 0/30" in progress_text(at)
-    at.slider(key="train_window").set_value(6)
-    at.toggle(key="train_race").set_value(True).run()
-    assert at.radio(key="train_cell").disabled
+    assert (slider_value(at, "train_window"), slider_value(at, "train_hidden")) == (50, 16)
+    assert slider_value(at, "train_batch_size") == "64" and "epoch 0/30" in progress_text(at)
+    at.session_state["train_window"] = 6
+    move(at, "train_race", True)
+    assert shown_field(at, "train_cell")["disabled"]
     at.button(key="train_step").click().run()
     assert not at.exception and "epoch 1/30" in progress_text(at)
     race = figure(at, "Test loss per epoch")
@@ -348,7 +351,7 @@ def test_a_link_to_the_adding_problem_opens_with_its_defaults_and_its_baseline_o
     at.query_params.update(train_task="adding", train_cell="lstm", train_window="6")
     at.run()
     try:
-        assert "epoch 0/30" in progress_text(at) and at.slider(key="train_hidden").value == 16
+        assert "epoch 0/30" in progress_text(at) and slider_value(at, "train_hidden") == 16
         at.button(key="train_step").click().run()
         loss = figure(at, "Loss L per epoch")
         assert "baseline" in loss["layout"]["annotations"][0]["text"] and "test loss" in loss["data"][1]["name"]
@@ -368,7 +371,7 @@ def test_one_notation_and_the_loss_named_with_its_units(at):
 
 
 def test_a_csv_shows_its_standardisation_and_the_error_in_its_own_units(at):
-    at.selectbox(key="train_dataset").select("csv").run()
+    move(at, "train_dataset", "csv")
     rows = "".join(f"{t},{100 + 100 * ((t * 7) % 13) / 13:.2f}\n" for t in range(40))
     at.file_uploader(key="train_csv_file").upload("s.csv", ("t,value\n" + rows).encode(), "text/csv").run()
     assert not at.exception and at.selectbox(key="train_csv_column").value == "value"  # not the index t
@@ -383,9 +386,9 @@ def test_a_csv_shows_its_standardisation_and_the_error_in_its_own_units(at):
 
 
 def test_a_diverged_run_says_so_with_an_icon_that_renders_and_no_false_caption(at):
-    at.radio(key="train_optimizer").set_value("sgd")
-    at.select_slider(key="train_lr").set_value(10.0)
-    at.toggle(key="train_clip").set_value(False).run()
+    at.session_state["train_optimizer"] = "sgd"
+    at.session_state["train_lr"] = 10.0
+    move(at, "train_clip", False)
     for _ in range(5):
         if at.button(key="train_step").disabled:
             break
@@ -409,15 +412,15 @@ def test_the_rho_caption_follows_the_number_and_epochs_are_whole(at):
 
 
 def test_a_race_on_the_sine_and_an_lstm_alone_on_it(at):
-    at.toggle(key="train_race").set_value(True).run()
+    move(at, "train_race", True)
     at.button(key="train_step").click().run()
     assert not at.exception and not at.error
     race = figure(at, "Validation loss per epoch")
     assert [t["name"] for t in race["data"]] == ["RNN (validation)", "LSTM (validation)", "GRU (validation)"]
     assert not race["layout"]["shapes"]  # a series has no baseline to beat
     assert any("Lowest:" in m.value for m in at.markdown)
-    at.toggle(key="train_race").set_value(False).run()
-    at.radio(key="train_cell").set_value("lstm").run()
+    move(at, "train_race", False)
+    move(at, "train_cell", "lstm")
     at.button(key="train_reset").click().run()
     at.button(key="train_step").click().run()
     assert not at.exception and not at.error

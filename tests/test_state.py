@@ -71,6 +71,14 @@ def forward_app(query=None):
     return at
 
 
+def test_a_menu_of_round_numbers_reads_and_writes_links_as_it_shows_them():
+    f = state.Field("lr", "choice", 0.01, choices=(1e-4, 0.01, 10.0))
+    assert [state.to_url(f, c) for c in f.choices] == ["0.0001", "0.01", "10"]  # ?lr=10, not 10.0
+    assert state.parse(f, "10") == 10.0 and state.parse(f, "10.0") == 10.0      # a control sends str(10.0)
+    with pytest.raises(ValueError, match=r"'abc' is not one of 0.0001, 0.01, 10$"):
+        state.parse(f, "abc")
+
+
 def test_app_writes_moved_widgets_to_the_url_and_a_fresh_session_restores_them():
     at = forward_app()
     move(at, "W_hh", -0.7)

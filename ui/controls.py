@@ -77,6 +77,19 @@ CSS = """
 .rz-segmented label:has(input:checked) { z-index: 1; border-color: var(--st-primary-color);
   color: color-mix(in srgb, var(--st-primary-color) 60%, var(--st-text-color)); background: color-mix(in srgb, var(--st-primary-color) 8%, var(--st-background-color)); }
 .rz-segmented label:has(input:focus-visible) { z-index: 2; outline: 2px solid var(--st-text-color); outline-offset: 1px; }
+.rz-captioned { flex-direction: column; gap: 0.45rem; }
+.rz-captioned label { align-items: flex-start; }
+.rz-opt { display: flex; flex-direction: column; }
+.rz-caption { font-size: 0.75rem; color: color-mix(in srgb, var(--st-text-color) 75%, transparent); }
+.rz-switch { -webkit-appearance: none; appearance: none; position: relative; flex: none; width: 2rem; height: 1.125rem;
+  margin: 0 0.2rem 0 0; border-radius: 1rem; cursor: pointer; background: color-mix(in srgb, var(--st-text-color) 45%, transparent); }
+.rz-switch::before { content: ""; position: absolute; top: 0.1875rem; left: 0.1875rem; width: 0.75rem; height: 0.75rem;
+  border-radius: 50%; background: var(--st-background-color); transition: left 0.1s; }
+.rz-switch:checked { background: var(--st-primary-color); }
+.rz-switch:checked::before { left: 1.0625rem; }
+.rz-switch:focus-visible { outline: 2px solid var(--st-text-color); outline-offset: 2px; }
+.rz-field:has(:disabled) { opacity: 0.6; }
+.rz-field:has(:disabled) .rz-range { cursor: not-allowed; }
 .rz-select { font: inherit; font-size: 0.875rem; padding: 0.45rem 0.6rem; border-radius: 0.5rem; width: 100%;
   border: 1px solid var(--st-widget-border-color, var(--st-border-color)); background: var(--st-secondary-background-color);
   color: var(--st-text-color); }
@@ -144,7 +157,9 @@ function field(f, commit) {  // label, value, native range (or number box), ends
   head.appendChild(name);
   box.appendChild(head);
   if (f.help) help(box, name, f, id);
-  if (f.kind === 'choice') return choice(box, f, commit, id);
+  if (f.kind === 'bool') return toggle(box, f, commit, id);
+  const steps = f.kind === 'choice' && f.widget === 'slider';  // a choice on a slider: one step per choice
+  if (f.kind === 'choice' && !steps) return choice(box, f, commit, id);
   const input = document.createElement('input');
   input.name = f.name;
   input.id = id;
@@ -164,14 +179,28 @@ function field(f, commit) {  // label, value, native range (or number box), ends
     ends.className = 'rz-ends';
     ends.innerHTML = '<span></span><span></span>';
     box.appendChild(ends);
-    input.addEventListener('input', () => { value.textContent = show(f, input.value); fill(input); });
+    input.addEventListener('input', () => { value.textContent = steps ? named(f, input) : show(f, input.value); fill(input); });
   }
   hold(input);
   input.addEventListener('change', () => {
     const v = Number(input.value);
     if (input.value === '' || !Number.isFinite(v)) { set(box, f); return; }  // an emptied number box
-    commit(f.name, v);
+    commit(f.name, steps ? f.choices[v] : v);
   });
+  return box;
+}
+function named(f, input) {  // a choice slider's value: the choice's name, also for a screen reader
+  const text = f.names[Number(input.value)] ?? '';
+  input.setAttribute('aria-valuetext', text);
+  return text;
+}
+function toggle(box, f, commit, id) {  // an on/off switch before its label
+  const input = document.createElement('input');
+  Object.assign(input, {type: 'checkbox', className: 'rz-switch', name: f.name, id});
+  input.setAttribute('role', 'switch');
+  if (f.help) input.setAttribute('aria-describedby', id + '-help');
+  box.querySelector('.rz-name').prepend(input);
+  input.addEventListener('change', () => commit(f.name, input.checked));
   return box;
 }
 function choice(box, f, commit, id) {  // a row of radio buttons, or a drop-down for widget="select"
@@ -189,8 +218,14 @@ function choice(box, f, commit, id) {  // a row of radio buttons, or a drop-down
     pick.setAttribute('aria-label', f.label);
     box.querySelector('label').removeAttribute('for');  // (a group has no one input to point at)
     pick.innerHTML = f.choices.map((c, i) =>
-      `<label><input type="radio" name="${f.name}" value="${c}"><span></span></label>`).join('');
-    pick.querySelectorAll('span').forEach((s, i) => { s.textContent = f.names[i]; });
+      `<label><input type="radio" name="${f.name}" value="${c}"><span class="rz-opt"><span></span></span></label>`).join('');
+    pick.querySelectorAll('.rz-opt > span').forEach((s, i) => { s.textContent = f.names[i]; });
+    if (f.captions) {  // a line under each choice's name
+      pick.classList.add('rz-captioned');
+      pick.querySelectorAll('.rz-opt').forEach((o, i) => {
+        o.appendChild(Object.assign(document.createElement('small'), {className: 'rz-caption', textContent: f.captions[i]}));
+      });
+    }
   }
   if (f.help) pick.setAttribute('aria-describedby', id + '-help');
   pick.addEventListener('change', (e) => commit(f.name, e.target.value));
@@ -198,6 +233,18 @@ function choice(box, f, commit, id) {  // a row of radio buttons, or a drop-down
   return box;
 }
 function set(box, f) {  // the field's range and Python's value
+  box.querySelectorAll('input, select').forEach(e => { e.disabled = !!f.disabled; });
+  if (f.kind === 'bool') { box.querySelector('input').checked = !!f.value; return; }
+  if (f.kind === 'choice' && f.widget === 'slider') {
+    const input = box.querySelector('input');
+    Object.assign(input, {min: 0, max: f.choices.length - 1, step: 1});
+    place(input, f.choices.indexOf(f.value));
+    box.querySelector('.rz-value').textContent = named(f, input);
+    const [lo, hi] = box.querySelectorAll('.rz-ends span');
+    lo.textContent = f.names[0]; hi.textContent = f.names[f.names.length - 1];
+    fill(input);
+    return;
+  }
   if (f.kind === 'choice') {
     const select = box.querySelector('select');
     if (select) select.value = f.value;
@@ -225,7 +272,9 @@ export default function ({ parentElement, data, setTriggerValue }) {
     panel.className = 'rz-panel';
     parentElement.appendChild(panel);
   }
-  const commit = (name, v) => setTriggerValue('commit', {[name]: v});
+  // through this update's setTriggerValue: the controls' listeners outlive the update that built them
+  panel.__commit = (name, v) => setTriggerValue('commit', {[name]: v});
+  const commit = (name, v) => panel.__commit(name, v);
   panel.classList.toggle('rz-narrow', !!data.narrow);
   const names = data.fields.map(f => f.name + ':' + (f.choices || []).join(',')).join(' ');
   if (panel.__names !== names) {  // the set of sliders changed (H = 1 ↔ H > 1): build them again
@@ -310,7 +359,11 @@ def _commit(key, fields, on_change):
         f = fields.get(name)
         if f is None:
             continue
-        if f.kind == "choice":
+        if f.kind == "bool":
+            if not isinstance(v, bool):
+                continue
+            state.set(name, v)
+        elif f.kind == "choice":
             try:
                 state.set(name, state.check(f, v))
             except ValueError:
@@ -323,28 +376,34 @@ def _commit(key, fields, on_change):
             on_change[name]()
 
 
-def _spec(f, v):
+def _spec(f, v, disabled=False):
     """What the browser side draws for the field f at value v."""
+    if f.kind == "bool":
+        return {"name": f.name, "label": f.label or f.name, "help": f.help, "kind": "bool", "value": bool(v),
+                "disabled": disabled}
     if f.kind == "choice":
         shown = state.choice_names(f)
         return {"name": f.name, "label": f.label or f.name, "help": f.help, "kind": "choice", "value": str(v),
                 "choices": [str(c) for c in f.choices], "names": [shown.get(c, str(c)) for c in f.choices],
-                "widget": f.widget or "radio"}
+                "captions": list(f.captions) or None, "widget": f.widget or "radio", "disabled": disabled}
     return {"name": f.name, "label": f.label or f.name, "help": f.help, "lo": f.lo, "hi": f.hi,
             "step": f.step or (1 if f.kind == "int" else 0.01), "value": v, "decimals": _decimals(f),
-            "widget": f.widget or "slider"}
+            "widget": f.widget or "slider", "disabled": disabled}
 
 
-def panel(names, *, key, container=None, overrides=None, on_change=None, narrow=False):
-    """One element over ui/state fields: sliders (number boxes for widget="number"), radio buttons or a
-    drop-down (widget="select") for choices; {name: value}. on_change: {name: callback} run after a move.
+def panel(names, *, key, container=None, overrides=None, on_change=None, disabled=None, narrow=False):
+    """One element over ui/state fields: sliders (number boxes for widget="number"), radio buttons, a
+    drop-down (widget="select") or a slider over the choices (widget="slider") for choices, switches for
+    bools; {name: value}. on_change: {name: callback} run after a move; disabled: {name: True} greys one out.
     narrow=True: shown on phones only (< 640 px), two a row, pinned at the top of the page as it scrolls."""
     fields = {n: state.get(n, **(overrides or {}).get(n, {})) for n in names}
     for f in fields.values():
-        if f.kind not in ("float", "int", "choice"):
-            raise ValueError(f"controls.panel: {f.name} is a {f.kind} field; a panel holds numbers and choices")
+        if f.kind not in ("float", "int", "choice", "bool"):
+            raise ValueError(f"controls.panel: {f.name} is a {f.kind} field; a panel holds numbers, choices, bools")
     values = {n: _show(f) for n, f in fields.items()}
-    _mount(_panel, container, key=key, data={"fields": [_spec(f, values[n]) for n, f in fields.items()], "narrow": narrow},
+    off = disabled or {}
+    specs = [_spec(f, values[n], bool(off.get(n))) for n, f in fields.items()]
+    _mount(_panel, container, key=key, data={"fields": specs, "narrow": narrow},
            on_commit_change=partial(_commit, key, fields, on_change or {}))
     return values
 

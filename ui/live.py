@@ -200,10 +200,16 @@ export default function ({ parentElement, data, setTriggerValue }) {
     }
     figure = patched(el.__key.figure, patch);
     el.__rev = patch.rev;
+    el.__text = null;
   } else {
-    figure = JSON.parse(data.figure);
+    // the figure drawn last, sent again (a rerun that changed other things): nothing to parse or draw
+    const same = data.figure === el.__text;
+    el.__text = data.figure;
     el.__rev = data.rev;
-    el.__key = {rev: data.rev, figure: JSON.parse(data.figure)};  // a copy: draw() sets figure.layout.width
+    // a patchable chart keeps the whole figure its patches build on, a copy (draw() sets figure.layout.width)
+    if (data.rev !== undefined) el.__key = same ? {...el.__key, rev: data.rev} : {rev: data.rev, figure: JSON.parse(data.figure)};
+    if (same) return;
+    figure = JSON.parse(data.figure);
   }
   el.style.minHeight = (figure.layout.height || 450) + 'px';
   el.__next = {figure, config: data.config};

@@ -58,6 +58,7 @@ class Field:
     step: float | None = None  # slider step
     choices: tuple = ()        # allowed values for "choice"
     names: tuple = ()          # what the widget shows for each choice (defaults to str(choice))
+    captions: tuple = ()       # a line under each choice (ui/controls' radio buttons)
     label: str = ""
     help: str | None = None
     fmt: str | None = None     # slider number format, e.g. "%.3f"
@@ -76,7 +77,7 @@ FIELDS: dict[str, Field] = {}  # the declarative list, in registration order
 
 def field(name, kind, default, **spec):
     """Register (or re-register, idempotently) a field; returns it. Safe to call on every rerun."""
-    for key in ("choices", "names"):
+    for key in ("choices", "names", "captions"):
         if key in spec:
             spec[key] = tuple(spec[key])
     f = Field(name, kind, default, **spec)
@@ -108,9 +109,9 @@ def check(f, value):
             raise ValueError(f"{value!r} is not true/false")
         v = value
     elif f.kind == "choice":
-        by_text = {str(c): c for c in f.choices}
+        by_text = {**{to_url(f, c): c for c in f.choices}, **{str(c): c for c in f.choices}}
         if str(value) not in by_text:
-            raise ValueError(f"{value!r} is not one of {', '.join(by_text)}")
+            raise ValueError(f"{value!r} is not one of {', '.join(to_url(f, c) for c in f.choices)}")
         return by_text[str(value)]
     else:
         v = str(value)
@@ -145,6 +146,8 @@ def to_url(f, value):
         return "true" if value else "false"
     if f.kind == "float":
         return repr(float(value))
+    if f.kind == "choice" and isinstance(value, float):
+        return f"{value:g}"  # a menu of round numbers (a learning rate of 0.001, 10): as the menu shows them
     return str(value)
 
 
