@@ -11,6 +11,7 @@ REFRESH_S = 0.4     # fragment period while few runs train: ≥ 2 redraws a seco
 TICKS_PER_S = 6.0   # redraws a second the server spends on all training pages together, once many train
 STARTING_S = 1.0    # from Play to its first epoch (workers loading PyTorch, or the epoch on its way)
 FIRST_WAIT_S = 0.8  # meanwhile a redraw waits up to this long for that epoch, and draws it as it arrives
+PLAY_WAIT_S = 0.5   # the page's own run after Play waits this long for it, if the worker is warm (~0.1 s away)
 SLOW_S = 3.0        # the longest period: under heavy load, and while queued
 
 
@@ -29,12 +30,14 @@ def refresh_s(snap):
 def live(worker, ticking):
     """Progress, divergence and the charts; ticks while `ticking` (training, queued or starting up), then one
     full rerun once the run is none of these, or when the pace of redraws should change."""
+    if ticking and not worker.starting:  # the page's run after Play: a warm worker's first epoch is ~0.1 s away
+        worker.snapshot(wait=PLAY_WAIT_S)  # (and with it here, the ticks start at their pace after it)
     period = refresh_s(worker.snapshot()) if ticking else None
 
     @st.fragment(run_every=period)
     def views():
-        # a tick while the first epoch is on its way waits for it (no CPU) and draws it at once: the learner who
-        # pressed Play sees it then, not up to a period later; a tick of the whole page never waits
+        # a tick while the first epoch since Play is on its way waits for it (no CPU) and draws it at once: the
+        # learner who pressed Play sees it then, not up to a period later (snapshot waits only in that state)
         snap = worker.snapshot(wait=FIRST_WAIT_S if ticking and _fragment_run() else 0.0)
         progress(snap, worker.seconds_per_epoch)
         if snap.queued:
