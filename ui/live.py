@@ -248,14 +248,26 @@ function split(tex, at) {  // at 'quad': after each top-level \\quad/\\qquad (dr
   return out;
 }
 const wide = (row) => { const d = row.querySelector('.katex-display'); return d && d.scrollWidth > d.clientWidth + 1; };
+function shrink(row) {  // a row still too wide: smaller, not below SMALLEST
+  const d = row.querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
+  if (k && d.scrollWidth > d.clientWidth + 1)
+    k.style.fontSize = (1.21 * Math.max(SMALLEST, d.clientWidth / d.scrollWidth)).toFixed(3) + 'em';
+}
 function wrap(line, tex, katex) {  // the line's TeX as rows that fit its box (see above)
-  line.replaceChildren();
+  if (split(tex, 'quad').length === 1 && split(tex, 'rel').length === 1) { shrink(line); return; }  // no place to break
   line.classList.add('rz-wrapped');
+  line.replaceChildren();
+  const made = new Map();  // each row typeset once: TeX (+ indented or not) → its element
   const row = (t, more) => {
-    const r = line.appendChild(document.createElement('div'));
-    if (more) r.className = 'rz-more';
-    render(katex, t, r);
-    return r;
+    const key = (more ? '+' : '') + t;
+    let r = made.get(key);
+    if (!r) {
+      r = document.createElement('div');
+      if (more) r.className = 'rz-more';
+      render(katex, t, r);
+      made.set(key, r);
+    }
+    return line.appendChild(r);
   };
   const rows = [];
   const fits = (t) => { const r = row(t, rows.length > 0); const ok = !wide(r); r.remove(); return ok; };
@@ -271,11 +283,7 @@ function wrap(line, tex, katex) {  // the line's TeX as rows that fit its box (s
   for (const t of rows.splice(0)) {  // an equation wider than the box: at its relations
     if (fits(t)) rows.push(t); else pack(split(t, 'rel'), ' ');
   }
-  rows.forEach((t, i) => {
-    const d = row(t, i > 0).querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
-    if (k && d.scrollWidth > d.clientWidth + 1)  // still too wide: smaller, not below SMALLEST
-      k.style.fontSize = (1.21 * Math.max(SMALLEST, d.clientWidth / d.scrollWidth)).toFixed(3) + 'em';
-  });
+  rows.forEach((t, i) => shrink(row(t, i > 0)));
 }
 function typeset(box, katex) {  // re-typeset a line only when its TeX changed (or its box's width did)
   const lines = box.__lines, changed = [];

@@ -151,8 +151,11 @@ function label() {  // every chart described; maths fitted; a box that still scr
   document.querySelectorAll(':not(.live-latex *) > .katex-display').forEach(fit);  // (ui/live.py's lines wrap themselves)
   const wide = '.katex-display, .rz-code, [data-testid="stCode"] pre, .live-chart';
   document.querySelectorAll(wide).forEach(box => {
-    if (box.scrollWidth > box.clientWidth + 1 || points(box).length) box.tabIndex = 0;
-    else if (box.tabIndex === 0) box.removeAttribute('tabindex');
+    // (written only when it changes: every write is a mutation of the chart, which would otherwise read as
+    // a redraw 50 ms after each real one)
+    const focusable = box.scrollWidth > box.clientWidth + 1 || points(box).length > 0;
+    if (focusable && box.getAttribute('tabindex') !== '0') box.tabIndex = 0;
+    else if (!focusable && box.getAttribute('tabindex') === '0') box.removeAttribute('tabindex');
   });
   document.querySelectorAll('.js-plotly-plot').forEach(gd => {
     const label = describe(gd).replace(/\\.?$/, points(gd).length ? '. Focus it, then arrow keys read each point.' : '');
