@@ -102,6 +102,7 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   // (reading clientWidth here would force a layout of the whole page); narrower than the figure's least
   // width (a phone), it keeps that width and scrolls sideways in its own box
   figure.layout.width = Math.max(el.__width, minWidth);
+  fold(figure, figure.layout.width);
   el.style.overflowX = minWidth > el.__width ? 'auto' : '';
   // on a phone's width plotly's toolbar would sit over the chart's title: no toolbar there
   const cfg = el.__width < 640 ? {...config, displayModeBar: false} : config;
@@ -121,6 +122,19 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   dataTable(el, figure);
   el.__drawn = true;
   el.__stale = false;
+}
+function fold(figure, width) {  // a title line wider than the chart (a phone): broken at a space
+  const t = figure.layout.title, text = typeof t === 'string' ? t : t && t.text;
+  const most = Math.floor((width - 16) / 8.5);  // characters of the 16 px title a line holds
+  if (!text) return;
+  const lines = text.split('<br>').flatMap((line) => {  // (a line with markup in it is left as it is)
+    const cut = line.lastIndexOf(' ', most);
+    return line.length <= most || line.includes('<') || cut <= 0 ? [line] : [line.slice(0, cut), line.slice(cut + 1)];
+  });
+  if (lines.join('<br>') === text) return;
+  const title = {...(typeof t === 'string' ? {} : t), text: lines.join('<br>')};
+  const margin = figure.layout.margin || {};
+  figure.layout = {...figure.layout, title, margin: {...margin, t: Math.max(margin.t ?? 80, 24 + 20 * lines.length)}};
 }
 // A chart's numbers as a table under it (described()'s `table`), in a "Data table" disclosure: built only
 // while it is open, from the figure's own per-point text, so a rerun costs nothing more
