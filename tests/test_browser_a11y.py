@@ -173,6 +173,10 @@ def test_phone_no_sideways_scroll(browser, warm_app_url, path):
         sizes = app.page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display > .katex')]
             .map(k => parseFloat(getComputedStyle(k).fontSize))""")
         assert min(sizes, default=12) >= 11.5, sizes  # legible: a scaled line is ≥ 60 % of KaTeX's 19.4 px
+        cut = app.page.evaluate("""() => [...document.querySelectorAll('.live-chart')].flatMap(gd =>
+            [...gd.querySelectorAll('.infolayer .gtitle')].filter(t => { const b = t.getBBox();
+              return b.x + b.width > gd._fullLayout.width + 1; }).map(t => t.textContent))""")
+        assert not cut, f"chart titles run off the chart: {cut}"
         SCREENSHOTS.mkdir(exist_ok=True)
         app.page.screenshot(path=str(SCREENSHOTS / f"phone_{path or 'home'}.png"))  # the first screen
         app.assert_no_exception()
