@@ -151,23 +151,27 @@ function dataTable(el, figure) {
   box.__next = {spec, figure};
   if (box.open) fill(box);
 }
-function fill(box) {
+function fill(box) {  // a row per x (every x of any named trace), a column per named trace
   const {spec: {x: head, field, caption}, figure} = box.__next;
-  const traces = figure.data.filter(d => d[field] && d.name), cell = (tag, text) => {
-    const c = document.createElement(tag);
-    c.textContent = text;
-    if (tag === 'th') c.scope = 'col';
-    return c;
-  };
+  const traces = figure.data.filter(d => d[field] && d.name);
+  const show = (v) => typeof v !== 'number' ? String(v ?? '') : !Number.isFinite(v) ? '—'
+    : String(Number.isInteger(v) ? v : +v.toPrecision(4));  // (an epoch stays 12345; −0 prints 0)
+  const rows = new Map();  // x → [each trace's value there]
+  traces.forEach((d, c) => {
+    const xs = plain(d.x), vs = plain(d[field]);
+    xs.forEach((x, i) => {
+      if (!rows.has(x)) rows.set(x, traces.map(() => ''));
+      rows.get(x)[c] = show(vs[i]);
+    });
+  });
+  const cell = (tag, text, scope) => Object.assign(document.createElement(tag), {textContent: text, ...(scope && {scope})});
   const table = document.createElement('table');
   if (caption) table.createCaption().textContent = caption;
-  table.createTHead().insertRow().append(...[head, ...traces.map(d => d.name)].map(t => cell('th', t)));
+  table.createTHead().insertRow().append(...[head, ...traces.map(d => d.name)].map(t => cell('th', t, 'col')));
   const body = table.createTBody();
-  plain(traces[0] && traces[0].x).forEach((x, i) => {
-    const first = cell('th', String(x));
-    first.scope = 'row';
-    body.insertRow().append(first, ...traces.map(d => cell('td', String(d[field][i] ?? ''))));
-  });
+  const xs = [...rows.keys()];
+  if (xs.every(x => typeof x === 'number')) xs.sort((a, b) => a - b);
+  for (const x of xs) body.insertRow().append(cell('th', show(x), 'row'), ...rows.get(x).map(v => cell('td', v)));
   box.replaceChildren(box.querySelector('summary'), table);
 }
 // plotly's JSON keeps a numpy array as {dtype, bdata: base64}: a plain array, to append a patch's points to
@@ -523,11 +527,12 @@ def clickable(fig, xaxis):
 
 
 def described(fig, alt=None, min_width=0, table=None):
-    """`fig` (plain dicts) with what a live chart reads besides the figure, in its layout's `meta`: `alt`, words
-    a screen reader hears after the chart's title, axes and series (ui/theme.py labels every chart with
-    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone);
+    """`fig` (plain dicts or a go.Figure) with what a live chart reads besides the figure, in its layout's
+    `meta`: `alt`, words a screen reader hears after the chart's title, axes and series (ui/theme.py labels
+    every chart with those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone);
     `table` = (x heading, trace field[, caption]): a "Data table" under the chart, a row per x, a column per
-    named trace holding that field's text (e.g. "text": the numbers its hover shows), built in the browser.
+    named trace holding that field (e.g. "text": the numbers its hover shows; "y", to 4 figures), built in the
+    browser.
 
         live_chart(described(figures.unrolled(…), alt="…", min_width=480), key="diagram")"""
     spec = None if table is None else dict(zip(("x", "field", "caption"), table))
@@ -535,6 +540,10 @@ def described(fig, alt=None, min_width=0, table=None):
 
 
 def _with_meta(fig, **entries):
-    """`fig` with entries added to its layout's `meta`, where CHART_JS reads what is not Plotly's own."""
+    """`fig` (plain dicts or a go.Figure) with entries added to its layout's `meta`, where CHART_JS reads what
+    is not Plotly's own."""
+    if not isinstance(fig, dict):
+        fig.layout.meta = {**(fig.layout.meta or {}), **entries}
+        return fig
     fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), **entries}}
     return fig
