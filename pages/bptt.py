@@ -5,7 +5,7 @@ import rnnviz
 from rnnviz import PARAM_NAMES
 from ui import bptt_view as V, controls, figures_bptt as F, state
 from ui.boot import through_app
-from ui.live import live_chart, live_latex
+from ui.live import described, live_chart, live_latex
 from ui.sidebar import model_and_sequence
 
 through_app()  # a shared link opened first on a fresh server still goes through app.py
@@ -57,8 +57,8 @@ def page(setup):
                 "Each row is one parameter entry; its last column **Σ_t** is the total above.")
     rows = controls.panel(["bptt_rows"], key="bptt_rows_panel")["bptt_rows"]
     names = PARAM_NAMES if rows == "all" else (rows,)
-    live_chart(F.contribution_heatmap(g, names), key="bptt_contributions")
-    live_chart(F.dh_bars(g), key="bptt_dh")
+    live_chart(described(F.contribution_heatmap(g, names), alt=V.contributions_alt(g, names)), key="bptt_contributions")
+    live_chart(described(F.dh_bars(g), alt=V.dh_alt(g)), key="bptt_dh")
 
     st.subheader("How far each loss reaches back")
     live_chart(F.reach_heatmap(g_full.reach(), truncate), key="bptt_reach")

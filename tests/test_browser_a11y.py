@@ -173,6 +173,10 @@ def test_phone_no_sideways_scroll(browser, warm_app_url, path):
         sizes = app.page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display > .katex')]
             .map(k => parseFloat(getComputedStyle(k).fontSize))""")
         assert min(sizes, default=12) >= 11.5, sizes  # legible: a scaled line is ≥ 60 % of KaTeX's 19.4 px
+        cut = app.page.evaluate("""() => [...document.querySelectorAll('.live-chart')].flatMap(gd =>
+            [...gd.querySelectorAll('.infolayer .gtitle')].filter(t => { const b = t.getBBox();
+              return b.x + b.width > gd._fullLayout.width + 1; }).map(t => t.textContent))""")
+        assert not cut, f"chart titles run off the chart: {cut}"
         SCREENSHOTS.mkdir(exist_ok=True)
         app.page.screenshot(path=str(SCREENSHOTS / f"phone_{path or 'home'}.png"))  # the first screen
         app.assert_no_exception()
@@ -251,12 +255,15 @@ def test_a_chart_states_its_numbers_and_opens_a_data_table(app):
     table" lists every k with the numbers its hover shows, the same as the label's at the last row."""
     app.open("vanishing")
     box = app.page.locator(".st-key-vg_decay")
+    app.page.wait_for_function("() => (document.querySelector('.st-key-vg_decay .js-plotly-plot')"
+                               "?.getAttribute('aria-label') || '').includes('At k = ')")  # (labelled after drawing)
     label = box.locator(".js-plotly-plot").get_attribute("aria-label")
     found = re.search(r"At k = 8, the farthest step back: real (\S+), bound (\S+), fake (\S+)\.", label)
     assert found, label
     assert box.locator(".rz-data table").count() == 0  # built only when opened
     box.locator(".rz-data summary").click()
     rows = box.locator(".rz-data tbody tr")
+    rows.first.wait_for()  # (built on the disclosure's toggle event, which comes a task later)
     assert rows.count() == 9  # k = 0 … T − 1
     assert rows.last.locator("th, td").all_inner_texts() == ["8", *found.groups()]
     assert rows.first.locator("td").all_inner_texts() == ["1.00e+0"] * 3  # k = 0: the identity

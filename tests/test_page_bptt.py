@@ -168,3 +168,18 @@ def test_the_k_slider_shows_only_while_truncated_and_says_why():
     assert shown_field(at, "bptt_k")["value"] == 3
     assert not any("no k to set" in c.value for c in at.caption)
     assert_grads(at, rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET, truncate=3))
+
+
+def test_the_charts_state_their_numbers_for_screen_readers():
+    """The contribution heatmap's label names its largest term and the dh bars' label the largest and smallest
+    ‖∂L/∂h_t‖, from the engine's gradient for the model on screen (after a move too)."""
+    at = move(bptt_app(), "W_hh", 0.9)
+    g = rnnviz.bptt(rnnviz.RNNParams.scalar(W_hh=0.9), X, TARGET)
+    C = np.array([g.per_step[n].reshape(g.run.T, -1)[:, 0] for n in rnnviz.PARAM_NAMES])  # (5, T), H = 1
+    r, t = np.unravel_index(np.argmax(np.abs(C)), C.shape)
+    heat, bars = (f["layout"]["meta"]["rz_alt"] for f in live_figures(at)[:2])
+    name = rnnviz.PARAM_NAMES[r]
+    assert heat == (f"Its largest term is {name}'s at step t = {t + 1}: {fmt(C[r, t])}, of ∂L/∂{name} = "
+                    f"{fmt(np.ravel(getattr(g, name))[0])} in all.")
+    n = np.abs(g.dh[:, 0])
+    assert bars.startswith(f"‖∂L/∂h_t‖₂ is largest at t = {np.argmax(n) + 1} ({fmt(n.max())}) and smallest")

@@ -79,3 +79,19 @@ SEED_SLIPS = r"""**What seed 003's formulas get wrong.**
    BPTT with $k = 1$; the table sets each one-step number beside the full gradient of the same $L_t$.
 2. They write $(1 - h)^2$ where the derivative of tanh is $1 - h^2$: $\tanh'(a_t) = 1 - \tanh^2(a_t) = 1 - h_t^2$.
    The formulas below use the correct $1 - h_t^2$; the printed version's number is in the table's last column."""
+
+
+def contributions_alt(g, names):
+    """The contribution heatmap's numbers in words, for screen readers: its largest term, where, and Σ_t."""
+    labels, C = F.contribution_matrix(g, names)                  # (rows, T)
+    r, t = np.unravel_index(np.argmax(np.abs(C)), C.shape)
+    return (f"Its largest term is {labels[r]}'s at step t = {t + 1}: {F.fmt(C[r, t])}, of ∂L/∂{labels[r]} = "
+            f"{F.fmt(C[r].sum())} in all.")
+
+
+def dh_alt(g):
+    """The ∂L/∂h_t bars' numbers in words: where the gradient reaching h_t is largest and smallest."""
+    n = np.linalg.norm(g.dh, axis=1)                             # (T,) ‖∂L/∂h_t‖₂
+    big, small = int(np.argmax(n)), int(np.argmin(n))
+    return (f"‖∂L/∂h_t‖₂ is largest at t = {big + 1} ({F.fmt(n[big])}) and smallest at t = {small + 1} "
+            f"({F.fmt(n[small])}).")

@@ -102,6 +102,7 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   // (reading clientWidth here would force a layout of the whole page); narrower than the figure's least
   // width (a phone), it keeps that width and scrolls sideways in its own box
   figure.layout.width = Math.max(el.__width, minWidth);
+  fold(figure, figure.layout.width);
   el.style.overflowX = minWidth > el.__width ? 'auto' : '';
   // on a phone's width plotly's toolbar would sit over the chart's title: no toolbar there
   const cfg = el.__width < 640 ? {...config, displayModeBar: false} : config;
@@ -122,6 +123,19 @@ function draw(el) {  // Plotly.react with the newest figure, at the width the Re
   el.__drawn = true;
   el.__stale = false;
 }
+function fold(figure, width) {  // a title line wider than the chart (a phone): broken at a space
+  const t = figure.layout.title, text = typeof t === 'string' ? t : t && t.text;
+  const most = Math.floor((width - 16) / 8.5);  // characters of the 16 px title a line holds
+  if (!text) return;
+  const lines = text.split('<br>').flatMap((line) => {  // (a line with markup in it is left as it is)
+    const cut = line.lastIndexOf(' ', most);
+    return line.length <= most || line.includes('<') || cut <= 0 ? [line] : [line.slice(0, cut), line.slice(cut + 1)];
+  });
+  if (lines.join('<br>') === text) return;
+  const title = {...(typeof t === 'string' ? {} : t), text: lines.join('<br>')};
+  const margin = figure.layout.margin || {};
+  figure.layout = {...figure.layout, title, margin: {...margin, t: Math.max(margin.t ?? 80, 24 + 20 * lines.length)}};
+}
 // A chart's numbers as a table under it (described()'s `table`), in a "Data table" disclosure: built only
 // while it is open, from the figure's own per-point text, so a rerun costs nothing more
 function dataTable(el, figure) {
@@ -137,23 +151,27 @@ function dataTable(el, figure) {
   box.__next = {spec, figure};
   if (box.open) fill(box);
 }
-function fill(box) {
+function fill(box) {  // a row per x (every x of any named trace), a column per named trace
   const {spec: {x: head, field, caption}, figure} = box.__next;
-  const traces = figure.data.filter(d => d[field] && d.name), cell = (tag, text) => {
-    const c = document.createElement(tag);
-    c.textContent = text;
-    if (tag === 'th') c.scope = 'col';
-    return c;
-  };
+  const traces = figure.data.filter(d => d[field] && d.name);
+  const show = (v) => typeof v !== 'number' ? String(v ?? '') : !Number.isFinite(v) ? '—'
+    : String(Number.isInteger(v) ? v : +v.toPrecision(4));  // (an epoch stays 12345; −0 prints 0)
+  const rows = new Map();  // x → [each trace's value there]
+  traces.forEach((d, c) => {
+    const xs = plain(d.x), vs = plain(d[field]);
+    xs.forEach((x, i) => {
+      if (!rows.has(x)) rows.set(x, traces.map(() => ''));
+      rows.get(x)[c] = show(vs[i]);
+    });
+  });
+  const cell = (tag, text, scope) => Object.assign(document.createElement(tag), {textContent: text, ...(scope && {scope})});
   const table = document.createElement('table');
   if (caption) table.createCaption().textContent = caption;
-  table.createTHead().insertRow().append(...[head, ...traces.map(d => d.name)].map(t => cell('th', t)));
+  table.createTHead().insertRow().append(...[head, ...traces.map(d => d.name)].map(t => cell('th', t, 'col')));
   const body = table.createTBody();
-  plain(traces[0] && traces[0].x).forEach((x, i) => {
-    const first = cell('th', String(x));
-    first.scope = 'row';
-    body.insertRow().append(first, ...traces.map(d => cell('td', String(d[field][i] ?? ''))));
-  });
+  const xs = [...rows.keys()];
+  if (xs.every(x => typeof x === 'number')) xs.sort((a, b) => a - b);
+  for (const x of xs) body.insertRow().append(cell('th', show(x), 'row'), ...rows.get(x).map(v => cell('td', v)));
   box.replaceChildren(box.querySelector('summary'), table);
 }
 // plotly's JSON keeps a numpy array as {dtype, bdata: base64}: a plain array, to append a patch's points to
@@ -254,14 +272,26 @@ function split(tex, at) {  // at 'quad': after each top-level \\quad/\\qquad (dr
   return out;
 }
 const wide = (row) => { const d = row.querySelector('.katex-display'); return d && d.scrollWidth > d.clientWidth + 1; };
+function shrink(row) {  // a row still too wide: smaller, not below SMALLEST
+  const d = row.querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
+  if (k && d.scrollWidth > d.clientWidth + 1)
+    k.style.fontSize = (1.21 * Math.max(SMALLEST, d.clientWidth / d.scrollWidth)).toFixed(3) + 'em';
+}
 function wrap(line, tex, katex) {  // the line's TeX as rows that fit its box (see above)
-  line.replaceChildren();
+  if (split(tex, 'quad').length === 1 && split(tex, 'rel').length === 1) { shrink(line); return; }  // no place to break
   line.classList.add('rz-wrapped');
+  line.replaceChildren();
+  const made = new Map();  // each row typeset once: TeX (+ indented or not) → its element
   const row = (t, more) => {
-    const r = line.appendChild(document.createElement('div'));
-    if (more) r.className = 'rz-more';
-    render(katex, t, r);
-    return r;
+    const key = (more ? '+' : '') + t;
+    let r = made.get(key);
+    if (!r) {
+      r = document.createElement('div');
+      if (more) r.className = 'rz-more';
+      render(katex, t, r);
+      made.set(key, r);
+    }
+    return line.appendChild(r);
   };
   const rows = [];
   const fits = (t) => { const r = row(t, rows.length > 0); const ok = !wide(r); r.remove(); return ok; };
@@ -277,11 +307,7 @@ function wrap(line, tex, katex) {  // the line's TeX as rows that fit its box (s
   for (const t of rows.splice(0)) {  // an equation wider than the box: at its relations
     if (fits(t)) rows.push(t); else pack(split(t, 'rel'), ' ');
   }
-  rows.forEach((t, i) => {
-    const d = row(t, i > 0).querySelector('.katex-display'), k = d && d.querySelector(':scope > .katex');
-    if (k && d.scrollWidth > d.clientWidth + 1)  // still too wide: smaller, not below SMALLEST
-      k.style.fontSize = (1.21 * Math.max(SMALLEST, d.clientWidth / d.scrollWidth)).toFixed(3) + 'em';
-  });
+  rows.forEach((t, i) => shrink(row(t, i > 0)));
 }
 function typeset(box, katex) {  // re-typeset a line only when its TeX changed (or its box's width did)
   const lines = box.__lines, changed = [];
@@ -507,11 +533,12 @@ def clickable(fig, xaxis):
 
 
 def described(fig, alt=None, min_width=0, table=None):
-    """`fig` (plain dicts) with what a live chart reads besides the figure, in its layout's `meta`: `alt`, words
-    a screen reader hears after the chart's title, axes and series (ui/theme.py labels every chart with
-    those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone);
+    """`fig` (plain dicts or a go.Figure) with what a live chart reads besides the figure, in its layout's
+    `meta`: `alt`, words a screen reader hears after the chart's title, axes and series (ui/theme.py labels
+    every chart with those); `min_width` (px), below which the chart keeps that width and scrolls sideways in its box (a phone);
     `table` = (x heading, trace field[, caption]): a "Data table" under the chart, a row per x, a column per
-    named trace holding that field's text (e.g. "text": the numbers its hover shows), built in the browser.
+    named trace holding that field (e.g. "text": the numbers its hover shows; "y", to 4 figures), built in the
+    browser.
 
         live_chart(described(figures.unrolled(…), alt="…", min_width=480), key="diagram")"""
     spec = None if table is None else dict(zip(("x", "field", "caption"), table))
@@ -519,6 +546,10 @@ def described(fig, alt=None, min_width=0, table=None):
 
 
 def _with_meta(fig, **entries):
-    """`fig` with entries added to its layout's `meta`, where CHART_JS reads what is not Plotly's own."""
+    """`fig` (plain dicts or a go.Figure) with entries added to its layout's `meta`, where CHART_JS reads what
+    is not Plotly's own."""
+    if not isinstance(fig, dict):
+        fig.layout.meta = {**(fig.layout.meta or {}), **entries}
+        return fig
     fig["layout"] = {**fig["layout"], "meta": {**fig["layout"].get("meta", {}), **entries}}
     return fig

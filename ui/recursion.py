@@ -105,7 +105,8 @@ def _svg_tree(nodes: list[Node], depth: int, title: str, name: str) -> str:
     Each node is a focusable element labelled with its formula (data-formula): ui/theme.py shows it in the
     tree's tip (the last element) on focus, by Tab, tap or click, and on hover; arrow keys walk the nodes,
     so the tree is one tab stop."""
-    dy = (PANEL_H - TOP - 20) / max(depth, 1)
+    dy = (PANEL_H - TOP - 20) / 3                   # px a level: fib(3)'s tree is as tall as its depth needs
+    height = TOP + 12 + dy * depth + 24
 
     def at(n):
         return ORIGIN_X + SCALE_X * n.x, TOP + 12 + dy * n.depth
@@ -126,7 +127,7 @@ def _svg_tree(nodes: list[Node], depth: int, title: str, name: str) -> str:
                    f'<text x="{x + dx:.1f}" y="{y + 6:.1f}" font-size="{FONT}" text-anchor="{anchor}" fill="{INK}" '
                    f'aria-hidden="true">{_svg_text(n.label)}</text></g>')
     out.append('<g class="rz-tip" visibility="hidden" aria-hidden="true"><rect rx="6"/><text/></g>')
-    return (f'<svg viewBox="0 0 {PANEL_W} {PANEL_H}" role="group" aria-label="{_attr(name)}: Tab to its first node, '
+    return (f'<svg viewBox="0 0 {PANEL_W} {height:.0f}" role="group" aria-label="{_attr(name)}: Tab to its first node, '
             f'arrow keys to the others, for each formula" font-family="Source Sans Pro, sans-serif">'
             + "".join(out) + "</svg>")
 

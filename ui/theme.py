@@ -13,8 +13,11 @@ and lifts captions, disabled labels and text in the primary colour to ≥ 4.5:1.
 a control that a rerun disables or draws again (Play → Pause); labels every Plotly chart for screen readers
 (role figure, an aria-label built from its title, axes and series, plus what its page adds through
 ui.live.live_chart's `alt`); shrinks st.latex maths wider than a phone's column (to 60 %, ≥ 11.6 px: beyond
-that it scrolls in its own box; ui/live.py's live_latex lines wrap first) and makes every box that scrolls sideways focusable, so a keyboard can scroll it.
-(Streamlit's own "Skip to main content" link is the first tab stop.)
+that it scrolls in its own box; ui/live.py's live_latex lines wrap first) and makes every box that scrolls
+sideways focusable, so a keyboard can scroll it. Per-node formulas without a mouse: a live chart with hover
+labels takes focus and its arrow keys walk the points, each label drawn as on hover and read out (a live
+region); the home page's call trees (ui/recursion.py) show a node's formula while it has focus (Tab, then
+arrow keys; a tap or a click) or the pointer. (Streamlit's own "Skip to main content" link is the first tab stop.)
 """
 import streamlit as st
 
@@ -38,12 +41,13 @@ html [data-testid="stMain"] .katex-display > .katex { max-width: 100%; padding-r
    sticks out 2 px past the box (.vlist-s, offset by a -2px margin that scrolling does not count) */
 /* a page link's label wraps instead of ending in "…"; a markdown table's cells are tighter on a phone */
 [data-testid="stPageLink-NavLink"] :is(span, [data-testid="stMarkdownContainer"]) { white-space: normal; }
-@media (max-width: 640px) { [data-testid="stMarkdownContainer"] :is(th, td) { padding: 6px 6px; } }
+@media (max-width: 640px) { [data-testid="stMarkdownContainer"] :is(th, td) { padding: 6px 6px; }
+  .rz-code { font-size: 13px !important; padding: 12px !important; } }  /* fewer wrapped code lines */
 /* what a chart's point says, for screen readers only (its hover label shows it on screen) */
 .rz-said { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 /* the home page's call trees (ui/recursion.py): side by side, stacked on a phone; a node's focus ring and its
    formula's tip in the theme's colours */
-.rz-trees { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem; }
+.rz-trees { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.5rem 2rem; }
 .rz-trees > svg { flex: 1 1 300px; min-width: 0; height: auto; overflow: visible; }
 .rz-node { cursor: pointer; outline: none; }
 .rz-node:focus > circle { stroke: var(--rz-text, currentColor); stroke-width: 4; }
@@ -147,11 +151,14 @@ function label() {  // every chart described; maths fitted; a box that still scr
   document.querySelectorAll(':not(.live-latex *) > .katex-display').forEach(fit);  // (ui/live.py's lines wrap themselves)
   const wide = '.katex-display, .rz-code, [data-testid="stCode"] pre, .live-chart';
   document.querySelectorAll(wide).forEach(box => {
-    if (box.scrollWidth > box.clientWidth + 1 || points(box).length) box.tabIndex = 0;
-    else if (box.tabIndex === 0) box.removeAttribute('tabindex');
+    // (written only when it changes: every write is a mutation of the chart, which would otherwise read as
+    // a redraw 50 ms after each real one)
+    const focusable = box.scrollWidth > box.clientWidth + 1 || points(box).length > 0;
+    if (focusable && box.getAttribute('tabindex') !== '0') box.tabIndex = 0;
+    else if (!focusable && box.getAttribute('tabindex') === '0') box.removeAttribute('tabindex');
   });
   document.querySelectorAll('.js-plotly-plot').forEach(gd => {
-    const label = describe(gd).replace(/\.?$/, points(gd).length ? '. Focus it, then arrow keys read each point.' : '');
+    const label = describe(gd).replace(/\\.?$/, points(gd).length ? '. Focus it, then arrow keys read each point.' : '');
     if (gd.getAttribute('aria-label') !== label) {
       gd.setAttribute('role', 'figure');  // (not img: st.plotly_chart's toolbar buttons are inside)
       gd.setAttribute('aria-label', label);

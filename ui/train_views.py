@@ -5,7 +5,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from rnnviz.export import log_csv, standalone_script
 from ui import race_views
 from ui import train_figures as figs
-from ui.live import live_chart
+from ui.live import described, live_chart
 
 REFRESH_S = 0.4     # fragment period while few runs train: ≥ 2 redraws a second
 TICKS_PER_S = 6.0   # redraws a second the server spends on all training pages together, once many train
@@ -94,6 +94,12 @@ def charts(snap, worker):
     right_figs = (figs.grad_norm_figure(records, cfg.max_norm, cfg.clip),
                   figs.extrapolation_figure(task.t, task.series, task.t_ext, task.truth_ext,
                                             None if diverged else worker.extrapolation(), cfg.window))
+    def bucketed(n):  # (figs._bucket_max: past MAX_POINTS points a curve draws each run's largest value)
+        return "" if n <= figs.MAX_POINTS else (f"{n} points, drawn as {figs.MAX_POINTS} at most: each row is the "
+                                                "largest value from its own to the next row's.")
+    # the numbers of the two curves the lesson follows, as a "Data table" under each
+    described(left_figs[0], table=("epoch", "y", bucketed(len(records))))
+    described(right_figs[0], table=("optimiser step", "y", bucketed(sum(len(r.grad_norms) for r in records))))
     left, right = st.columns(2)
     for column, figures, names in ((left, left_figs, ("loss", "pred", "rho")), (right, right_figs, ("grad", "extrap"))):
         for fig, name in zip(figures, names):
