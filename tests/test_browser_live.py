@@ -63,6 +63,8 @@ def test_a_chart_out_of_sight_is_redrawn_when_it_comes_into_view(app):
     with app.expect_rerun():
         app.move_slider("gain_W_hy", 4)  # y_t = W_hy h_t + b_y: every L_t changes
     assert app.page.evaluate(L1_JS, BARS) == before, "an out-of-sight chart was redrawn"
+    # the move reported the chart out of sight: its figure was kept back, not sent; in view it asks for it
+    assert app.page.evaluate("(sel) => document.querySelector(sel).__pending", BARS) is True
     app.page.evaluate("(sel) => document.querySelector(sel).scrollIntoView()", BARS)
     app.page.wait_for_function("([sel, before]) => document.querySelector(sel).calcdata[0][0].s !== before",
                                arg=[BARS, before], timeout=10_000)

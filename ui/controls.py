@@ -273,7 +273,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     parentElement.appendChild(panel);
   }
   // through this update's setTriggerValue: the controls' listeners outlive the update that built them
-  panel.__commit = (name, v) => setTriggerValue('commit', {[name]: v});
+  panel.__commit = (name, v) => setTriggerValue('commit', {[name]: v, _sight: window.rzSight?.()});
   const commit = (name, v) => panel.__commit(name, v);
   panel.classList.toggle('rz-narrow', !!data.narrow);
   const names = data.fields.map(f => f.name + ':' + (f.choices || []).join(',')).join(' ');
@@ -320,7 +320,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     };
     row.__play(false);
   }
-  row.__commit = (t) => { row.__t = t; setTriggerValue('commit', {[f.name]: t}); };
+  row.__commit = (t) => { row.__t = t; setTriggerValue('commit', {[f.name]: t, _sight: window.rzSight?.()}); };
   row.__every = data.every;
   row.__t = f.value;
   set(row.querySelector('.rz-field'), f);
@@ -355,6 +355,9 @@ def _commit(key, fields, on_change):
     """The trigger's callback: the field the user moved, coerced and clamped, into ui/state; its on_change."""
     result = st.session_state.get(key) or {}
     moved = result.get("commit") if hasattr(result, "get") else None
+    if isinstance(moved, dict):  # which live charts were in sight (ui/live.py): the rerun sends only theirs
+        from ui import live  # (numpy and plotly: not on the home page's cold start, which has no panel)
+        live.report_sight(moved.pop("_sight", None))
     for name, v in (moved if isinstance(moved, dict) else {}).items():
         f = fields.get(name)
         if f is None:

@@ -24,6 +24,7 @@ import pandas  # noqa: F401  complete before any figure is converted: see below
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
+from ui import url
 from ui.typed_arrays import convert_to_base64
 from plotly.io.json import to_json_plotly
 from streamlit.delta_generator_singletons import context_dg_stack
@@ -67,9 +68,15 @@ function plotly(src) {  // one <script> per page, shared by every live chart
 const sight = new IntersectionObserver((entries) => {
   for (const {target: el, isIntersecting} of entries) {
     el.__inSight = isIntersecting;
+    if (isIntersecting && el.__pending) { el.__pending = false; el.__trigger('stale', true); }  // see below
     if (isIntersecting && el.__stale && window.Plotly) draw(el);
   }
 }, {rootMargin: '200px'});
+// {chart key: in sight?} of the charts drawn on the page: a control's move sends it along (ui/controls.py), and
+// the run it starts keeps back the figures of the charts out of sight (live_chart), which ask for theirs
+// (a rerun) when they come into view
+window.rzSight = () => Object.fromEntries([...document.querySelectorAll('.live-chart')]
+  .filter(el => el.__name && el.__drawn).map(el => [el.__name, el.__inSight !== false]));
 function update(el) {  // draw now, or when it is next in sight; the first drawing is never put off
   if (el.__drawn && el.__inSight === false) el.__stale = true;
   else draw(el);
@@ -208,6 +215,13 @@ export default function ({ parentElement, data, setTriggerValue }) {
     }).observe(el);
     sight.observe(el);
   }
+  el.__name = data.key;
+  if (data.pending) {  // out of sight when the run began: the server kept this figure back
+    el.__pending = true;
+    if (el.__inSight) { el.__pending = false; setTriggerValue('stale', true); }  // in view by now: ask for it
+    return;
+  }
+  el.__pending = false;
   let figure;
   if (data.patch) {  // what changed since the last whole figure sent (React may skip a render in between)
     const patch = JSON.parse(data.patch);
@@ -426,13 +440,37 @@ def live_chart(fig, key, config=None, patch=False, on_click=None):
     else:
         spec = fig.to_dict()  # a copy: the caller's figure is left as it was
     spec["layout"]["template"] = LOOK  # (validating it through update_layout costs ~30 ms a draw)
-    data = {"config": config or {}, "src": _plotly_url()}
+    data = {"config": config or {}, "src": _plotly_url(), "key": key}
+    if not patch and _out_of_sight(key):  # nothing to serialise or send: the browser keeps its last drawing
+        _chart(key=key, data={**data, "pending": True}, on_stale_change=_nothing,
+               **({} if on_click is None else {"on_click_change": partial(_clicked, key, on_click)}))
+        return
     if patch:
         data.update(_patched(spec, key))
         _chart(key=key, data=data, on_stale_change=lambda: _sent().pop(key, None))
         return
     data["figure"] = _json(spec)
-    _chart(key=key, data=data, **({} if on_click is None else {"on_click_change": partial(_clicked, key, on_click)}))
+    _chart(key=key, data=data, on_stale_change=_nothing,
+           **({} if on_click is None else {"on_click_change": partial(_clicked, key, on_click)}))
+
+
+_SIGHT = "_live_chart_sight"  # (url.runs() when a control moved, {chart key: in sight?} the browser sent with it)
+
+
+def report_sight(report):
+    """A control's move carried the browser's {chart key: in sight?}: kept for the run the move starts."""
+    if isinstance(report, dict):
+        st.session_state[_SIGHT] = (url.runs(), {k: v is not False for k, v in report.items()})
+
+
+def _out_of_sight(key):
+    """The chart `key` was drawn and out of sight when the control that started this run moved."""
+    tag, report = st.session_state.get(_SIGHT, (None, {}))
+    return tag == url.runs() and report.get(key) is False
+
+
+def _nothing():
+    """A kept-back chart came into view and asked for its figure: the rerun its trigger starts sends it."""
 
 
 def _clicked(key, on_click):

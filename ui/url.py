@@ -35,6 +35,11 @@ _HIDDEN = f'/* no box and no gap in the layout */\n[class*="st-key-{KEY}"] {{ di
 _bar = st.components.v2.component("rnnviz.url", js=URL_JS, css=_HIDDEN, isolate_styles=False)
 
 
+def runs():
+    """How many runs have ended with a publish this session: a tag for what holds for one run only."""
+    return st.session_state.get("_rnnviz_url_runs", 0)
+
+
 def publish(where):
     """Send the link's entries to the address bar (an invisible element keyed KEY + `where`)."""
     runs = st.session_state["_rnnviz_url_runs"] = st.session_state.get("_rnnviz_url_runs", 0) + 1
