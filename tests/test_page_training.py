@@ -17,7 +17,8 @@ from rnnviz.train import train
 from rnnviz.train_config import TrainConfig
 from apptest_util import decode, live_figures, move, shown_field, slider_value
 from ui import train_views as views
-from ui.training_pool import Pool, Snapshot, pool
+from ui.pool_run import Snapshot
+from ui.training_pool import Pool, pool
 
 torch.set_num_threads(1)  # the model is tiny: a second thread only waits (badly, on a busy machine)
 

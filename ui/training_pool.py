@@ -29,7 +29,6 @@ from collections import deque
 import streamlit as st
 
 from ui import pool_process
-from ui.pool_run import Run, Snapshot  # noqa: F401 (Snapshot: what Run.snapshot() returns, re-exported)
 
 NICE = 10        # workers yield the CPU to the pages: on 2 busy cores a slider matters more than an epoch
 # playing runs per worker before a Play queues: each still gets ≥ 1/8 of a core (RNNVIZ_RUNS_PER_CORE overrides)
@@ -57,6 +56,7 @@ class Pool:
 
     def open(self, alive=lambda: True):
         """A new run handle for one session; `alive()` says whether that session is still connected."""
+        from ui.pool_run import Run  # (numpy: app.py's visit() imports this module on the home page's first run)
         run = Run(self, alive)
         with self.lock:
             self.handles.add(run)
