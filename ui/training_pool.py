@@ -247,14 +247,20 @@ def pool():
     return Pool()
 
 
+def _server():
+    """The running server's Streamlit Runtime, or None: bare Python, or AppTest (which puts a mock of it, one that
+    passes isinstance, in its place)."""
+    from streamlit.runtime import Runtime
+    return Runtime.instance() if Runtime.exists() and type(Runtime.instance()) is Runtime else None
+
+
 def _session_alive():
     """() -> bool for the current browser session, asked by the janitor; always True outside a server."""
-    from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
-    ctx = get_script_run_ctx()
-    if ctx is None or not Runtime.exists():
+    ctx, runtime = get_script_run_ctx(), _server()
+    if ctx is None or runtime is None:
         return lambda: True
-    runtime, session_id = Runtime.instance(), ctx.session_id
+    session_id = ctx.session_id
     return lambda: runtime.is_active_session(session_id)
 
 
@@ -267,5 +273,6 @@ def session_run():
 @st.cache_resource(scope="session", show_spinner=False)
 def visit():
     """Once per browser session (app.py, every page): the pool's workers warm up while the learner reads, and
-    stay while the session is connected."""
-    return pool().visit(alive=_session_alive())
+    stay while the session is connected. Not outside a server (AppTest): no session there ever leaves."""
+    if _server() is not None:
+        pool().visit(alive=_session_alive())
