@@ -1,7 +1,7 @@
 """The forward page's live elements (ui/live.py) in real chromium: drawn, updated in place, hoverable."""
 import math
 
-from ui.arithmetic import num
+from ui.numbers import num
 
 DIAGRAM = ".st-key-diagram .live-chart"
 LINES = ".st-key-step_lines .live-latex"

@@ -109,7 +109,7 @@ def test_bad_sequence_shows_an_error_not_an_exception(text, words):
 
 def test_a_tiny_negative_value_prints_as_zero_not_minus_zero():
     """The default LSTM's late h_t are about −0.003 … −0.00002: written into the diagram's cells as 0.00 (the
-    number rule of ui/arithmetic.fixed), never −0.00."""
+    number rule of ui/numbers.fixed), never −0.00."""
     at = open_page("pages/gates.py")
     h = rnnviz.forward(default_lstm(), X).hs[:, 0]
     assert np.any((h < 0) & (h > -0.005))          # the case this is about is on screen

@@ -20,7 +20,7 @@ pass) and heatmap rows are small images (see spaced()). Colours: blue = positive
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.arithmetic import fixed, h_terms, num, product, signed_sum
+from ui.numbers import fixed, h_terms, num, product, signed_sum
 
 POS, NEG, ZERO = "#2166ac", "#b2182b", "#999999"  # RdBu ends; grey for an exactly-zero weight
 # ColorBrewer RdBu, low = red, high = blue, white at 0, spelled out: with _validate=False the name "RdBu"

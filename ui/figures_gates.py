@@ -6,7 +6,7 @@ c_{t−1} and c_t). connectivity_figure / belt_figure: log10 curves against k, t
 """
 import numpy as np
 
-from ui.arithmetic import fixed
+from ui.numbers import fixed
 from ui.figures import SCALE, spaced
 from ui.figures_bptt import BLUE, GREY, ORANGE, log_ticks
 from ui.figures_decay import sci

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import rnnviz
-from ui import arithmetic, controls, figures, state
+from ui import arithmetic, controls, figures, numbers, state
 from ui.live import live_chart
 from ui.sidebar import set_params
 
@@ -72,7 +72,7 @@ def seed_slip():
               f"= {y2:.5f}",
         "L₂": f"the seed's ½(1.150 − 3)² = {0.5 * (seed['y₂'] - 3) ** 2:.4f}; the app's ½({y2:.5f} − 3)² = {L[1]:.4f}",
     }
-    rows = [f"| {q} | {seed[q]:.3f} | {arithmetic.fixed(v, 4 if q[0] == 'L' else 3)} | {why[q]} |"
+    rows = [f"| {q} | {seed[q]:.3f} | {numbers.fixed(v, 4 if q[0] == 'L' else 3)} | {why[q]} |"
             for q, v in app.items()]
     with st.expander("Seed 003's numbers beside the app's (and its slip, L₁ = 0.719)"):
         st.markdown("The app computes every step from unrounded values and rounds only what it prints (3 decimals, "

@@ -4,7 +4,8 @@ import numpy as np
 
 import rnnviz
 from ui import arithmetic
-from ui.arithmetic import bmatrix, factor, fixed, num, product, signed_sum
+from ui.arithmetic import bmatrix
+from ui.numbers import factor, fixed, num, product, signed_sum
 from ui.figures_decay import sci
 
 EQUATIONS = {  # one equation a line: they wrap on a phone instead of scrolling sideways

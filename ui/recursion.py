@@ -13,6 +13,8 @@ import math
 import re
 from collections.abc import Sequence
 
+from ui.numbers import fixed, h_terms, num
+
 # Okabe–Ito: colour-blind-safe categorical colours.
 RECURSIVE, BASE, INPUT = "#0072B2", "#E69F00", "#009E73"
 
@@ -70,14 +72,15 @@ def rnn_nodes(W_xh: float, W_hh: float, b_h: float, x: Sequence[float], hs: Sequ
     parent = None
     for depth, t in enumerate(range(T, 0, -1)):
         h_node = len(nodes)
-        nodes.append(Node(f"h<sub>{t}</sub> = {hs[t]:.3f}", -0.5 * depth, depth, "recursive",
+        h, x_t = fixed(hs[t], tex=False), num(x[t - 1], tex=False)
+        nodes.append(Node(f"h<sub>{t}</sub> = {h}", -0.5 * depth, depth, "recursive",
                           f"h_{t} = tanh(W_xh·x_{t} + W_hh·h_{t-1} + b_h)<br>"
-                          f"= tanh({W_xh:g}·{x[t-1]:g} + {W_hh:g}·{hs[t-1]:.3f} + {b_h:g}) = {hs[t]:.3f}", parent))
-        nodes.append(Node(f"x<sub>{t}</sub> = {x[t-1]:g}", -0.5 * depth + 1.0, depth + 1, "input",
-                          f"x_{t} = {x[t-1]:g}  (input at step {t})", h_node, "right"))
+                          f"= tanh({h_terms(W_xh, x[t - 1], W_hh, hs[t - 1], b_h, t, tex=False)}) = {h}", parent))
+        nodes.append(Node(f"x<sub>{t}</sub> = {x_t}", -0.5 * depth + 1.0, depth + 1, "input",
+                          f"x_{t} = {x_t}  (input at step {t})", h_node, "right"))
         parent = h_node
-    nodes.append(Node(f"h<sub>0</sub> = {hs[0]:g}", -0.5 * T, T, "base", f"h_0 = {hs[0]:g}  (base case: the initial state)",
-                      parent))
+    h0 = num(hs[0], tex=False)
+    nodes.append(Node(f"h<sub>0</sub> = {h0}", -0.5 * T, T, "base", f"h_0 = {h0}  (base case: the initial state)", parent))
     return nodes
 
 
