@@ -56,6 +56,11 @@ class Cell:
         """{gate: (T, H)} what each gate let through at each step."""
         return {}
 
+    def pre_activations(self, p, run):
+        """{gate: (T, H)} a_t = W_i· x_t + b_i· + W_h· h_{t−1} + b_h·, what each gate's σ or tanh was applied to."""
+        a = run.x @ p.W_ih.T + p.b_ih + run.hs[:-1] @ p.W_hh.T + p.b_hh  # (T, GH)
+        return {g: a[:, k * p.H:(k + 1) * p.H] for k, g in enumerate(self.gates)}
+
     def back_full(self, p, run, ds_out):
         """Full BPTT, the reverse loop: ∂L/∂s_t = ∂L/∂s_t (through y_t) + ∂L/∂s_t (through step t+1)."""
         d_next, back = np.zeros(ds_out.shape[1]), self.back  # ∂L/∂s_T through step T+1: none

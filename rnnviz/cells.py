@@ -279,5 +279,13 @@ class GRUCell(Cell):
         rz, n, H = cache[1], cache[2], p.H
         return {"r": rz[:, :H], "z": rz[:, H:], "n": n}
 
+    def pre_activations(self, p, run):
+        """As every cell's, but r gates n's recurrent part: a_n = W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn)."""
+        H = p.H
+        a_hh = run.hs[:-1] @ p.W_hh.T + p.b_hh           # (T, 3H)
+        a_hh[:, 2 * H:] *= run.gates["r"]
+        a = run.x @ p.W_ih.T + p.b_ih + a_hh
+        return {g: a[:, k * H:(k + 1) * H] for k, g in enumerate(self.gates)}
+
 
 RNN_CELL, LSTM_CELL, GRU_CELL = RNNCell(), LSTMCell(), GRUCell()

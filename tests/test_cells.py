@@ -280,3 +280,15 @@ def test_cell_state_decay_is_autograds_c_block_and_forget_product_its_conveyor_p
                                [np.prod(gates_f[T - k:], axis=0).max() for k in range(T)], rtol=1e-13)
     with pytest.raises(ValueError, match="only an LSTM"):
         rnnviz.cell_state_decay(rnnviz.GRUParams.random(2), x)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_pre_activations_are_what_each_gates_activation_was_applied_to(kind):
+    """σ(a) for the σ gates and tanh(a) for the candidate (g, n) give back the run's gate values."""
+    params, x, _, h0, c0 = problem(kind, 3, 2, 1, 6)
+    run = rnnviz.forward(params, x, h0, c0 if kind == "LSTM" else None)
+    a = params.cell.pre_activations(params, run)
+    assert set(a) == set(run.gates)
+    for g, a_g in a.items():
+        act = np.tanh(a_g) if g in "gn" else 1 / (1 + np.exp(-a_g))
+        assert_close(act, run.gates[g], rtol=1e-12)
