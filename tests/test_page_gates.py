@@ -53,6 +53,9 @@ def test_default_lstm_shows_the_engines_gates_and_connectivity():
     lines = live_lines(at)
     assert any(line.startswith(r"f_{2} = \sigma(") and line.endswith(f"= {run.gates['f'][1, 0]:.4f}")
                for line in lines)
+    f = p.gate("f")   # a_f at t = 2 by hand, from the weights: the number σ is applied to
+    a_f = f["W_i"].item() * X[1] + f["b_i"].item() + f["W_h"].item() * run.hs[1, 0] + f["b_h"].item()
+    assert any(line.startswith(r"f_{2} = \sigma(") and rf"= \sigma({a_f:.3f}) =" in line for line in lines)
     assert not at.error
 
 

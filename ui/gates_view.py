@@ -37,19 +37,16 @@ def small(v):
     return rf"{m}\times10^{{{int(e)}}}"
 
 
-def _gate_line(p, run, g, t, act):
-    """g_t = act(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg) with numbers (H = 1)."""
+def _gate_line(p, run, g, t, act, a):
+    """g_t = act(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg) = act(a) with numbers (H = 1); a from the engine."""
     w, i = p.gate(g), t - 1
     x, h = run.x[i, 0], run.hs[i, 0]
-    a = w["W_i"].item() * x + w["b_i"].item() + w["W_h"].item() * h + w["b_h"].item()
     value = run.gates[g][i, 0]
     fn = r"\tanh" if act == "tanh" else r"\sigma"
     h_s = num(h) if t == 1 else fixed(h)  # h_0 is set, later h computed (the forward page's number rule)
     recurrent = [product(num(w["W_h"].item()), h_s), num(w["b_h"].item())]
     if g == "n":
-        r = run.gates["r"][i, 0]
-        a = w["W_i"].item() * x + w["b_i"].item() + r * (w["W_h"].item() * h + w["b_h"].item())
-        recurrent = [product(fixed(r, 4), f"({signed_sum(recurrent)})")]
+        recurrent = [product(fixed(run.gates["r"][i, 0], 4), f"({signed_sum(recurrent)})")]
     inner = signed_sum([product(num(w["W_i"].item()), num(x)), num(w["b_i"].item()), *recurrent])
     return rf"{g}_{{{t}}} = {fn}({inner}) = {fn}({fixed(a)}) = {fixed(value, 4)}"
 
@@ -66,8 +63,11 @@ def step_lines(cell, p, run, target, t):
         return arithmetic.step_lines(run, p, target, t)
     i, scalar = t - 1, p.H == 1
     acts = {"i": "σ", "f": "σ", "g": "tanh", "o": "σ", "r": "σ", "z": "σ", "n": "tanh"}
-    lines = [(_gate_line(p, run, g, t, acts[g]) if scalar else _vector_gate_line(run, g, t, acts[g]))
-             for g in run.gates]
+    if scalar:
+        a = p.cell.pre_activations(p, run)
+        lines = [_gate_line(p, run, g, t, acts[g], a[g][i, 0]) for g in run.gates]
+    else:
+        lines = [_vector_gate_line(run, g, t, acts[g]) for g in run.gates]
     v = (lambda a: fixed(a[0], 4)) if scalar else (lambda a: bmatrix(a[:, None]))  # noqa: E731
     G = run.gates
     if cell == "LSTM":
