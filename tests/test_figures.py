@@ -222,3 +222,10 @@ def test_weights_heatmap_builds_for_every_hidden_size(H):
     fig = figures.matrices_heatmap(p)
     np.testing.assert_array_equal(np.asarray(fig.data[1].z), p.W_hh)
     assert max(ax.domain[1] for ax in (fig.layout.xaxis, fig.layout.xaxis4)) <= 1.0
+
+
+def test_a_tiny_loss_shows_its_digits_not_a_bare_zero():
+    """L_1 = ½(0.008)² = 3.2e-5 would print 0.0000 to 4 decimals: it prints 3.200×10⁻⁵, as the LSTM & GRU page does."""
+    p, run = seed003()
+    L_line = arithmetic.step_lines(run, p, run.y + 0.008, 1)[2]
+    assert L_line.endswith(r"= 3.200\times10^{-5}")

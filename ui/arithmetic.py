@@ -7,7 +7,7 @@ when H > 1, its numbers written by ui/numbers.py's one rule.
 import numpy as np
 
 import rnnviz
-from ui.numbers import factor, fixed, h_terms, num, product, signed_sum
+from ui.numbers import factor, fixed, h_terms, loss, num, product, signed_sum
 
 
 def bmatrix(a, fmt=fixed):
@@ -31,7 +31,7 @@ def scalar_step(run, params, target, t):
         rf"y_{{{t}}} = W_{{hy}}\,h_{{{t}}} + b_y = {signed_sum([product(num(W_hy), fixed(h)), num(b_y)])}"
         rf" = {fixed(y)}",
         rf"L_{{{t}}} = \tfrac12\,(y_{{{t}}} - \mathrm{{target}}_{{{t}}})^2 = \tfrac12\,({fixed(y)} - {factor(num(tg))})^2"
-        rf" = {fixed(L, 4)}",
+        rf" = {loss(L)}",
     ]
 
 
@@ -49,7 +49,7 @@ def vector_step(run, params, target, t):
         rf"y_{{{t}}} = W_{{hy}}\,h_{{{t}}} + b_y = "
         + signed_sum([bmatrix(params.W_hy, num) + bmatrix(run.h[i][:, None]), num(params.b_y[0])])
         + rf" = {fixed(y)}",
-        rf"L_{{{t}}} = \tfrac12\,({fixed(y)} - {factor(num(tg))})^2 = {fixed(L, 4)}",
+        rf"L_{{{t}}} = \tfrac12\,({fixed(y)} - {factor(num(tg))})^2 = {loss(L)}",
     ]
 
 

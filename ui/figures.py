@@ -20,7 +20,7 @@ pass) and heatmap rows are small images (see spaced()). Colours: blue = positive
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.numbers import fixed, h_terms, num, product, signed_sum
+from ui.numbers import fixed, h_terms, loss, num, product, signed_sum
 
 POS, NEG, ZERO = "#2166ac", "#b2182b", "#999999"  # RdBu ends; grey for an exactly-zero weight
 # ColorBrewer RdBu, low = red, high = blue, white at 0, spelled out: with _validate=False the name "RdBu"
@@ -153,7 +153,7 @@ def _y_hover(run, W_hy, b_y, scalar, target, losses, steps):
         if target is not None:
             s += f"<br>target_{t} = {num(float(target[t - 1, 0]), 4, tex=False)}"
         if losses is not None:
-            s += f"<br>L_{t} = ½(y − target)² = {fixed(float(losses[t - 1]), 4, tex=False)}"
+            s += f"<br>L_{t} = ½(y − target)² = {loss(float(losses[t - 1]), tex=False)}"
         out.append(s)
     return out
 

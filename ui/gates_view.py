@@ -5,7 +5,7 @@ import numpy as np
 import rnnviz
 from ui import arithmetic
 from ui.arithmetic import bmatrix
-from ui.numbers import factor, fixed, num, product, signed_sum
+from ui.numbers import factor, fixed, loss, num, product, signed_sum
 from ui.figures_decay import sci
 
 EQUATIONS = {  # one equation a line: they wrap on a phone instead of scrolling sideways
@@ -26,15 +26,6 @@ SIGMA = r"\sigma(a) = 1/(1 + e^{-a}),\ \ \odot\text{: elementwise}"
 
 def equations(cell):
     return EQUATIONS[cell] + READOUT + ([SIGMA] if cell != "RNN" else [])
-
-
-def small(v):
-    """A loss as a learner reads it: 4 significant figures, ×10ⁿ when tiny or huge (never a bare 0)."""
-    v = float(v)
-    if v == 0 or 1e-3 <= abs(v) < 1e5 or not np.isfinite(v):
-        return fixed(v, 4)
-    m, e = f"{v:.3e}".split("e")
-    return rf"{m}\times10^{{{int(e)}}}"
 
 
 def _gate_line(p, run, g, t, act, a):
@@ -86,7 +77,7 @@ def step_lines(cell, p, run, target, t):
     lines.append(rf"y_{{{t}}} = W_{{hy}}\,h_{{{t}}} + b_y = " + (
         signed_sum([product(num(p.W_hy[0, 0]), h_text), num(p.b_y[0])]) if scalar else
         rf"{bmatrix(p.W_hy)}{bmatrix(run.hs[t][:, None])} + {num(p.b_y[0])}") + rf" = {fixed(run.y[i, 0], 4)},\quad "
-        rf"L_{{{t}}} = \tfrac12\,({fixed(run.y[i, 0], 4)} - {factor(num(target[i, 0]))})^2 = {small(L)}")
+        rf"L_{{{t}}} = \tfrac12\,({fixed(run.y[i, 0], 4)} - {factor(num(target[i, 0]))})^2 = {loss(L)}")
     return lines
 
 

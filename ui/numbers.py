@@ -2,7 +2,7 @@ r"""How the app writes a number in a formula: one rule for LaTeX (tex=True) and 
 
 One number rule everywhere: a number the person set (a weight, x_t, target_t, h_0, α) prints as
 set, to at most 3 decimals (0.5, 2, 1.2); a number the network computed prints to exactly 3 decimals
-(0.664, 1.000) and a loss to 4, each from unrounded values. A negative number is parenthesised only where
+(0.664, 1.000) and a loss to 4 (to 4 significant figures, ×10ⁿ, when under 0.001), each from unrounded values. A negative number is parenthesised only where
 it is a factor or is subtracted, once: 0.8\cdot(-2), \tanh(-0.610) = -0.544, and a negative term after
 the first is written with its sign as the operator (… - 0.5).
 
@@ -35,6 +35,15 @@ def fixed(v, d=3, tex=True):
         return _big(v, tex) if math.isfinite(v) else (r"\infty" if tex else "inf")
     s = f"{v:.{d}f}"
     return s[1:] if float(s) == 0 and s.startswith("-") else s  # -0.000 → 0.000
+
+
+def loss(v, tex=True):
+    """A loss: 4 decimals, or 4 significant figures ×10ⁿ when tiny (never a bare 0.0000 for a loss that is not 0)."""
+    v = float(v)
+    if v == 0 or abs(v) >= 1e-3 or not math.isfinite(v):
+        return fixed(v, 4, tex)
+    m, e = f"{v:.3e}".split("e")
+    return rf"{m}\times10^{{{int(e)}}}" if tex else f"{m}e{int(e)}"
 
 
 def factor(s):
