@@ -5,6 +5,7 @@ import pytest
 
 import rnnviz
 from apptest_util import decode, link, live_figures, live_lines, move, open_page, shown_field, type_sequence
+from ui import matrix_grid
 from ui.figures_decay import sci
 from ui.gates_model import _default_h1, scalar_params, seeded_params
 
@@ -82,6 +83,14 @@ def test_gru_from_a_link_with_H_3_shows_bands_of_r_z_n():
     assert live_lines(at)[0].startswith("r_t = ")
     np.testing.assert_allclose(curves(at)["GRU"], rnnviz.log10_connectivity(p, run), rtol=1e-12)
     assert link(at)["cell"] == "GRU"
+
+
+def test_the_rnn_compared_at_H_2_is_the_rnn_as_edited_in_its_grid():
+    at = open_page("pages/gates.py", {"H": "2", "cells": "W_hh:0:1=0.9"})
+    base = matrix_grid.seeded(2, 0, (1.0, 1.0, 1.0))
+    rnn = rnnviz.RNNParams(**matrix_grid.parse_cells("W_hh:0:1=0.9", base), b_y=[0.0])
+    assert rnn.W_hh[0, 1] == 0.9 != base["W_hh"][0, 1]
+    np.testing.assert_allclose(curves(at)["RNN"], rnnviz.log10_connectivity(rnn, rnnviz.forward(rnn, X)), rtol=1e-12)
 
 
 def test_switching_to_rnn_shows_the_rnns_own_arithmetic():

@@ -73,6 +73,10 @@ def params_for(cell, H):
         if H == 1:
             return rnnviz.RNNParams.scalar(**{n: state.current(n) for n in ("W_xh", "W_hh", "b_h", "W_hy", "b_y")})
         base = matrix_grid.seeded(H, state.current("seed"), [state.current(f"gain_{n}") for n in matrix_grid.GAINS])
+        try:
+            base = matrix_grid.parse_cells(state.current("cells"), base)  # its grid's edits, as its link keeps them
+        except ValueError:
+            pass  # (the RNN's own page says so when it draws the grid)
         return rnnviz.RNNParams(**base, b_y=[state.current("b_y")])
     if H == 1:
         return scalar_params(cell, {n: state.current(n) for n in _scalar_names(cell)})
