@@ -6,15 +6,15 @@ c_{t−1} and c_t). connectivity_figure / belt_figure: log10 curves against k, t
 """
 import numpy as np
 
-from ui.numbers import fixed
-from ui.figures import SCALE, spaced
-from ui.figures_bptt import BLUE, GREY, ORANGE, log_ticks
+from ui.figures import POS, SCALE, spaced
+from ui.figures_bptt import BLUE, GREEN, GREY, ORANGE, log_ticks
 from ui.figures_decay import sci
+from ui.numbers import fixed
 
-OPEN = [[0.0, "#f7f7f7"], [1.0, "#2166ac"]]    # a σ gate: white = shut (0) … blue = open (1)
+OPEN = [[0.0, SCALE[5][1]], [1.0, POS]]      # a σ gate: white = shut (0) … blue = open (1)
 TEXT_MAX_T = 30                                  # write the values into the cells up to this many columns
 ROW_PX = 26                                      # height of one unit's row
-CELL_COLOUR = {"RNN": BLUE, "LSTM": ORANGE, "GRU": "#009E73"}
+CELL_COLOUR = {"RNN": BLUE, "LSTM": ORANGE, "GRU": GREEN}
 
 
 def _rows(run, cell):
