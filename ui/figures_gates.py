@@ -72,11 +72,11 @@ def gates_diagram(run, cell, step=None):
 
 
 def _belt(run, y_c):
-    """c_{t−1} → c_t: a marker between the columns, as wide as the mean forget gate f_t (the share of c kept)."""
+    """c_{t−1} → c_t: a marker between the columns, 4 px plus 12 px × the mean forget gate f_t (the share of c kept)."""
     f = run.gates["f"].mean(axis=1)               # (T,)
     T = run.T
     return dict(type="scatter", x=np.arange(T) + 0.5, y=np.full(T, y_c), mode="markers", showlegend=False,
-                marker=dict(symbol="triangle-right", size=4 + 12 * f, color="#888888", opacity=0.9),
+                marker=dict(symbol="triangle-right", size=4 + 12 * f, color=GREY, opacity=0.9),
                 customdata=f, hovertemplate="c_%{x:.0f}→ kept: mean f = %{customdata:.4f}<extra></extra>")
 
 
