@@ -115,7 +115,7 @@ def csv_upload(sb, max_T, text):
     if len(table.numeric) > 1:
         st.session_state["seq_csv_column"] = column  # (a page switch keeps a widget's key, not its value)
         sb.selectbox("Column", table.numeric, key="seq_csv_column", on_change=_pick_column, args=(max_T,))
-    if text != loaded["text"]:
+    if text != table.text(column):
         return None  # edited since: the numbers are the person's now
     n = len(table.cells)
     sb.caption(f"Column **{column}** of {loaded['name']}: {n} values, now the numbers above."
@@ -149,9 +149,8 @@ def _use_column(loaded, column, max_T):
         msg = f"{e}: this page shows at most T = {max_T} steps" if "at most" in str(e) else str(e)
         st.session_state[CSV] = dict(name=loaded["name"], error=msg)
         return
-    text = loaded["table"].text(column)
-    st.session_state[CSV] = dict(name=loaded["name"], table=loaded["table"], column=column, text=text)
-    state.set("seq_text", text)
+    st.session_state[CSV] = dict(name=loaded["name"], table=loaded["table"], column=column)
+    state.set("seq_text", loaded["table"].text(column))
 
 
 def nudges(sb, x):
