@@ -7,6 +7,7 @@ import pytest
 
 import rnnviz
 from ui import figures_bptt as F
+from ui.numbers import sig
 
 
 def figure(spec):
@@ -179,8 +180,8 @@ def test_seed003_one_step_numbers_by_hand():
     for name, r in rows.items():                           # = the engine's k = 1 step-2 term
         assert r["value"] == pytest.approx(float(np.ravel(g1.per_step[name][1])[0]), rel=1e-12)
         assert r["full"] == pytest.approx(float(np.ravel(getattr(g_full, name))[0]), rel=1e-12)
-    assert f"(1 - {F.fmt(h2)}^2)({F.fmt(h1)})" in rows["W_hh"]["latex"]
-    assert f"(1 - {F.fmt(h2)})^2" in rows["W_hh"]["seed_latex"]
+    assert f"(1 - {sig(h2)}^2)({sig(h1)})" in rows["W_hh"]["latex"]
+    assert f"(1 - {sig(h2)})^2" in rows["W_hh"]["seed_latex"]
 
 
 def test_seed003_formulas_for_one_hidden_unit_of_a_matrix_model():
@@ -194,4 +195,4 @@ def test_seed003_formulas_for_one_hidden_unit_of_a_matrix_model():
 
 
 def test_fmt_reads_like_a_number():
-    assert F.fmt(-0.0) == "0" and F.fmt(0.66403677) == "0.664" and F.fmt(3.2e-9) == "3.200e-09"
+    assert sig(-0.0) == "0" and sig(0.66403677) == "0.664" and sig(3.2e-9) == "3.200e-09"

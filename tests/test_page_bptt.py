@@ -9,7 +9,7 @@ import pytest
 import rnnviz
 from apptest_util import live_figures, live_lines, move, open_page, shown_field, slider_value, type_sequence
 from ui import figures_bptt as F
-from ui.figures_bptt import fmt
+from ui.numbers import sig
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -85,8 +85,8 @@ def test_truncation_k1_shows_seed_003_one_step_numbers():
     h2 = math.tanh(1.6 + 0.5 * h1)
     err = 1.2 * h2 - 3
     text = " ".join(live_lines(at))
-    assert f"({fmt(err)})(1.2)(1 - {fmt(h2)}^2)({fmt(h1)}) = {fmt(err * 1.2 * (1 - h2 * h2) * h1)}" in text
-    assert f"= {fmt(err * 1.2 * (1 - h2 * h2) * 2)}" in text            # ∂L_2/∂W_xh, x_2 = 2
+    assert f"({sig(err)})(1.2)(1 - {sig(h2)}^2)({sig(h1)}) = {sig(err * 1.2 * (1 - h2 * h2) * h1)}" in text
+    assert f"= {sig(err * 1.2 * (1 - h2 * h2) * 2)}" in text            # ∂L_2/∂W_xh, x_2 = 2
     table = next(m.value for m in at.markdown if m.value.startswith("| θ |"))
     assert F.dec4(err * 1.2 * (1 - h2) ** 2 * h1) in table           # the seed's (1 − h)² version, beside it
     assert "drop the recurrent path" in " ".join(i.value for i in at.info)
@@ -179,7 +179,7 @@ def test_the_charts_state_their_numbers_for_screen_readers():
     r, t = np.unravel_index(np.argmax(np.abs(C)), C.shape)
     heat, bars = (f["layout"]["meta"]["rz_alt"] for f in live_figures(at)[:2])
     name = rnnviz.PARAM_NAMES[r]
-    assert heat == (f"Its largest term is {name}'s at step t = {t + 1}: {fmt(C[r, t])}, of ∂L/∂{name} = "
-                    f"{fmt(np.ravel(getattr(g, name))[0])} in all.")
+    assert heat == (f"Its largest term is {name}'s at step t = {t + 1}: {sig(C[r, t])}, of ∂L/∂{name} = "
+                    f"{sig(np.ravel(getattr(g, name))[0])} in all.")
     n = np.abs(g.dh[:, 0])
-    assert bars.startswith(f"‖∂L/∂h_t‖₂ is largest at t = {np.argmax(n) + 1} ({fmt(n.max())}) and smallest")
+    assert bars.startswith(f"‖∂L/∂h_t‖₂ is largest at t = {np.argmax(n) + 1} ({sig(n.max())}) and smallest")

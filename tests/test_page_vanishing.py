@@ -5,7 +5,7 @@ import pytest
 import rnnviz
 from apptest_util import decode, live_figures, live_lines, move, open_page, shown_field, slider_value, type_sequence
 from ui import figures_decay as D
-from ui.figures_bptt import fmt
+from ui.numbers import sig
 
 X, TARGET = rnnviz.data.counting(10)
 
@@ -58,7 +58,7 @@ def test_clipping_at_max_norm_shows_the_engines_numbers():
     g = rnnviz.bptt(rnnviz.RNNParams.scalar(), X, TARGET)
     clipped, norm = rnnviz.clip_by_global_norm(g, 2.5)
     m = metrics(at)
-    assert rf"\frac{{2.5}}{{{fmt(norm)}}}" in " ".join(live_lines(at))
+    assert rf"\frac{{2.5}}{{{sig(norm)}}}" in " ".join(live_lines(at))
     assert float(m["‖g‖ before"]) == pytest.approx(norm, rel=1e-3)
     assert float(m["‖g‖ after"]) == pytest.approx(2.5, rel=1e-3)
     after = decode(chart(at, 2)[1]["y"])

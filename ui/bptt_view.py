@@ -8,6 +8,7 @@ import streamlit as st
 from rnnviz import PARAM_NAMES
 from ui import figures_bptt as F
 from ui.live import live_latex
+from ui.numbers import sig
 
 EQUATIONS = (  # a_t, the pre-activation, defined before the first line that uses it
     r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h,\quad h_t = \tanh(a_t),\quad y_t = W_{hy}\,h_t + b_y",
@@ -85,13 +86,13 @@ def contributions_alt(g, names):
     """The contribution heatmap's numbers in words, for screen readers: its largest term, where, and Σ_t."""
     labels, C = F.contribution_matrix(g, names)                  # (rows, T)
     r, t = np.unravel_index(np.argmax(np.abs(C)), C.shape)
-    return (f"Its largest term is {labels[r]}'s at step t = {t + 1}: {F.fmt(C[r, t])}, of ∂L/∂{labels[r]} = "
-            f"{F.fmt(C[r].sum())} in all.")
+    return (f"Its largest term is {labels[r]}'s at step t = {t + 1}: {sig(C[r, t])}, of ∂L/∂{labels[r]} = "
+            f"{sig(C[r].sum())} in all.")
 
 
 def dh_alt(g):
     """The ∂L/∂h_t bars' numbers in words: where the gradient reaching h_t is largest and smallest."""
     n = np.linalg.norm(g.dh, axis=1)                             # (T,) ‖∂L/∂h_t‖₂
     big, small = int(np.argmax(n)), int(np.argmin(n))
-    return (f"‖∂L/∂h_t‖₂ is largest at t = {big + 1} ({F.fmt(n[big])}) and smallest at t = {small + 1} "
-            f"({F.fmt(n[small])}).")
+    return (f"‖∂L/∂h_t‖₂ is largest at t = {big + 1} ({sig(n[big])}) and smallest at t = {small + 1} "
+            f"({sig(n[small])}).")

@@ -7,7 +7,7 @@ import streamlit as st
 
 import rnnviz
 from ui import figures_decay as D
-from ui.figures_bptt import fmt
+from ui.numbers import sig
 from ui.live import live_chart, live_latex
 
 EQUATIONS = (r"\frac{\partial h_T}{\partial h_{T-k}} = J_T J_{T-1} \cdots J_{T-k+1},\quad "
@@ -65,11 +65,11 @@ def clipping(g, max_norm):
     clipped, norm = rnnviz.clip_by_global_norm(g, max_norm)
     factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
     live_latex([rf"g \leftarrow \min\Big(1, \frac{{\theta}}{{\|g\|}}\Big)\, g"
-                rf" = \min\Big(1, \frac{{{fmt(max_norm)}}}{{{fmt(norm)}}}\Big)\, g = {fmt(factor)}\, g"], key="vg_clip_formula")
+                rf" = \min\Big(1, \frac{{{sig(max_norm)}}}{{{sig(norm)}}}\Big)\, g = {sig(factor)}\, g"], key="vg_clip_formula")
     c = st.columns(3)
-    c[0].metric("‖g‖ before", fmt(norm))
-    c[1].metric("‖g‖ after", fmt(rnnviz.global_norm(clipped)))
-    c[2].metric("factor min(1, θ/‖g‖)", fmt(factor))
+    c[0].metric("‖g‖ before", sig(norm))
+    c[1].metric("‖g‖ after", sig(rnnviz.global_norm(clipped)))
+    c[2].metric("factor min(1, θ/‖g‖)", sig(factor))
     live_chart(D.clip_figure(g.as_dict(), clipped, norm, max_norm), key="vg_clip_chart")
     st.caption("Clipping rescales the whole vector, so its direction is kept: it limits an exploding step, "
                "but it cannot bring back a gradient that has vanished.")

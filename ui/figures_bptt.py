@@ -14,6 +14,7 @@ import pandas as pd
 
 from rnnviz import PARAM_NAMES
 from ui.figures import SCALE, _spec
+from ui.numbers import sig
 
 # Okabe–Ito, safe for every common form of colour blindness
 ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, GREY = (
@@ -31,12 +32,6 @@ _TERM = {
     "W_hy": ("∂L/∂y_t h_tᵀ", "(∂L/∂y_t)_i", "(h_t)_j"),
     "b_y": ("∂L/∂y_t", "(∂L/∂y_t)_i", None),
 }
-
-
-def fmt(v):
-    """A number as a learner reads it: 4 significant figures, scientific when tiny or huge."""
-    v = float(v) + 0.0  # + 0.0 turns −0 into 0
-    return f"{v:.4g}" if v == 0 or 1e-3 <= abs(v) < 1e5 else f"{v:.3e}"
 
 
 def entries(arrays, names=PARAM_NAMES):
@@ -125,11 +120,11 @@ def contribution_heatmap(g, names=PARAM_NAMES):
     traces[0].update(showscale=True, colorbar={"title": {"text": "term ÷ row's<br>largest |term|"}, "len": 0.8})
     for tr in traces[1:]:
         tr["showscale"] = False
-    custom_sum = [[[f"{lab}: Σ_t of the row = ∂L/∂{lab}<br>engine's ∂L/∂{lab} = {fmt(tot)}", float(s)]]
+    custom_sum = [[[f"{lab}: Σ_t of the row = ∂L/∂{lab}<br>engine's ∂L/∂{lab} = {sig(tot)}", float(s)]]
                   for lab, tot, s in zip(labels, totals, S)]
     traces.append(dict(type="heatmap", z=(S / _per_name_scale(S, [r[0] for r in rows]))[:, None], x=["Σ_t"],
                        y=np.arange(n), customdata=custom_sum, zmin=-1, zmax=1, colorscale=SCALE, showscale=False,
-                       text=[[fmt(v)] for v in S] if n <= 40 else None,
+                       text=[[sig(v)] for v in S] if n <= 40 else None,
                        texttemplate="%{text}" if n <= 40 else None, textfont={"size": 11},
                        hovertemplate="%{customdata[0]}<br><b>= %{customdata[1]:.6g}</b><extra></extra>",
                        xgap=1, ygap=1 if n <= 40 else 0, xaxis="x2", yaxis="y2"))
@@ -263,28 +258,28 @@ def seed003_latex(g1, g_full, t, i=0):
          (("W_hy", f"1,{n}"), ("W_hh", f"{n},{n}"), ("W_xh", f"{n},1"))}
     err_s = rf"(y_{{{t}}} - \mathrm{{target}}_{{{t}}})"
     back = rf"{err_s}\, {W['W_hy']}\,(1 - {h_t}^2)"
-    back_n = rf"({fmt(err)})({fmt(w_hy)})(1 - {fmt(h)}^2)"
-    back_seed_n = rf"({fmt(err)})({fmt(w_hy)})(1 - {fmt(h)})^2"
+    back_n = rf"({sig(err)})({sig(w_hy)})(1 - {sig(h)}^2)"
+    back_seed_n = rf"({sig(err)})({sig(w_hy)})(1 - {sig(h)})^2"
     core_seed = err * w_hy * (1 - h) ** 2    # seed 003's printed (1 − h_t)², which the engine never computes
     k1 = lambda name, idx: float(g1.per_step[name][(s,) + idx])  # the engine's value, truncate = 1
     total = lambda name, idx: float(np.asarray(getattr(g_full, name))[idx])  # ∂L_t/∂θ along every path
     dL = lambda sym: rf"\frac{{\partial L_{{{t}}}}}{{\partial {sym}}}\Big|_{{k=1}}"
     out = []
     for name, lhs, sym, tail, last, idx in (
-            ("W_hh", dL(W["W_hh"]), rf"{back}\, {h_tm}", rf"({fmt(h_prev)})", h_prev, (i, i)),
-            ("W_xh", dL(W["W_xh"]), rf"{back}\, x_{{{t}}}", rf"({fmt(x)})", x, (i, 0)),
+            ("W_hh", dL(W["W_hh"]), rf"{back}\, {h_tm}", rf"({sig(h_prev)})", h_prev, (i, i)),
+            ("W_xh", dL(W["W_xh"]), rf"{back}\, x_{{{t}}}", rf"({sig(x)})", x, (i, 0)),
             ("b_h", dL(rf"b_{{h,{n}}}" if vec else "b_h"), back, "", 1.0, (i,))):
         value = k1(name, idx)
         out.append({"name": name, "entry": _entry(name, idx, vec), "value": value, "full": total(name, idx),
-                    "latex": _two_lines(lhs, sym, rf"{back_n}{tail} = {fmt(value)}"),
-                    "seed_latex": rf"\text{{seed 003 as printed: }} {back_seed_n}{tail} = {fmt(core_seed * last)}",
+                    "latex": _two_lines(lhs, sym, rf"{back_n}{tail} = {sig(value)}"),
+                    "seed_latex": rf"\text{{seed 003 as printed: }} {back_seed_n}{tail} = {sig(core_seed * last)}",
                     "seed_value": core_seed * last})
     for name, lhs, sym, num, idx in (
-            ("W_hy", dL(W["W_hy"]), rf"{err_s}\, {h_t}", rf"({fmt(err)})({fmt(h)})", (0, i)),
-            ("b_y", dL("b_y"), err_s, rf"{fmt(run.y[s, 0])} - {fmt(run.y[s, 0] - err)}", (0,))):
+            ("W_hy", dL(W["W_hy"]), rf"{err_s}\, {h_t}", rf"({sig(err)})({sig(h)})", (0, i)),
+            ("b_y", dL("b_y"), err_s, rf"{sig(run.y[s, 0])} - {sig(run.y[s, 0] - err)}", (0,))):
         val = k1(name, idx)
         out.append({"name": name, "entry": _entry(name, idx, vec), "value": val, "full": total(name, idx),
-                    "latex": _two_lines(lhs, sym, rf"{num} = {fmt(val)}"), "seed_latex": None, "seed_value": None})
+                    "latex": _two_lines(lhs, sym, rf"{num} = {sig(val)}"), "seed_latex": None, "seed_value": None})
     return out
 
 

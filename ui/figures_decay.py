@@ -11,7 +11,8 @@ import numpy as np
 
 import rnnviz
 from ui.figures import SCALE, _spec
-from ui.figures_bptt import BLUE, GREY, ORANGE, VERMILLION, entries, fmt, log_ticks
+from ui.figures_bptt import BLUE, GREY, ORANGE, VERMILLION, entries, log_ticks
+from ui.numbers import sig
 
 
 SWEEP_SPAN = 20.0  # the sweep's colour scale runs from 10^−20 to 10^20
@@ -138,13 +139,13 @@ def clip_figure(grads, clipped, norm, max_norm):
                  hovertemplate="∂L/∂%{x} = %{y:.6g}<extra>before</extra>"),
             dict(type="bar", x=labels, y=after, name="after", marker={"color": BLUE}, customdata=before,
                  xaxis="x2", yaxis="y2",
-                 hovertemplate=f"min(1, θ/‖g‖)·∂L/∂%{{x}} = {fmt(factor)} × %{{customdata:.4g}} = %{{y:.6g}}"
+                 hovertemplate=f"min(1, θ/‖g‖)·∂L/∂%{{x}} = {sig(factor)} × %{{customdata:.4g}} = %{{y:.6g}}"
                                "<extra>after</extra>")]
     titles = [dict(text=text, x=0.5, y=y, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                    showarrow=False, font={"size": 16})
-              for text, y in ((f"before: ‖g‖₂ = {fmt(norm)}", 1.0), (f"after: ‖g‖₂ = {fmt(factor * norm)}", 0.46))]
+              for text, y in ((f"before: ‖g‖₂ = {sig(norm)}", 1.0), (f"after: ‖g‖₂ = {sig(factor * norm)}", 0.46))]
     return _spec(bars, dict(
-        title={"text": f"Clipping at max-norm θ = {fmt(max_norm)}: every entry × min(1, θ/‖g‖) = {fmt(factor)}"},
+        title={"text": f"Clipping at max-norm θ = {sig(max_norm)}: every entry × min(1, θ/‖g‖) = {sig(factor)}"},
         showlegend=False, height=440, margin={"l": 10, "r": 10, "t": 70, "b": 40}, annotations=titles,
         xaxis={"anchor": "y", "domain": [0.0, 1.0], "matches": "x2", "showticklabels": False, "type": "category"},
         yaxis={"anchor": "x", "domain": [0.54, 1.0], "title": {"text": "∂L/∂θ"}},

@@ -46,6 +46,12 @@ def loss(v, tex=True):
     return rf"{m}\times10^{{{int(e)}}}" if tex else f"{m}e{int(e)}"
 
 
+def sig(v):
+    """A number as a learner reads it outside a step's formula: 4 significant figures, scientific when tiny or huge."""
+    v = float(v) + 0.0  # + 0.0 turns −0 into 0
+    return f"{v:.4g}" if v == 0 or 1e-3 <= abs(v) < 1e5 else f"{v:.3e}"
+
+
 def factor(s):
     """A formatted number used as a factor or subtrahend: parenthesised when negative."""
     return f"({s})" if s.startswith("-") else s
