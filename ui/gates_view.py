@@ -127,7 +127,7 @@ DIAGRAM_CAPTION = {
     "RNN": "Columns are time steps; blue = positive, red = negative. The RNN has no gates: compare with LSTM or GRU.",
     "LSTM": "Columns are time steps. Gates i, f, o: white = shut (0), blue = open (1); g, h, c, x: blue = positive, "
             "red = negative. The c row is the conveyor belt: the arrows between its cells grow with the "
-            "forget gate f_t (its mean over the units), the share of c_{t−1} that c_t keeps; hover one for its value.",
+            "forget gate f_t (its mean over the units), the share of c_{t−1} that c_t keeps.",
     "GRU": "Columns are time steps. Gates r, z: white = shut (0), blue = open (1); n, h, x: blue = positive, "
            "red = negative. Where z_t is open (≈ 1), h_t keeps h_{t−1}.",
 }
