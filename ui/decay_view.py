@@ -7,8 +7,8 @@ import streamlit as st
 
 import rnnviz
 from ui import figures_decay as D
-from ui.numbers import sig
 from ui.live import live_chart, live_latex
+from ui.numbers import sig
 
 EQUATIONS = (r"\frac{\partial h_T}{\partial h_{T-k}} = J_T J_{T-1} \cdots J_{T-k+1},\quad "
              r"J_t = \mathrm{diag}(1 - h_t^2)\, W_{hh},\quad "
@@ -35,10 +35,10 @@ def summary(p, run, curves):
     """ρ(W_hh), ‖W_hh‖₂, max tanh′, their product γ and the gradient's reach over the whole sequence."""
     rho, sigma, dmax = rnnviz.spectral_radius(p.W_hh), rnnviz.spectral_norm(p.W_hh), float(run.dtanh.max())
     c = st.columns(5)
-    c[0].metric("spectral radius ρ(W_hh)", f"{rho:.4g}", help="max |λ_i(W_hh)|")
-    c[1].metric("‖W_hh‖₂", f"{sigma:.4g}", help="largest singular value of W_hh")
-    c[2].metric("max_t tanh′ = max (1 − h_t²)", f"{dmax:.4g}")
-    c[3].metric("bound's base γ", f"{dmax * sigma:.4g}", help="γ = max tanh′ · ‖W_hh‖₂; the bound is γ^k")
+    c[0].metric("spectral radius ρ(W_hh)", sig(rho), help="max |λ_i(W_hh)|")
+    c[1].metric("‖W_hh‖₂", sig(sigma), help="largest singular value of W_hh")
+    c[2].metric("max_t tanh′ = max (1 − h_t²)", sig(dmax))
+    c[3].metric("bound's base γ", sig(dmax * sigma), help="γ = max tanh′ · ‖W_hh‖₂; the bound is γ^k")
     c[4].metric(f"‖∂h_T/∂h_1‖₂ (k = {run.T - 1})", D.sci(curves["decay"][-1]))
 
 
