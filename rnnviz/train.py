@@ -21,7 +21,7 @@ from rnnviz.decay import spectral_radius
 from rnnviz.extrapolate import extrapolate, extrapolation_mse  # noqa: F401 (re-exported)
 from rnnviz.records import Divergence, EpochRecord, RaceRecord  # noqa: F401 (re-exported)
 from rnnviz.train_config import TrainConfig
-from rnnviz.train_models import MODELS, ConcatRNN, ElmanRNN, Recurrent, engine_params, make_model  # noqa: F401
+from rnnviz.train_models import ConcatRNN, ElmanRNN, engine_params, make_model  # noqa: F401 (re-exported)
 
 ADVICE = "lower the learning rate or turn clipping on"
 
@@ -196,7 +196,6 @@ class Trainer:
         models = nn.ModuleDict({lane.cell: lane.model for lane in self.lanes}) if self.cfg.race else self.model
         return {k: v.detach().clone() for k, v in models.state_dict().items()}
 
-
     SAMPLES = 8  # adding problem: test sequences shipped for the page's memory view
 
     def live(self, heavy):
@@ -268,18 +267,6 @@ def split_indices(n, val_fraction, seed):
     train, val = torch.utils.data.random_split(range(n), [n_train, n - n_train],
                                                generator=torch.Generator().manual_seed(seed))
     return list(train.indices), list(val.indices)
-
-
-def model_from_state(cfg, state):
-    """The model(s) of `cfg` holding the weights `state` (from Trainer.state): a race's as {cell: model}."""
-    inputs = 2 if cfg.task == "adding" else 1
-    models = nn.ModuleDict({cell: MODELS[cell](cfg.hidden, inputs) for cell in cfg.cells})
-    if cfg.race:
-        models.load_state_dict(state)
-        return dict(models.items())
-    model = models[cfg.cell]
-    model.load_state_dict(state)
-    return model
 
 
 def train(cfg: TrainConfig):

@@ -240,16 +240,6 @@ def test_a_race_cell_that_diverges_stops_alone_and_the_race_ends_when_all_have()
     assert all(f"Training {c} diverged at epoch" in r.divergence.message for c, r in zip(record.cells, record.lanes))
 
 
-def test_the_adding_problem_state_round_trips_through_model_from_state():
-    from rnnviz.train import model_from_state
-    trainer = Trainer(adding(race=True))
-    trainer.step()
-    models = model_from_state(trainer.cfg, trainer.state())
-    for i, cell in enumerate(trainer.cfg.cells):
-        with torch.no_grad():
-            assert torch.equal(models[cell](trainer.X_val), trainer.lanes[i].model(trainer.X_val))
-
-
 def test_gated_cells_extrapolate_like_a_window_by_window_forward():
     trainer = Trainer(TrainConfig(cell="gru", epochs=1, window=6))
     trainer.step()
