@@ -140,17 +140,6 @@ def validate_series(values, window):
     return s
 
 
-def csv_columns(text):
-    """The header of a CSV text (or bytes): its column names, or a ValueError saying what is wrong."""
-    return list(read_csv(text).columns)
-
-
-def default_column(text):
-    """The column to learn by default: the first numeric column that is not an index (rnnviz.csvdata's rule,
-    the sequence editor's too): a `t,value` file learns `value`, not the clock."""
-    return read_csv(text).default
-
-
 def csv_column(text, column):
     """The numbers of one named column of a CSV text, with errors naming the line (rnnviz.csvdata)."""
     return read_csv(text).values(column)

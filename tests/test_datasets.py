@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.datasets import ADDING_BASELINE, adding_batch, adding_task, default_column
+from rnnviz.datasets import ADDING_BASELINE, adding_batch, adding_task
 
 
 @pytest.mark.parametrize("T", [2, 7, 50])
@@ -35,13 +35,3 @@ def test_adding_test_set_is_fixed_by_its_seed_and_its_baseline_is_one_sixth():
     assert ADDING_BASELINE == pytest.approx(0.1667, abs=1e-4)
     with pytest.raises(ValueError, match="T ≥ 2"):
         adding_task(1, 0)
-
-
-@pytest.mark.parametrize("text, column", [
-    ("t,value\n0,5\n1,7\n2,4\n", "value"),
-    ("date,price\n2024-01-01,5\n2024-01-02,7\n2024-01-03,4\n", "price"),
-    ("x,y\n0.5,1\n0.1,2\n0.9,3\n", "x"),  # an uneven first column is data
-    ("Time,a,b\n0,1,2\n0.5,3,1\n1.0,2,2\n", "a"),
-])
-def test_default_column_is_the_first_numeric_one_that_is_not_an_index(text, column):
-    assert default_column(text) == column
