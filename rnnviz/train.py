@@ -19,7 +19,7 @@ from torch import nn
 from rnnviz.datasets import AddingTask, adding_batch, make_task
 from rnnviz.decay import spectral_radius
 from rnnviz.extrapolate import extrapolate, extrapolation_mse  # noqa: F401 (re-exported)
-from rnnviz.records import Divergence, EpochRecord, RaceRecord  # noqa: F401 (re-exported)
+from rnnviz.records import Divergence, EpochRecord, RaceRecord, first_if_all  # noqa: F401 (re-exported)
 from rnnviz.train_config import TrainConfig
 from rnnviz.train_models import ConcatRNN, ElmanRNN, engine_params, make_model  # noqa: F401 (re-exported)
 
@@ -133,9 +133,7 @@ class Trainer:
     @property
     def divergence(self):
         """Why the run stopped early: a solo run's divergence, or a race's once every cell diverged."""
-        if all(lane.divergence for lane in self.lanes):
-            return self.lanes[0].divergence
-        return None
+        return first_if_all(lane.divergence for lane in self.lanes)
 
     @property
     def done(self):
