@@ -27,7 +27,6 @@ class Grads:
 
     d: dict             # {name: ∂L/∂name} in the params' order
     dy: np.ndarray      # (T, O) ∂L/∂y_t
-    dh: np.ndarray      # (T, H) ∂L/∂h_t, all paths (within the truncation window when truncated)
     da: np.ndarray      # (T, GH) ∂L/∂a_t, the pre-activations the input weights feed (RNN: (T, H))
     da_hh: np.ndarray   # (T, GH) ∂L/∂a_t^hh, the pre-activations W_hh feeds (differs from da in a GRU's n)
     ds: np.ndarray      # (T, S) ∂L/∂s_t for the whole state (an LSTM's [h, c]; = dh otherwise)
@@ -41,6 +40,11 @@ class Grads:
         if name in d:
             return d[name]
         raise AttributeError(f"Grads has no {name!r}")
+
+    @property
+    def dh(self):
+        """(T, H) ∂L/∂h_t, all paths (within the truncation window when truncated): ds's h block."""
+        return self.ds[:, :self.params.H]
 
     @property
     def loss(self):
@@ -133,7 +137,7 @@ def _half_square(err):
 
 
 def _backward(params, run, target, truncate, loss_on):
-    T, H, cell = run.T, params.H, params.cell
+    T, cell = run.T, params.cell
     err = run.y - target                               # (T, O) y_t − target_t
     if loss_on != "all":
         t = T if loss_on == "last" else loss_on
@@ -146,7 +150,7 @@ def _backward(params, run, target, truncate, loss_on):
         ds, da_ih, da_hh = cell.back_full(params, run, ds_out)
     else:
         ds, da_ih, da_hh = cell.back_truncated(params, run, ds_out, truncate)
-    g = Grads(d=_param_grads(params, run, dy, da_ih, da_hh, per_step=False), dy=dy, dh=ds[:, :H], da=da_ih,
+    g = Grads(d=_param_grads(params, run, dy, da_ih, da_hh, per_step=False), dy=dy, da=da_ih,
               da_hh=da_hh, ds=ds, losses=losses, params=params, run=run, truncate=truncate)
     _check_finite(g)
     return g

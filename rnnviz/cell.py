@@ -39,13 +39,15 @@ class Cell:
             s_t[:], cache_t = step(p, u_t, s_prev)
             caches.append(cache_t)
         cache = self.finish(p, tuple(np.array(c) for c in zip(*caches)))  # each (T, ·)
-        hs = ss[:, :H]
+        return self.record(p, x, ss[:, :H], cache, cs=ss[:, H:] if self.has_c else None)
+
+    def record(self, p, x, hs, cache, cs=None, a=None):
+        """The run a finished loop gives: y_t = W_hy h_t + b_y for all t at once, and every array frozen
+        (a run is a record: nothing downstream may edit it)."""
         y = hs[1:] @ p.W_hy.T + p.b_y                    # (T, O) y_t = W_hy h_t + b_y
-        run = ForwardRun(x=x, h0=s0[:H], hs=hs, a=None, y=y, cs=ss[:, H:] if self.has_c else None,
-                         gates=self.gate_values(p, cache), cache=cache)
-        for arr in (x, ss, y, *cache):
+        for arr in (x, hs, y, *cache, *(arr for arr in (cs, a) if arr is not None)):
             arr.flags.writeable = False
-        return run
+        return ForwardRun(x=x, h0=hs[0], hs=hs, a=a, y=y, cs=cs, gates=self.gate_values(p, cache), cache=cache)
 
     def finish(self, p, cache):
         """The cache the backward steps read: the steps' own, plus any derivative that needs no recurrence,

@@ -11,7 +11,6 @@ from functools import lru_cache
 import numpy as np
 
 from .cell import Cell, _sums, sigmoid
-from .forward import ForwardRun
 
 
 class RNNCell(Cell):
@@ -47,10 +46,7 @@ class RNNCell(Cell):
             dot(v_t, W_T, a_t)               # a_t = W_hh h_{t−1} + W_xh x_t + b_h
             tanh(a_t, h_t)                   # h_t = tanh(a_t)
         hs = v[:, :H].copy()                 # (T+1, H) h_0 … h_T
-        y = hs[1:] @ p.W_hy.T + p.b_y        # (T, O) y_t = W_hy h_t + b_y, all t at once
-        for arr in (x, hs, a, y):
-            arr.flags.writeable = False      # a run is a record: nothing downstream may edit it
-        return ForwardRun(x=x, h0=h0, hs=hs, a=a, y=y, cache=(hs[1:],))
+        return self.record(p, x, hs, (hs[1:],), a=a)
 
     def back_full(self, p, run, dh_out):
         """z_{t+1} = [∂L/∂a_{t+1}, W_hyᵀ ∂L/∂y_t] and W = [W_hh; I] make ∂L/∂h_t one product a step."""
@@ -163,11 +159,7 @@ class LSTMCell(Cell):
             c_t += i * g                                 # c_t = f ⊙ c_{t−1} + i ⊙ g
             tanh(c_t, tc_t)
             multiply(o, tc_t, h_t)                       # h_t = o ⊙ tanh(c_t)
-        cache = self.finish(p, (z, cs[:-1], tc))
-        y = hs[1:] @ p.W_hy.T + p.b_y
-        for arr in (x, hs, cs, y, *cache):
-            arr.flags.writeable = False
-        return ForwardRun(x=x, h0=hs[0], hs=hs, a=None, y=y, cs=cs, gates=self.gate_values(p, cache), cache=cache)
+        return self.record(p, x, hs, self.finish(p, (z, cs[:-1], tc)), cs=cs)
 
     def back_full(self, p, run, ds_out):
         """The reverse loop over back's maths, preallocated and in place; ∂L/∂c_T through step T+1 is 0."""
@@ -246,11 +238,7 @@ class GRUCell(Cell):
             subtract(h, n_t, h_t)
             multiply(z, h_t, h_t)
             add(h_t, n_t, h_t)                           # h_t = n + z ⊙ (h_{t−1} − n)
-        cache = self.finish(p, (hs[:-1], rz, n, hh[:, 2 * H:]))
-        y = hs[1:] @ p.W_hy.T + p.b_y
-        for arr in (x, hs, y, *cache):
-            arr.flags.writeable = False
-        return ForwardRun(x=x, h0=hs[0], hs=hs, a=None, y=y, gates=self.gate_values(p, cache), cache=cache)
+        return self.record(p, x, hs, self.finish(p, (hs[:-1], rz, n, hh[:, 2 * H:])))
 
     def back_full(self, p, run, dh_out):
         """The reverse loop over back's maths, preallocated and in place."""

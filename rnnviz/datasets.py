@@ -45,8 +45,7 @@ def make_task(cfg, test_set=True):
     """The task a TrainConfig describes: series windows, or the adding problem (None without its test set,
     which needs torch: what a page needs to check the settings without it)."""
     if cfg.task == "adding":
-        if cfg.window < 2:
-            raise ValueError(f"the adding problem needs T ≥ 2 (one marker in each half), got T = {cfg.window}")
+        check_adding_length(cfg.window)
         return adding_task(cfg.window, cfg.split_seed) if test_set else None
     return build_task(cfg.dataset, cfg.window, values=cfg.values, dt=cfg.dt, t_max=cfg.t_max, t_ext=cfg.t_ext,
                       seed=cfg.seed)
@@ -68,11 +67,16 @@ class AddingTask:
 
 def adding_task(T, test_seed):
     """The adding problem of length T with its test set drawn from a generator seeded `test_seed`."""
-    if T < 2:
-        raise ValueError(f"the adding problem needs T ≥ 2 (one marker in each half), got T = {T}")
+    check_adding_length(T)
     import torch  # here: the server validates settings with this module and never imports torch
     X, y = adding_batch(ADDING_TEST_SIZE, T, torch.Generator().manual_seed(test_seed))
     return AddingTask(T, X, y)
+
+
+def check_adding_length(T):
+    """T ≥ 2: one marker in each half."""
+    if T < 2:
+        raise ValueError(f"the adding problem needs T ≥ 2 (one marker in each half), got T = {T}")
 
 
 def adding_batch(B, T, generator):
@@ -134,17 +138,6 @@ def validate_series(values, window):
     if np.ptp(s) == 0:
         raise ValueError("the column is constant: there is nothing to learn (and it cannot be standardised)")
     return s
-
-
-def csv_columns(text):
-    """The header of a CSV text (or bytes): its column names, or a ValueError saying what is wrong."""
-    return list(read_csv(text).columns)
-
-
-def default_column(text):
-    """The column to learn by default: the first numeric column that is not an index (rnnviz.csvdata's rule,
-    the sequence editor's too): a `t,value` file learns `value`, not the clock."""
-    return read_csv(text).default
 
 
 def csv_column(text, column):

@@ -3,7 +3,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.train_models import ConcatRNN, ElmanRNN
+from rnnviz.train_models import ConcatRNN, ElmanRNN, engine_params
 
 
 def extrapolate(model, task, window, steps=None):
@@ -53,15 +53,17 @@ def _shift(s):
 
 
 def _recurrence(model):
-    """The model as float64 arrays: w_xh (H,), W_hh (H, H), b (H,), and readout(x_T, h_{T−1}, h_T) → y."""
-    p = {k: v.detach().double().numpy() for k, v in model.state_dict().items()}
+    """The model as float64 arrays: w_xh (H,), W_hh (H, H), b (H,), and readout(x_T, h_{T−1}, h_T) → y.
+
+    The recurrence is engine_params'; the concat cell's readout also reads x_T, which engine_params leaves out."""
+    p = engine_params(model)
+    W_hy, b_y = p.W_hy[0], p.b_y[0]
     if isinstance(model, ElmanRNN):
-        W_hy, b_y = p["out.weight"][0], p["out.bias"][0]
-        return (p["rnn.weight_ih_l0"][:, 0], p["rnn.weight_hh_l0"], p["rnn.bias_ih_l0"] + p["rnn.bias_hh_l0"],
-                lambda x, h_prev, h: float(W_hy @ h + b_y))  # y = W_hy h_T + b_y
-    W_h, W_o, b_o = p["i2h.weight"], p["i2o.weight"][0], p["i2o.bias"][0]
-    return (W_h[:, 0], W_h[:, 1:], p["i2h.bias"],
-            lambda x, h_prev, h: float(W_o[0] * x + W_o[1:] @ h_prev + b_o))  # y = W_o [x_T, h_{T−1}] + b_o
+        readout = lambda x, h_prev, h: float(W_hy @ h + b_y)  # noqa: E731  y = W_hy h_T + b_y
+    else:
+        w_x = float(model.i2o.weight[0, 0])  # the column of W_o that acts on x_T
+        readout = lambda x, h_prev, h: float(w_x * x + W_hy @ h_prev + b_y)  # noqa: E731  y = W_o [x_T, h_{T−1}] + b_o
+    return p.W_xh[:, 0], p.W_hh, p.b_h, readout
 
 
 def extrapolation_mse(prediction, task):

@@ -108,6 +108,18 @@ class RNNParams(_Params):
         return cls(W_xh=s * rng.standard_normal((H, I)), W_hh=s * rng.standard_normal((H, H)),
                    b_h=np.zeros(H), W_hy=s * rng.standard_normal((O, H)), b_y=np.zeros(O))
 
+    @classmethod
+    def from_torch(cls, rnn, linear):
+        """Θ from an nn.RNN (one layer, tanh) and its nn.Linear(H, O) readout; b_h = bias_ih_l0 + bias_hh_l0."""
+        return cls(W_xh=_numpy(rnn.weight_ih_l0), W_hh=_numpy(rnn.weight_hh_l0),
+                   b_h=_numpy(rnn.bias_ih_l0) + _numpy(rnn.bias_hh_l0),
+                   W_hy=_numpy(linear.weight), b_y=_numpy(linear.bias))
+
+
+def _numpy(t):
+    """A torch parameter as a float64 array (torch is never imported here: the caller holds the module)."""
+    return t.detach().double().numpy()
+
 
 def _check_sizes(H, I, O):
     if not all(isinstance(n, (int, np.integer)) and n >= 1 for n in (H, I, O)):
@@ -147,9 +159,9 @@ class _GatedParams(_Params):
     @classmethod
     def from_torch(cls, rnn, linear):
         """Θ from an nn.LSTM / nn.GRU (one layer) and its nn.Linear(H, O) readout, copied unchanged."""
-        w = {n: getattr(rnn, f"{t}_l0").detach().double().numpy() for n, t in zip(
-            GATED_NAMES, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))}
-        return cls(**w, W_hy=linear.weight.detach().double().numpy(), b_y=linear.bias.detach().double().numpy())
+        w = {n: _numpy(getattr(rnn, f"{t}_l0"))
+             for n, t in zip(GATED_NAMES, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))}
+        return cls(**w, W_hy=_numpy(linear.weight), b_y=_numpy(linear.bias))
 
 
 @dataclass(frozen=True, eq=False)

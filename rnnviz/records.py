@@ -40,7 +40,13 @@ class RaceRecord:
     @property
     def divergence(self):
         """The race is over early only when every cell diverged (then: the first one's)."""
-        return self.lanes[0].divergence if all(r.divergence for r in self.lanes) else None
+        return first_if_all(r.divergence for r in self.lanes)
 
     def of(self, cell):
         return self.lanes[self.cells.index(cell)]
+
+
+def first_if_all(divergences):
+    """The first Divergence if every lane has one, else None: a race runs on while any cell still trains."""
+    divergences = list(divergences)
+    return divergences[0] if all(divergences) else None

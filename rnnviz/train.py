@@ -19,9 +19,9 @@ from torch import nn
 from rnnviz.datasets import AddingTask, adding_batch, make_task
 from rnnviz.decay import spectral_radius
 from rnnviz.extrapolate import extrapolate, extrapolation_mse  # noqa: F401 (re-exported)
-from rnnviz.records import Divergence, EpochRecord, RaceRecord  # noqa: F401 (re-exported)
+from rnnviz.records import Divergence, EpochRecord, RaceRecord, first_if_all  # noqa: F401 (re-exported)
 from rnnviz.train_config import TrainConfig
-from rnnviz.train_models import MODELS, ConcatRNN, ElmanRNN, Recurrent, engine_params, make_model  # noqa: F401
+from rnnviz.train_models import ConcatRNN, ElmanRNN, engine_params, make_model  # noqa: F401 (re-exported)
 
 ADVICE = "lower the learning rate or turn clipping on"
 
@@ -133,9 +133,7 @@ class Trainer:
     @property
     def divergence(self):
         """Why the run stopped early: a solo run's divergence, or a race's once every cell diverged."""
-        if all(lane.divergence for lane in self.lanes):
-            return self.lanes[0].divergence
-        return None
+        return first_if_all(lane.divergence for lane in self.lanes)
 
     @property
     def done(self):
@@ -195,7 +193,6 @@ class Trainer:
         """A copy of the weights, safe to read while training goes on (a race's keyed "<cell>.<name>")."""
         models = nn.ModuleDict({lane.cell: lane.model for lane in self.lanes}) if self.cfg.race else self.model
         return {k: v.detach().clone() for k, v in models.state_dict().items()}
-
 
     SAMPLES = 8  # adding problem: test sequences shipped for the page's memory view
 
@@ -268,18 +265,6 @@ def split_indices(n, val_fraction, seed):
     train, val = torch.utils.data.random_split(range(n), [n_train, n - n_train],
                                                generator=torch.Generator().manual_seed(seed))
     return list(train.indices), list(val.indices)
-
-
-def model_from_state(cfg, state):
-    """The model(s) of `cfg` holding the weights `state` (from Trainer.state): a race's as {cell: model}."""
-    inputs = 2 if cfg.task == "adding" else 1
-    models = nn.ModuleDict({cell: MODELS[cell](cfg.hidden, inputs) for cell in cfg.cells})
-    if cfg.race:
-        models.load_state_dict(state)
-        return dict(models.items())
-    model = models[cfg.cell]
-    model.load_state_dict(state)
-    return model
 
 
 def train(cfg: TrainConfig):

@@ -22,7 +22,7 @@ import time
 
 import torch
 
-from rnnviz.datasets import csv_column, default_column
+from rnnviz.csvdata import read_csv
 from rnnviz.train import Trainer, summary
 from rnnviz.train_config import TASK_DEFAULTS, TrainConfig, config_fields
 
@@ -58,9 +58,8 @@ def config_from_args(args):
                 if f.name not in ("values", "task") and getattr(args, f.name) is not None}
     if args.csv:
         with open(args.csv, "rb") as fh:
-            text = fh.read()
-        column = args.column or default_column(text)
-        settings.update(dataset="csv", values=tuple(csv_column(text, column)))
+            table = read_csv(fh.read())
+        settings.update(dataset="csv", values=tuple(table.values(args.column or table.default)))
     return TrainConfig.for_task(args.task or "series", **settings)
 
 

@@ -97,10 +97,5 @@ def engine_params(model):
         W_h, W_o = a(model.i2h.weight), a(model.i2o.weight)
         return RNNParams(W_xh=W_h[:, :I], W_hh=W_h[:, I:], b_h=a(model.i2h.bias), W_hy=W_o[:, I:],
                          b_y=a(model.i2o.bias))
-    rnn, out = model.rnn, model.out
-    if isinstance(rnn, nn.LSTM):
-        return LSTMParams.from_torch(rnn, out)
-    if isinstance(rnn, nn.GRU):
-        return GRUParams.from_torch(rnn, out)
-    return RNNParams(W_xh=a(rnn.weight_ih_l0), W_hh=a(rnn.weight_hh_l0), b_h=a(rnn.bias_ih_l0) + a(rnn.bias_hh_l0),
-                     W_hy=a(out.weight), b_y=a(out.bias))
+    params = {nn.RNN: RNNParams, nn.LSTM: LSTMParams, nn.GRU: GRUParams}[type(model.rnn)]
+    return params.from_torch(model.rnn, model.out)

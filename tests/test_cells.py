@@ -128,8 +128,8 @@ def test_lstm_gates_are_what_torch_computes():
         np.testing.assert_allclose(run.gates[name], value.numpy(), rtol=1e-13, atol=1e-15)
 
 
-def state_function(params, x, T, k, part):
-    """s_{T−k} ↦ s_T (part="state") or x_{T−k} ↦ h_T (part="input"), through torch's own cell."""
+def state_function(params, x, T):
+    """run(s, start, x_start): s_start ↦ s_T through torch's own cell, reading x_start (if given) for x[start]."""
     lstm, H = params.cell.has_c, params.H
     cell = torch_cell(params) if params.cell.name != "RNN" else None
     x = torch.from_numpy(x)
@@ -154,9 +154,9 @@ def autograd_norms(params, x, h0, c0):
     T, H = len(x), params.H
     run = rnnviz.forward(params, x, h0, c0)
     states = torch.tensor(run.states)
+    f = state_function(params, x, T)
     decay, conn = [], []
     for k in range(T):
-        f = state_function(params, x, T, k, "state")
         J = torch.autograd.functional.jacobian(lambda s: f(s, T - k, None), states[T - k])
         decay.append(torch.linalg.matrix_norm(J, ord=2).item())
         D = torch.autograd.functional.jacobian(
@@ -270,7 +270,7 @@ def test_cell_state_decay_is_autograds_c_block_and_forget_product_its_conveyor_p
     H, T = 3, 12
     params, x, _, h0, c0 = problem("LSTM", H, 1, 1, T, seed=5)
     run = rnnviz.forward(params, x, h0, c0)
-    f = state_function(params, x, T, 0, "state")
+    f = state_function(params, x, T)
     s = torch.tensor(run.states)
     expected = [torch.linalg.matrix_norm(torch.autograd.functional.jacobian(
         lambda c: f(torch.cat([s[T - k, :H], c]), T - k, None)[H:], s[T - k, H:]), ord=2).item() for k in range(T)]

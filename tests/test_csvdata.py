@@ -18,6 +18,9 @@ from rnnviz.csvdata import MAX_CSV_BYTES, CsvError, read_csv
     ("1\n2\n3\n", "column 1"),                             # no header: the first row is data
     ("x;y\n1;5\n2;6\n4;9\n", "x"),                         # semicolons
     ("t\tv\n0\t1.5\n1\t2.5\n2\t0.5\n", "v"),               # tabs
+    ("t,value\n0,5\n1,7\n2,4\n", "value"),
+    ("x,y\n0.5,1\n0.1,2\n0.9,3\n", "x"),                   # an uneven first column is data
+    ("Time,a,b\n0,1,2\n0.5,3,1\n1.0,2,2\n", "a"),           # index names in any case
 ])
 def test_the_default_column_is_the_first_numeric_one_that_is_not_an_index(text, default):
     assert read_csv(text.encode()).default == default

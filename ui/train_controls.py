@@ -8,7 +8,8 @@ Streamlit widgets re-rendered on every rerun made a hidden-size move twice the f
 """
 import streamlit as st
 
-from rnnviz.datasets import DATASETS, TASKS, csv_column, csv_columns, default_column
+from rnnviz.csvdata import read_csv
+from rnnviz.datasets import DATASETS, TASKS
 from rnnviz.train_config import CELLS, OPTIMIZERS, TASK_DEFAULTS, TrainConfig, config_fields
 from ui import controls, state
 
@@ -98,11 +99,11 @@ def _csv_values():
         st.info("Upload a CSV file to train on one of its columns.")
         return None, None
     try:
-        text = upload.getvalue()
-        columns = csv_columns(text)
-        column = st.selectbox("Column", columns, index=columns.index(default_column(text)), key="train_csv_column",
+        table = read_csv(upload.getvalue())  # parsed once: the columns, the default and the values
+        column = st.selectbox("Column", table.columns, index=table.columns.index(table.default),
+                              key="train_csv_column",
                               help="By default the first numeric column that is not an index such as t or date")
-        return tuple(csv_column(text, column)), None
+        return tuple(table.values(column)), None
     except ValueError as e:
         return None, f"That CSV can't be used: {e}"
 
