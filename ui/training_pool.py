@@ -155,7 +155,6 @@ class Pool:
                 run._records.extend(msg[2])
                 run._live.update(msg[3])
                 run._done = msg[4]
-                run._version += 1
             elif kind == "stopped":
                 run._playing = False
                 self._promote()
