@@ -142,7 +142,7 @@ def downloads(run):
     if not snap.records:
         return
     if snap.config.race:
-        return race_views.downloads(snap, run, log_csv, standalone_script)
+        return race_views.downloads(snap, run)
     a, b, c = st.columns(3)
     a.download_button("Weights (.pt)", run.weights_pt, "rnnviz_weights.pt",
                       "application/octet-stream", key="train_dl_weights", on_click="ignore", width="stretch", icon=":material/download:")
