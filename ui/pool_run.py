@@ -181,7 +181,7 @@ class Run:
                             self._awaiting())
 
     def _awaiting(self):
-        return self._playing and self not in self._pool.queue and len(self._records) <= self._played_from
+        return self._pool._training(self) and len(self._records) <= self._played_from
 
     def extrapolation(self):
         """ŷ over t_ext from the weights of the worker's last heavy report (None before the first epoch)."""
