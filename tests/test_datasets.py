@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.datasets import ADDING_BASELINE, adding_batch, adding_task, default_column
+from rnnviz.datasets import ADDING_BASELINE, adding_batch, adding_task, build_task, default_column
 
 
 @pytest.mark.parametrize("T", [2, 7, 50])
@@ -45,3 +45,11 @@ def test_adding_test_set_is_fixed_by_its_seed_and_its_baseline_is_one_sixth():
 ])
 def test_default_column_is_the_first_numeric_one_that_is_not_an_index(text, column):
     assert default_column(text) == column
+
+
+def test_a_windows_target_is_the_value_after_it_in_the_series_own_units():
+    task = build_task("sine", 15)
+    idx = np.array([0, 7, len(task.y) - 1])
+    t, s = task.targets(idx)
+    assert np.array_equal(t, task.t[idx + 15]) and np.array_equal(s, task.series[idx + 15])
+    np.testing.assert_allclose((s - task.mean) / task.std, task.y[idx])  # the y each window is trained on

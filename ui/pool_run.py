@@ -200,6 +200,5 @@ class Run:
         idx = self._live.get("val_idx")
         if idx is None:
             return np.array([]), np.array([])
-        at = np.asarray(idx) + self._cfg.window  # window i predicts series[i + T]
-        return self._task.t[at], self._task.series[at]
+        return self._task.targets(idx)
 
