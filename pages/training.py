@@ -17,32 +17,32 @@ TASKS = {
               "the first mark may be T − 1 steps back, so only a cell that remembers can do it.",
 }
 
-worker = session_run()
-worker.seconds_per_epoch = controls.speed()
+run = session_run()
+run.seconds_per_epoch = controls.speed()
 cfg, error = controls.settings()
 if error:
     st.error(error)
-if cfg is not None and cfg != worker.config and (worker.config is None or not worker.snapshot().records):
+if cfg is not None and cfg != run.config and (run.config is None or not run.snapshot().records):
     try:  # nothing trained yet: the settings apply at once
-        worker.reset(cfg)
+        run.reset(cfg)
     except ValueError as e:
         st.error(f"These settings can't be trained: {e}")
         cfg = None
-if worker.config is None:
+if run.config is None:
     st.info("Fix the settings in the sidebar to start.")
     st.stop()
 
-st.caption(TASKS[worker.config.task] + " The models train in a background worker shared with the server's other "
+st.caption(TASKS[run.config.task] + " The models train in a background worker shared with the server's other "
            "sessions, so you can keep using the page while they learn.")
-race_views.equations(worker.config)
-race_views.loss_caption(worker.config, worker.task)
-if cfg is not None and cfg != worker.config:
+race_views.equations(run.config)
+race_views.loss_caption(run.config, run.task)
+if cfg is not None and cfg != run.config:
     st.warning("The settings changed while this run has history. Press **Reset** to start a new run with them "
                "(Play and Step continue the current run with its own settings).", icon="⚠️")
 
 if "train_reset_error" in st.session_state:
     st.error(st.session_state.pop("train_reset_error"))
-controls.buttons(worker, cfg)
-views.live(worker, worker.running or worker.starting)
-if not worker.running:
-    views.downloads(worker)
+controls.buttons(run, cfg)
+views.live(run, run.running or run.starting)
+if not run.running:
+    views.downloads(run)

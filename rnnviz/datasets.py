@@ -40,6 +40,11 @@ class Task:
         """The standardised series z_t = (s_t − μ)/σ."""
         return (self.series - self.mean) / self.std
 
+    def targets(self, idx):
+        """(t, s) of the value each window in `idx` predicts: window i is s[i … i+T−1], so it predicts s[i + T]."""
+        at = np.asarray(idx) + self.X.shape[1]  # + T
+        return self.t[at], self.series[at]
+
 
 def make_task(cfg, test_set=True):
     """The task a TrainConfig describes: series windows, or the adding problem (None without its test set,

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.datasets import ADDING_BASELINE, adding_batch, adding_task
+from rnnviz.datasets import ADDING_BASELINE, adding_batch, adding_task, build_task
 
 
 @pytest.mark.parametrize("T", [2, 7, 50])
@@ -36,3 +36,11 @@ def test_adding_test_set_is_fixed_by_its_seed_and_its_baseline_is_one_sixth():
     assert ADDING_BASELINE == pytest.approx(0.1667, abs=1e-4)
     with pytest.raises(ValueError, match="T ≥ 2"):
         adding_task(1, 0)
+
+
+def test_a_windows_target_is_the_value_after_it_in_the_series_own_units():
+    task = build_task("sine", 15)
+    idx = np.array([0, 7, len(task.y) - 1])
+    t, s = task.targets(idx)
+    assert np.array_equal(t, task.t[idx + 15]) and np.array_equal(s, task.series[idx + 15])
+    np.testing.assert_allclose((s - task.mean) / task.std, task.y[idx])  # the y each window is trained on

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VIEWPORT, StreamlitPage
+from conftest import VIEWPORT, StreamlitPage, stop_server
 
 REPO = Path(__file__).resolve().parents[1]
 NGINX = "/usr/sbin/nginx"
@@ -64,6 +64,14 @@ def alive(pid):
         return False
 
 
+def all_gone(pids, timeout=10.0):
+    """Whether every one of `pids` has exited (and been reaped) within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(map(alive, pids))
+
+
 @pytest.fixture
 def balancer(tmp_path):
     if not Path(NGINX).exists():
@@ -78,8 +86,12 @@ def balancer(tmp_path):
     line = proc.stdout.readline()  # printed once the replicas and nginx answer
     assert line.startswith("rnnviz: http://"), line + proc.stdout.read()
     yield f"http://127.0.0.1:{port}", proc, logs
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
+    # after a failure: SIGTERM makes deploy/serve stop its replicas and nginx (each in a session of its own, out
+    # of reach of a signal to its group) and reap them; a SIGKILL would leave that to PR_SET_PDEATHSIG, unwaited
+    below = descendants(proc.pid)
+    stop_server(proc)
+    proc.stdout.close()
+    assert all_gone(below), [title(pid) for pid in below if alive(pid)]
 
 
 def test_a_browser_stays_on_one_replica_for_reruns_and_downloads_and_stop_leaves_nothing(balancer, browser):
@@ -115,10 +127,7 @@ def test_a_browser_stays_on_one_replica_for_reruns_and_downloads_and_stop_leaves
     assert len(below) >= 4  # two replicas, nginx's master and worker (and the replicas' training workers)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0
-    deadline = time.monotonic() + 10
-    while any(map(alive, below)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(map(alive, below))
+    assert all_gone(below)
 
     # nginx's log: every request of this browser (one sticky key) went to the same replica
     upstreams = {}

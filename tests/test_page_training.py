@@ -33,6 +33,14 @@ def at():
     clear_session_resource_cache(APPTEST_SESSION)  # release the session: its run leaves the pool
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_worker_left():
+    """After the module: the page's pool stopped, and no training process of any pool left, zombies included."""
+    yield
+    pool().shutdown()
+    assert wait_until(lambda: training_processes() == []), training_processes()
+
+
 @pytest.fixture
 def small_pool():
     """A pool of one worker whose process stops 0.5 s after its last run is gone."""
@@ -127,8 +135,8 @@ def test_bad_csv_shows_an_error_not_a_traceback(at):
     assert any("line 4 of column 'price' is 'abc'" in e.value for e in at.error)
 
 
-def test_released_session_leaves_the_pool_at_once_and_idle_workers_exit(at):
-    pool().idle_s = 0.5  # the page's pool: stop its workers soon after the last run is gone
+def test_released_session_leaves_the_pool_at_once_and_idle_workers_exit(at, monkeypatch):
+    monkeypatch.setattr(pool(), "idle_s", 0.5)  # the page's pool: stop its workers soon after the last run is gone
     move(at, "train_epochs", 5000)
     at.button(key="train_play").click().run()
     assert wait_until(lambda: "epoch 0/" not in progress_text(at.run()), timeout=60)  # it trains

@@ -40,7 +40,7 @@ class Run:
         self._pool, self._alive = pool, alive
         self._cfg = self._task = None
         self._name = self._worker = None  # its name in, and its worker, once opened
-        self._records, self._live, self._error, self._done, self._version = [], {}, None, False, 0
+        self._records, self._live, self._error, self._done = [], {}, None, False
         self._playing, self._pace = False, 0.0
         self._tokens, self._acked = itertools.count(1), set()
         self._moving, self._target, self._held = False, None, []  # on its way to worker _target
@@ -87,10 +87,6 @@ class Run:
                 if self._name is not None:
                     self._pool._post(self, ("pace", self._name, value))
 
-    @property
-    def done(self):
-        return self._done
-
     def reset(self, cfg):
         """Forget the history and start a fresh run of `cfg` (ValueError if `cfg`'s data is invalid)."""
         task = make_task(cfg, test_set=False)  # what the trainer builds (the adding problem's without torch)
@@ -98,7 +94,6 @@ class Run:
             self._pool._drop(self)
             self._cfg, self._task = cfg, task
             self._records, self._live, self._error, self._done = [], {}, None, False
-            self._version += 1
 
     def play(self):
         """Train in the background until the run is done, paused, or the session is gone; queue if the box is full."""
@@ -186,12 +181,7 @@ class Run:
                             self._awaiting())
 
     def _awaiting(self):
-        return self._playing and self not in self._pool.queue and len(self._records) <= self._played_from
-
-    @property
-    def version(self):
-        """Bumped whenever the history changes: a view that drew this version has nothing new to draw."""
-        return self._version
+        return self._pool._training(self) and len(self._records) <= self._played_from
 
     def extrapolation(self):
         """ŷ over t_ext from the weights of the worker's last heavy report (None before the first epoch)."""
@@ -210,6 +200,5 @@ class Run:
         idx = self._live.get("val_idx")
         if idx is None:
             return np.array([]), np.array([])
-        at = np.asarray(idx) + self._cfg.window  # window i predicts series[i + T]
-        return self._task.t[at], self._task.series[at]
+        return self._task.targets(idx)
 

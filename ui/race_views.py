@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from rnnviz.datasets import ADDING_BASELINE
+from rnnviz.export import log_csv, standalone_script
 from ui import train_figures as figs
 from ui.live import live_chart
 
@@ -158,7 +159,7 @@ def memory_caption(conn, marks, T, target, preds):
     return " ".join(parts)
 
 
-def downloads(snap, run, log_csv, standalone_script):
+def downloads(snap, run):
     """A race's exports, one row per cell: weights, training log, standalone script."""
     weights = run.weights_pt() or {}
     for cell in snap.config.cells:

@@ -113,21 +113,21 @@ def speed():
     return SPEEDS[controls.panel(["train_speed"], key="train_speed_panel", container=st.sidebar)["train_speed"]]
 
 
-def buttons(worker, cfg):
+def buttons(run, cfg):
     """▶ Play / ⏸ Pause / ⏭ Step / ↺ Reset. They act in callbacks, before the script redraws the page."""
-    running, done = worker.running, worker.snapshot().done
+    running, done = run.running, run.snapshot().done
     cols = st.columns(4)
-    cols[0].button("Play", icon=":material/play_arrow:", key="train_play", on_click=worker.play, disabled=running or done, type="primary",
+    cols[0].button("Play", icon=":material/play_arrow:", key="train_play", on_click=run.play, disabled=running or done, type="primary",
                    width="stretch")
-    cols[1].button("Pause", icon=":material/pause:", key="train_pause", on_click=worker.pause, disabled=not running, width="stretch")
-    cols[2].button("Step", icon=":material/skip_next:", key="train_step", on_click=worker.step, disabled=done, help="Train one epoch",
+    cols[1].button("Pause", icon=":material/pause:", key="train_pause", on_click=run.pause, disabled=not running, width="stretch")
+    cols[2].button("Step", icon=":material/skip_next:", key="train_step", on_click=run.step, disabled=done, help="Train one epoch",
                    width="stretch")
-    cols[3].button("Reset", icon=":material/restart_alt:", key="train_reset", on_click=_reset, args=(worker, cfg or worker.config),
+    cols[3].button("Reset", icon=":material/restart_alt:", key="train_reset", on_click=_reset, args=(run, cfg or run.config),
                    help="Start again with the settings shown", width="stretch")
 
 
-def _reset(worker, cfg):
+def _reset(run, cfg):
     try:
-        worker.reset(cfg)
+        run.reset(cfg)
     except ValueError as e:
         st.session_state["train_reset_error"] = f"These settings can't be trained: {e}"

@@ -27,19 +27,19 @@ def refresh_s(snap):
     return min(SLOW_S, max(REFRESH_S, snap.training / TICKS_PER_S))
 
 
-def live(worker, ticking):
+def live(run, ticking):
     """Progress, divergence and the charts; ticks while `ticking` (training, queued or starting up), then one
     full rerun once the run is none of these, or when the pace of redraws should change."""
-    if ticking and not worker.starting:  # the page's run after Play: a warm worker's first epoch is ~0.1 s away
-        worker.snapshot(wait=PLAY_WAIT_S)  # (and with it here, the ticks start at their pace after it)
-    period = refresh_s(worker.snapshot()) if ticking else None
+    if ticking and not run.starting:  # the page's run after Play: a warm worker's first epoch is ~0.1 s away
+        run.snapshot(wait=PLAY_WAIT_S)  # (and with it here, the ticks start at their pace after it)
+    period = refresh_s(run.snapshot()) if ticking else None
 
     @st.fragment(run_every=period)
     def views():
         # a tick while the first epoch since Play is on its way waits for it (no CPU) and draws it at once: the
         # learner who pressed Play sees it then, not up to a period later (snapshot waits only in that state)
-        snap = worker.snapshot(wait=FIRST_WAIT_S if ticking and _fragment_run() else 0.0)
-        progress(snap, worker.seconds_per_epoch)
+        snap = run.snapshot(wait=FIRST_WAIT_S if ticking and _fragment_run() else 0.0)
+        progress(snap, run.seconds_per_epoch)
         if snap.queued:
             st.info(f"The server is busy: every training slot is taken. Your run is number **{snap.queued}** in "
                     "the queue and starts as soon as another run pauses or finishes. The page keeps working "
@@ -51,7 +51,7 @@ def live(worker, ticking):
             st.error(snap.last.divergence.message, icon=":material/error:")  # a race's: in its verdict
         if snap.error:
             st.error(f"Training stopped: {snap.error}")
-        charts(snap, worker)
+        charts(snap, run)
         if ticking and not (snap.running or snap.starting):  # finished, diverged or stopped: redraw all
             st.rerun()
         if ticking and not 2 / 3 < refresh_s(snap) / period < 3 / 2:  # the load changed: tick at the new pace
@@ -78,22 +78,22 @@ def progress(snap, seconds_per_epoch):
     st.progress(epoch / total, text=f"**{state}** · epoch {epoch}/{total} · {seconds:.2f} s of training{eta}")
 
 
-def charts(snap, worker):
+def charts(snap, run):
     """The five live charts, updated in place (Plotly.react): st.plotly_chart would draw each from scratch
     every tick, ~0.9 of a core in the browser while training. All are built before any is sent."""
-    cfg, records, task = snap.config, snap.records, worker.task
+    cfg, records, task = snap.config, snap.records, run.task
     if cfg.task == "adding":
-        return race_views.adding_charts(snap, worker)
+        return race_views.adding_charts(snap, run)
     if cfg.race:
-        return race_views.series_race_charts(snap, worker)
+        return race_views.series_race_charts(snap, run)
     diverged = snap.last is not None and snap.last.divergence is not None  # weights of no use to extrapolate
-    t_val, y_val = worker.validation_targets()
+    t_val, y_val = run.validation_targets()
     left_figs = (figs.loss_figure(records),
                  figs.prediction_figure(task.t, task.series, t_val, y_val, snap.val_pred),
                  figs.spectral_radius_figure(records))
     right_figs = (figs.grad_norm_figure(records, cfg.max_norm, cfg.clip),
                   figs.extrapolation_figure(task.t, task.series, task.t_ext, task.truth_ext,
-                                            None if diverged else worker.extrapolation(), cfg.window))
+                                            None if diverged else run.extrapolation(), cfg.window))
     def bucketed(n):  # (figs._bucket_max: past MAX_POINTS points a curve draws each run's largest value)
         return "" if n <= figs.MAX_POINTS else (f"{n} points, drawn as {figs.MAX_POINTS} at most: each row is the "
                                                 "largest value from its own to the next row's.")
@@ -136,15 +136,15 @@ def rho_caption(rho):
             "saturating it need not blow up, but gradients through W_hh can grow (see the vanishing-gradient page).")
 
 
-def downloads(worker):
+def downloads(run):
     """Weights, training log and a standalone script of the run (shown when it is not training)."""
-    snap = worker.snapshot()
+    snap = run.snapshot()
     if not snap.records:
         return
     if snap.config.race:
-        return race_views.downloads(snap, worker, log_csv, standalone_script)
+        return race_views.downloads(snap, run)
     a, b, c = st.columns(3)
-    a.download_button("Weights (.pt)", worker.weights_pt, "rnnviz_weights.pt",
+    a.download_button("Weights (.pt)", run.weights_pt, "rnnviz_weights.pt",
                       "application/octet-stream", key="train_dl_weights", on_click="ignore", width="stretch", icon=":material/download:")
     b.download_button("Training log (.csv)", log_csv(snap.records), "rnnviz_training_log.csv", "text/csv",
                       key="train_dl_log", on_click="ignore", width="stretch", icon=":material/download:")

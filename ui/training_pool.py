@@ -77,9 +77,7 @@ class Pool:
     def shutdown(self):
         """Close every worker's pipe: each exits at once (EOF), wherever it is."""
         with self.lock:
-            workers, self.workers = self.workers, []
-        for w in workers:
-            w.post(None)
+            workers = self._stop()
         for w in workers:
             if w.process is not None:  # (it reaps its forked siblings before it exits)
                 try:
@@ -88,6 +86,13 @@ class Pool:
                     w.process.kill()
 
     # --- called with self.lock held ---------------------------------------------------------------------
+    def _stop(self):
+        """Close every worker's pipe (each exits at EOF, its receiver reaps it); the workers stopped."""
+        workers, self.workers = self.workers, []
+        for w in workers:
+            w.post(None)
+        return workers
+
     def _start(self):
         if not self.workers:
             self.workers = pool_process.start(self, self.n_workers, self.nice)
@@ -109,11 +114,15 @@ class Pool:
         else:
             run._worker.post(msg)
 
+    def _training(self, run):
+        """Whether `run` holds a slot: playing and not queued."""
+        return run._playing and run not in self.queue
+
     def _playing_on(self, worker):
-        return sum(1 for n in worker.names if self.runs[n]._playing and self.runs[n] not in self.queue)
+        return sum(1 for n in worker.names if self._training(self.runs[n]))
 
     def _slots_taken(self):
-        return sum(1 for r in self.runs.values() if r._playing and r not in self.queue)
+        return sum(1 for r in self.runs.values() if self._training(r))
 
     def _drop(self, run):
         if run._name is not None:
@@ -155,7 +164,6 @@ class Pool:
                 run._records.extend(msg[2])
                 run._live.update(msg[3])
                 run._done = msg[4]
-                run._version += 1
             elif kind == "stopped":
                 run._playing = False
                 self._promote()
@@ -192,8 +200,7 @@ class Pool:
         if self._playing_on(busiest) - self._playing_on(idlest) < 1 or self._playing_on(busiest) < 2:
             return
         now = time.monotonic()
-        candidates = [self.runs[n] for n in busiest.names
-                      if self.runs[n]._playing and self.runs[n]._movable and self.runs[n] not in self.queue]
+        candidates = [r for r in map(self.runs.get, busiest.names) if self._training(r) and r._movable]
         if not candidates:
             return
         run = min(candidates, key=lambda r: r._rate(now))
@@ -232,13 +239,10 @@ class Pool:
                 if self.runs or self.visitors:
                     self.empty_since = now
                 elif self.workers and now - self.empty_since > self.idle_s:
-                    workers, self.workers = self.workers, []
-                    for w in workers:
-                        w.post(None)
+                    self._stop()
                 if self.runs and now - self.rebalanced_at >= self.rebalance_s:
                     self.rebalanced_at = now
                     self._rebalance()
-
 
 
 @st.cache_resource(show_spinner=False)
