@@ -6,7 +6,7 @@ imported and one throw-away epoch trained, which pays the first trainer's lazy i
 imports torch._dynamo: ~1.3 s of the ~3.3 s of CPU a cold start costs) before it says "ready", so no learner's
 first epoch waits for them. Warm, the process forks one sibling per further FD, which shares what it loaded: the
 pool pays that start once, not once per worker (on a busy machine, two workers importing side by side took twice
-as long to be ready). It runs at the server's priority, since a Play may be waiting on it, and on a busy machine a
+as long to be ready). It warms up at the server's priority (then lowers it by NICE), since a Play may be waiting on it, and on a busy machine a
 low priority made that wait 10 s. A `python -m` entry point, not a multiprocessing child: those re-run
 `__main__` to start, and under Streamlit `__main__` is the page script being run.
 The server (ui/training_pool.py) starts one process for the whole pool (one worker per core with its siblings)
