@@ -40,7 +40,7 @@ with fib_col:
     st.latex(r"\begin{aligned}\mathrm{fib}(3) &= \mathrm{fib}(2) + \mathrm{fib}(1)\\"
              r"&= \big(\mathrm{fib}(1) + \mathrm{fib}(0)\big) + \mathrm{fib}(1)\\ &= (1 + 0) + 1 = 2\end{aligned}")
 with rnn_col:
-    st.markdown(python_html("def h(t):  # f(h, x) = tanh(W_xh x + W_hh h + b_h)\n    if t == 0:\n"
+    st.markdown(python_html("# f(h, x) = tanh(W_xh x + W_hh h + b_h)\ndef h(t):\n    if t == 0:\n"
                             "        return h0           # base case\n    return f(h(t - 1), x[t])"),
                 unsafe_allow_html=True)
     st.latex(r"\begin{aligned}h_3 &= f(h_2, x_3)\\ &= f\big(f(h_1, x_2),\, x_3\big)\\"
