@@ -61,7 +61,7 @@ def _recurrence(model):
     if isinstance(model, ElmanRNN):
         readout = lambda x, h_prev, h: float(W_hy @ h + b_y)  # noqa: E731  y = W_hy h_T + b_y
     else:
-        w_x = float(model.i2o.weight[0, 0])  # the column of W_o that acts on x_T
+        w_x = model.i2o.weight[0, 0].item()  # the column of W_o that acts on x_T
         readout = lambda x, h_prev, h: float(w_x * x + W_hy @ h_prev + b_y)  # noqa: E731  y = W_o [x_T, h_{T−1}] + b_o
     return p.W_xh[:, 0], p.W_hh, p.b_h, readout
 
